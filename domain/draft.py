@@ -1,0 +1,228 @@
+"""A draft law or regulation, its articles, its later readings and its enacted text.
+
+Received → open (accepts comments) → closed; it may open again for a later reading;
+enacted once the final text is recorded. Every reading is a version; the enacted text
+is the final version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from eventsourcing.domain import event
+
+from domain.articles import ArticleParseError, parse_articles
+from domain.base import LiaisonAggregate
+from domain.errors import InvalidValueError, UnknownArticleError, WrongStateError
+from domain.rules import (
+    MAX_DRAFT_TEXT,
+    MAX_LABEL,
+    MAX_TITLE,
+    checked_choice,
+    checked_order,
+    checked_text,
+)
+
+FIRST_LABEL = "征求意见稿"
+FINAL_LABEL = "通过稿"
+
+
+class DraftLevel(StrEnum):
+    NATIONAL = "national"
+    MUNICIPAL = "municipal"
+    DISTRICT = "district"
+
+
+class DraftStatus(StrEnum):
+    RECEIVED = "received"
+    OPEN = "open"
+    CLOSED = "closed"
+    ENACTED = "enacted"
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    number: int
+    heading: str
+    text: str
+    chapter: str | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class DraftVersion:
+    label: str
+    on: date
+    preamble: str
+    articles: tuple[ArticleText, ...]
+
+    def article(self, number: int) -> ArticleText:
+        for article in self.articles:
+            if article.number == number:
+                return article
+        raise UnknownArticleError(f"{self.label} has no article {number}")
+
+
+def parsed_version(text: str) -> dict[str, Any]:
+    """Split ``text`` into the payload of a version event: preamble and articles."""
+    checked = checked_text("text", text, MAX_DRAFT_TEXT)
+    try:
+        parsed = parse_articles(checked)
+    except ArticleParseError as error:
+        raise InvalidValueError("text", str(error)) from error
+    return {
+        "preamble": parsed.preamble,
+        "articles": [
+            {
+                "number": a.number,
+                "heading": a.heading,
+                "text": a.text,
+                "chapter": a.chapter,
+                "section": a.section,
+            }
+            for a in parsed.articles
+        ],
+    }
+
+
+def _version(label: str, on: date, preamble: str, articles: list[dict[str, Any]]) -> DraftVersion:
+    return DraftVersion(label, on, preamble, tuple(ArticleText(**a) for a in articles))
+
+
+class Draft(LiaisonAggregate):
+    class Received(LiaisonAggregate.Created):
+        title: str
+        level: str
+        issuer: str
+        deadline: date
+        label: str
+        preamble: str
+        articles: list[dict[str, Any]]
+
+    @event(Received)
+    def __init__(
+        self,
+        title: str,
+        level: str,
+        issuer: str,
+        deadline: date,
+        label: str,
+        preamble: str,
+        articles: list[dict[str, Any]],
+        occurred_on: date,
+        actor: str,
+    ) -> None:
+        self.title = title
+        self.level = DraftLevel(level)
+        self.issuer = issuer
+        self.received_on = occurred_on
+        self.deadline = deadline
+        self.status = DraftStatus.RECEIVED
+        self.versions = [_version(label, occurred_on, preamble, articles)]
+        self.enacted_on: date | None = None
+
+    @classmethod
+    def receive(
+        cls,
+        title: str,
+        level: str,
+        issuer: str,
+        received_on: date,
+        deadline: date,
+        text: str,
+        actor: str,
+        label: str = FIRST_LABEL,
+    ) -> Draft:
+        checked_order("received_on", received_on, "deadline", deadline)
+        return cls(
+            title=checked_text("title", title, MAX_TITLE),
+            level=checked_choice("level", level, DraftLevel).value,
+            issuer=checked_text("issuer", issuer, MAX_TITLE),
+            deadline=deadline,
+            label=checked_text("label", label, MAX_LABEL),
+            occurred_on=received_on,
+            actor=actor,
+            **parsed_version(text),
+        )
+
+    @property
+    def current(self) -> DraftVersion:
+        return self.versions[-1]
+
+    @property
+    def consulted(self) -> DraftVersion:
+        """The version residents commented on: the last one before enactment."""
+        return self.versions[-2] if self.status is DraftStatus.ENACTED else self.versions[-1]
+
+    def require_article(self, number: int | None) -> None:
+        if number is not None:
+            self.current.article(number)
+
+    def _require(self, *allowed: DraftStatus, doing: str) -> None:
+        if self.status not in allowed:
+            raise WrongStateError(f"cannot {doing} a draft that is {self.status.value}")
+
+    class Opened(LiaisonAggregate.Event):
+        pass
+
+    def open(self, on: date, actor: str) -> None:
+        self._require(DraftStatus.RECEIVED, DraftStatus.CLOSED, doing="open")
+        self._opened(occurred_on=on, actor=actor)
+
+    @event(Opened)
+    def _opened(self, occurred_on: date, actor: str) -> None:
+        self.status = DraftStatus.OPEN
+
+    class Closed(LiaisonAggregate.Event):
+        pass
+
+    def close(self, on: date, actor: str) -> None:
+        self._require(DraftStatus.OPEN, doing="close")
+        self._closed(occurred_on=on, actor=actor)
+
+    @event(Closed)
+    def _closed(self, occurred_on: date, actor: str) -> None:
+        self.status = DraftStatus.CLOSED
+
+    class VersionAdded(LiaisonAggregate.Event):
+        label: str
+        preamble: str
+        articles: list[dict[str, Any]]
+
+    def add_version(self, label: str, text: str, on: date, actor: str) -> None:
+        self._require(DraftStatus.RECEIVED, DraftStatus.OPEN, DraftStatus.CLOSED, doing="revise")
+        label = checked_text("label", label, MAX_LABEL)
+        if any(v.label == label for v in self.versions):
+            raise InvalidValueError("label", f"this draft already has a version {label!r}")
+        self._version_added(label=label, occurred_on=on, actor=actor, **parsed_version(text))
+
+    @event(VersionAdded)
+    def _version_added(
+        self,
+        label: str,
+        preamble: str,
+        articles: list[dict[str, Any]],
+        occurred_on: date,
+        actor: str,
+    ) -> None:
+        self.versions.append(_version(label, occurred_on, preamble, articles))
+
+    class Enacted(LiaisonAggregate.Event):
+        preamble: str
+        articles: list[dict[str, Any]]
+
+    def enact(self, text: str, on: date, actor: str) -> None:
+        self._require(DraftStatus.RECEIVED, DraftStatus.OPEN, DraftStatus.CLOSED, doing="enact")
+        checked_order("received_on", self.received_on, "enacted_on", on)
+        self._enacted(occurred_on=on, actor=actor, **parsed_version(text))
+
+    @event(Enacted)
+    def _enacted(
+        self, preamble: str, articles: list[dict[str, Any]], occurred_on: date, actor: str
+    ) -> None:
+        self.versions.append(_version(FINAL_LABEL, occurred_on, preamble, articles))
+        self.status = DraftStatus.ENACTED
+        self.enacted_on = occurred_on

@@ -1,0 +1,40 @@
+"""Named errors raised by domain commands; the web layer maps them to status codes."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a rule of the domain."""
+
+
+class InvalidValueError(DomainError, ValueError):
+    """A field's value is not acceptable (blank, too long, unknown choice, bad date)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class WrongStateError(DomainError):
+    """The aggregate is not in a state that allows this command."""
+
+
+class UnknownArticleError(DomainError):
+    """The draft has no article with that number."""
+
+
+class SessionCancelledError(WrongStateError):
+    """Attendance or suggestions for a cancelled session."""
+
+
+class NotReportedError(WrongStateError):
+    """An outcome for a suggestion that was never reported."""
+
+
+class ParticipantErasedError(WrongStateError):
+    """The participant's personal data was erased; nothing new may be attributed to them."""
+
+
+class MismatchError(DomainError):
+    """Things that must belong together do not (another draft, another contact point)."""

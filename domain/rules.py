@@ -1,0 +1,52 @@
+"""Limits and checks shared by every aggregate; the limits are documented in docs/domain.md."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import InvalidValueError
+
+MAX_TITLE = 200
+MAX_NAME = 100
+MAX_CONTENT = 5_000
+MAX_REASON = 1_000
+MAX_MINUTES = 20_000
+MAX_DRAFT_TEXT = 500_000
+MAX_LABEL = 50
+MAX_PARTICIPANTS_PER_CALL = 500
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def checked_text(field: str, value: str, limit: int) -> str:
+    """Strip ``value`` and refuse it when blank or longer than ``limit`` characters."""
+    if not isinstance(value, str):
+        raise InvalidValueError(field, "must be text")
+    text = value.strip()
+    if not text:
+        raise InvalidValueError(field, "must not be blank")
+    if len(text) > limit:
+        raise InvalidValueError(field, f"must be at most {limit} characters, got {len(text)}")
+    return text
+
+
+def optional_text(field: str, value: str | None, limit: int) -> str | None:
+    """Like :func:`checked_text`, but ``None`` or blank means absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return checked_text(field, value, limit)
+
+
+def checked_choice(field: str, value: str, choices: type[E]) -> E:
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = ", ".join(c.value for c in choices)
+        raise InvalidValueError(field, f"must be one of {allowed}") from None
+
+
+def checked_order(first_field: str, first: date, then_field: str, then: date) -> None:
+    if then < first:
+        raise InvalidValueError(then_field, f"must not be before {first_field} ({first})")

@@ -1,0 +1,276 @@
+"""An opinion (意见建议) on a draft, from its first words to the congress's decision.
+
+received → accepted | rejected | merged → (accepted) reported →
+adopted | partially_adopted | not_adopted → fed_back. The words as first given are kept
+for ever; a revision adds wording for the report, it never replaces the original.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import LiaisonAggregate
+from domain.errors import InvalidValueError, MismatchError, NotReportedError, WrongStateError
+from domain.rules import MAX_CONTENT, MAX_REASON, checked_choice, checked_text, optional_text
+
+
+class Channel(StrEnum):
+    SESSION = "session"
+    ONLINE = "online"
+    COLLECTOR = "collector"
+    LETTER = "letter"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    REPORTED = "reported"
+    ADOPTED = "adopted"
+    PARTIALLY_ADOPTED = "partially_adopted"
+    NOT_ADOPTED = "not_adopted"
+    FED_BACK = "fed_back"
+
+
+class Outcome(StrEnum):
+    ADOPTED = "adopted"
+    PARTIALLY_ADOPTED = "partially_adopted"
+    NOT_ADOPTED = "not_adopted"
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
+UNREPORTED = (Status.RECEIVED, Status.ACCEPTED)
+DECIDED = (Status.ADOPTED, Status.PARTIALLY_ADOPTED, Status.NOT_ADOPTED)
+
+
+class Suggestion(LiaisonAggregate):
+    class Received(LiaisonAggregate.Created):
+        contact_point_id: UUID
+        draft_id: UUID
+        draft_version: str
+        article: int | None
+        content: str
+        channel: str
+        participant_id: UUID | None
+        session_id: UUID | None
+        receipt: str
+        sealed_name: str | None
+        sealed_phone: str | None
+
+    @event(Received)
+    def __init__(
+        self,
+        contact_point_id: UUID,
+        draft_id: UUID,
+        draft_version: str,
+        article: int | None,
+        content: str,
+        channel: str,
+        participant_id: UUID | None,
+        session_id: UUID | None,
+        receipt: str,
+        sealed_name: str | None,
+        sealed_phone: str | None,
+        occurred_on: date,
+        actor: str,
+    ) -> None:
+        self.contact_point_id = contact_point_id
+        self.draft_id = draft_id
+        self.draft_version = draft_version
+        self.article = article
+        self.original_content = content
+        self.content = content
+        self.channel = Channel(channel)
+        self.participant_id = participant_id
+        self.session_id = session_id
+        self.receipt = receipt
+        self.sealed_name = sealed_name
+        self.sealed_phone = sealed_phone
+        self.received_on = occurred_on
+        self.status = Status.RECEIVED
+        self.reason: str | None = None
+        self.merged_into: UUID | None = None
+        self.absorbed: list[UUID] = []
+        self.report_id: UUID | None = None
+        self.outcome: Outcome | None = None
+        self.final_article: int | None = None
+        self.note: str | None = None
+        self.feedback: str | None = None
+
+    @classmethod
+    def receive(
+        cls,
+        contact_point_id: UUID,
+        draft_id: UUID,
+        draft_version: str,
+        article: int | None,
+        content: str,
+        channel: str,
+        participant_id: UUID | None,
+        session_id: UUID | None,
+        receipt: str,
+        received_on: date,
+        actor: str,
+        id: UUID,  # noqa: A002 - chosen first: the receipt and sealed fields are bound to it
+        sealed_name: str | None = None,
+        sealed_phone: str | None = None,
+    ) -> Suggestion:
+        content, channel = cls.check(content, channel, article)
+        return cls._create(
+            cls.Received,
+            id=id,
+            contact_point_id=contact_point_id,
+            draft_id=draft_id,
+            draft_version=draft_version,
+            article=article,
+            content=content,
+            channel=channel,
+            participant_id=participant_id,
+            session_id=session_id,
+            receipt=receipt,
+            sealed_name=sealed_name,
+            sealed_phone=sealed_phone,
+            occurred_on=received_on,
+            actor=actor,
+        )
+
+    @staticmethod
+    def check(content: str, channel: str, article: int | None) -> tuple[str, str]:
+        """Validate a new opinion's fields; returns the cleaned content and channel."""
+        if article is not None and article < 1:
+            raise InvalidValueError("article", "article numbers start at 1")
+        return (
+            checked_text("content", content, MAX_CONTENT),
+            checked_choice("channel", channel, Channel).value,
+        )
+
+    def _require(self, allowed: tuple[Status, ...], doing: str) -> None:
+        if self.status not in allowed:
+            raise WrongStateError(f"cannot {doing} a suggestion that is {self.status.value}")
+
+    class Revised(LiaisonAggregate.Event):
+        content: str
+
+    def revise(self, content: str, on: date, actor: str) -> None:
+        self._require(UNREPORTED, "reword")
+        self._revised(content=checked_text("content", content, MAX_CONTENT), occurred_on=on, actor=actor)
+
+    @event(Revised)
+    def _revised(self, content: str, occurred_on: date, actor: str) -> None:
+        self.content = content
+
+    class Accepted(LiaisonAggregate.Event):
+        pass
+
+    class Rejected(LiaisonAggregate.Event):
+        reason: str
+
+    def screen(self, decision: str, reason: str | None, on: date, actor: str) -> None:
+        """Accept for reporting, or reject with a reason; may be changed until reported."""
+        self._require((Status.RECEIVED, Status.ACCEPTED, Status.REJECTED), "screen")
+        if checked_choice("decision", decision, Decision) is Decision.ACCEPT:
+            if self.status is not Status.ACCEPTED:
+                self._accepted(occurred_on=on, actor=actor)
+        else:
+            if reason is None or not reason.strip():
+                raise InvalidValueError("reason", "a reason is required to reject")
+            self._rejected(reason=checked_text("reason", reason, MAX_REASON), occurred_on=on, actor=actor)
+
+    @event(Accepted)
+    def _accepted(self, occurred_on: date, actor: str) -> None:
+        self.status = Status.ACCEPTED
+        self.reason = None
+
+    @event(Rejected)
+    def _rejected(self, reason: str, occurred_on: date, actor: str) -> None:
+        self.status = Status.REJECTED
+        self.reason = reason
+
+    class Merged(LiaisonAggregate.Event):
+        into: UUID
+
+    class Absorbed(LiaisonAggregate.Event):
+        suggestion_id: UUID
+
+    def merge_into(self, survivor: Suggestion, on: date, actor: str) -> None:
+        """Fold this duplicate into ``survivor``; both aggregates change and are saved together."""
+        if survivor.id == self.id:
+            raise InvalidValueError("into", "a suggestion cannot be merged into itself")
+        if (survivor.draft_id, survivor.contact_point_id) != (self.draft_id, self.contact_point_id):
+            raise MismatchError("only suggestions on the same draft and contact point can be merged")
+        self._require(UNREPORTED, "merge")
+        survivor._require(UNREPORTED, "merge into")
+        self._merged(into=survivor.id, occurred_on=on, actor=actor)
+        survivor._absorbed(suggestion_id=self.id, occurred_on=on, actor=actor)
+
+    @event(Merged)
+    def _merged(self, into: UUID, occurred_on: date, actor: str) -> None:
+        self.status = Status.MERGED
+        self.merged_into = into
+
+    @event(Absorbed)
+    def _absorbed(self, suggestion_id: UUID, occurred_on: date, actor: str) -> None:
+        self.absorbed.append(suggestion_id)
+
+    class Reported(LiaisonAggregate.Event):
+        report_id: UUID
+
+    def report(self, report_id: UUID, on: date, actor: str) -> None:
+        self._require((Status.ACCEPTED,), "report")
+        self._reported(report_id=report_id, occurred_on=on, actor=actor)
+
+    @event(Reported)
+    def _reported(self, report_id: UUID, occurred_on: date, actor: str) -> None:
+        self.status = Status.REPORTED
+        self.report_id = report_id
+
+    class OutcomeRecorded(LiaisonAggregate.Event):
+        outcome: str
+        final_article: int | None
+        note: str | None
+
+    def record_outcome(
+        self, outcome: str, final_article: int | None, note: str | None, on: date, actor: str
+    ) -> None:
+        """The congress's decision; a later reading may change it until feedback is sent."""
+        if self.status not in (Status.REPORTED, *DECIDED):
+            raise NotReportedError(f"suggestion {self.id} is {self.status.value}, not reported")
+        if final_article is not None and final_article < 1:
+            raise InvalidValueError("final_article", "article numbers start at 1")
+        self._outcome_recorded(
+            outcome=checked_choice("outcome", outcome, Outcome).value,
+            final_article=final_article,
+            note=optional_text("note", note, MAX_REASON),
+            occurred_on=on,
+            actor=actor,
+        )
+
+    @event(OutcomeRecorded)
+    def _outcome_recorded(
+        self, outcome: str, final_article: int | None, note: str | None, occurred_on: date, actor: str
+    ) -> None:
+        self.outcome = Outcome(outcome)
+        self.status = Status(outcome)
+        self.final_article = final_article
+        self.note = note
+
+    class FedBack(LiaisonAggregate.Event):
+        message: str
+
+    def feed_back(self, message: str, on: date, actor: str) -> None:
+        self._require(DECIDED, "send feedback on")
+        self._fed_back(message=checked_text("message", message, MAX_CONTENT), occurred_on=on, actor=actor)
+
+    @event(FedBack)
+    def _fed_back(self, message: str, occurred_on: date, actor: str) -> None:
+        self.status = Status.FED_BACK
+        self.feedback = message

@@ -1,0 +1,1 @@
+"""Liaison: an event-sourced platform for grassroots legislative contact points."""

@@ -1,0 +1,62 @@
+"""Receipt codes residents can read aloud and type on a phone: ``LX-7K3MQ-9TDH2``.
+
+31 symbols without 0/O, 1/I/L; ten of them give 49 random bits. Each code is claimed in a
+table with a unique key before its suggestion is saved, so two suggestions never share one.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from uuid import UUID
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from liaison.database import receipt_codes
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+LENGTH = 10
+
+
+def new_code() -> str:
+    symbols = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return f"LX-{symbols[:5]}-{symbols[5:]}"
+
+
+def normalised(code: str) -> str | None:
+    """Accept lower case, spaces and missing hyphens; ``None`` when it cannot be a code."""
+    symbols = re.sub(r"[\s\-]", "", code.upper())
+    if symbols.startswith("LX"):
+        symbols = symbols[2:]
+    if len(symbols) != LENGTH or any(s not in ALPHABET for s in symbols):
+        return None
+    return f"LX-{symbols[:5]}-{symbols[5:]}"
+
+
+class ReceiptBook:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def claim(self, suggestion_id: UUID) -> str:
+        for _ in range(8):
+            code = new_code()
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        insert(receipt_codes).values(code=code, suggestion_id=suggestion_id.hex)
+                    )
+            except IntegrityError:
+                continue
+            return code
+        raise RuntimeError("could not find a free receipt code")  # pragma: no cover
+
+    def find(self, code: str) -> UUID | None:
+        wanted = normalised(code)
+        if wanted is None:
+            return None
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(receipt_codes.c.suggestion_id).where(receipt_codes.c.code == wanted)
+            ).scalar_one_or_none()
+        return UUID(found) if found else None

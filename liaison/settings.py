@@ -1,0 +1,36 @@
+"""The one settings object, read from ``LIAISON_*`` environment variables once, at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/liaison.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Every knob Liaison has; each is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", frozen=True)
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://… (scale-out)",
+    )
+    secret_key: str = Field(
+        "",
+        description="Signs tokens and session cookies; when empty a random key is kept in var/secret.key",
+    )
+    timezone: str = Field("Asia/Shanghai", description="Zone of business dates such as 'today'")
+    lock_timeout: int = Field(5, description="Seconds a write waits for SQLite's lock before failing")
+    projection_batch: int = Field(1000, description="Events applied per read-model transaction")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def var_dir(self) -> Path:
+        """The folder for local state (the SQLite file, the generated secret key)."""
+        return Path("var")
