@@ -83,9 +83,7 @@ def chinese_numeral_to_int(numeral: str) -> int:
 
 def _read_chinese_numeral(numeral: str) -> int | None:
     """Value of a Chinese numeral below 10000, or None if it is malformed."""
-    if not numeral or any(
-        ch not in _CHINESE_DIGITS and ch not in _CHINESE_UNITS for ch in numeral
-    ):
+    if not numeral or any(ch not in _CHINESE_DIGITS and ch not in _CHINESE_UNITS for ch in numeral):
         return None
     total, last_unit, after_zero = 0, _NO_UNIT_YET, False
     digit: int | None = None
@@ -132,16 +130,14 @@ def parse_articles(text: str) -> ParsedText:
     if not lines:
         raise ArticleParseError("draft text is empty")
     headings = [_match_heading(line) for line in lines]
-    first = next(
-        (i for i, h in enumerate(headings) if h is not None and h.kind == "条"), None
-    )
+    first = next((i for i, h in enumerate(headings) if h is not None and h.kind == "条"), None)
     if first is None:
         return ParsedText("", (Article(1, "", "\n".join(lines), None, None),))
 
     start, chapter, section = _opening_chapter_and_section(lines, headings, first)
     # lines[first] is an article heading, so every later line has an open article.
     opened: list[tuple[_Heading, str | None, str | None, list[str]]] = []
-    for line, heading in zip(lines[first:], headings[first:]):
+    for line, heading in zip(lines[first:], headings[first:], strict=True):
         if heading is None:
             opened[-1][3].append(line)
         elif heading.kind == "条":
@@ -200,7 +196,6 @@ def _reject_duplicates(articles: tuple[Article, ...]) -> None:
     for article in articles:
         if article.number in seen:
             raise DuplicateArticleError(
-                f"article number {article.number} ({article.heading}) "
-                "appears more than once"
+                f"article number {article.number} ({article.heading}) appears more than once"
             )
         seen.add(article.number)

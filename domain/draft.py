@@ -195,6 +195,9 @@ class Draft(LiaisonAggregate):
     def add_version(self, label: str, text: str, on: date, actor: str) -> None:
         self._require(DraftStatus.RECEIVED, DraftStatus.OPEN, DraftStatus.CLOSED, doing="revise")
         label = checked_text("label", label, MAX_LABEL)
+        checked_order("received_on", self.received_on, "on", on)
+        if label == FINAL_LABEL:
+            raise InvalidValueError("label", f"{FINAL_LABEL!r} is kept for the enacted text")
         if any(v.label == label for v in self.versions):
             raise InvalidValueError("label", f"this draft already has a version {label!r}")
         self._version_added(label=label, occurred_on=on, actor=actor, **parsed_version(text))

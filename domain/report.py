@@ -8,8 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LiaisonAggregate
-from domain.errors import InvalidValueError, MismatchError
-from domain.suggestion import Suggestion
+from domain.errors import InvalidValueError, MismatchError, WrongStateError
+from domain.suggestion import Status, Suggestion
 
 
 class Report(LiaisonAggregate):
@@ -47,10 +47,14 @@ class Report(LiaisonAggregate):
             raise InvalidValueError("suggestion_ids", "a report carries at least one suggestion")
         if len(set(ids)) != len(ids):
             raise InvalidValueError("suggestion_ids", "a suggestion is named twice")
-        for suggestion in suggestions:
+        for suggestion in suggestions:  # check them all before changing any
             if (suggestion.draft_id, suggestion.contact_point_id) != (draft_id, contact_point_id):
                 raise MismatchError(
                     f"suggestion {suggestion.id} is not on this draft and contact point"
+                )
+            if suggestion.status is not Status.ACCEPTED:
+                raise WrongStateError(
+                    f"suggestion {suggestion.id} is {suggestion.status.value}, not accepted"
                 )
         report = cls(
             contact_point_id=contact_point_id,

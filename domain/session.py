@@ -118,7 +118,9 @@ class ConsultationSession(LiaisonAggregate):
             self._attendance_recorded(participant_ids=new, occurred_on=on, actor=actor)
 
     @event(AttendanceRecorded)
-    def _attendance_recorded(self, participant_ids: list[UUID], occurred_on: date, actor: str) -> None:
+    def _attendance_recorded(
+        self, participant_ids: list[UUID], occurred_on: date, actor: str
+    ) -> None:
         self.participant_ids.extend(participant_ids)
 
     class Held(LiaisonAggregate.Event):
@@ -129,7 +131,9 @@ class ConsultationSession(LiaisonAggregate):
         self.require_not_cancelled()
         if self.status is not SessionStatus.SCHEDULED:
             raise WrongStateError(f"session {self.id} is already {self.status.value}")
-        self._held(minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor)
+        self._held(
+            minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor
+        )
 
     @event(Held)
     def _held(self, minutes: str | None, occurred_on: date, actor: str) -> None:
@@ -143,7 +147,9 @@ class ConsultationSession(LiaisonAggregate):
     def cancel(self, reason: str | None, on: date, actor: str) -> None:
         if self.status is not SessionStatus.SCHEDULED:
             raise WrongStateError(f"session {self.id} is already {self.status.value}")
-        self._cancelled(reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor)
+        self._cancelled(
+            reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor
+        )
 
     @event(Cancelled)
     def _cancelled(self, reason: str | None, occurred_on: date, actor: str) -> None:

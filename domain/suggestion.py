@@ -162,7 +162,9 @@ class Suggestion(LiaisonAggregate):
 
     def revise(self, content: str, on: date, actor: str) -> None:
         self._require(UNREPORTED, "reword")
-        self._revised(content=checked_text("content", content, MAX_CONTENT), occurred_on=on, actor=actor)
+        self._revised(
+            content=checked_text("content", content, MAX_CONTENT), occurred_on=on, actor=actor
+        )
 
     @event(Revised)
     def _revised(self, content: str, occurred_on: date, actor: str) -> None:
@@ -183,7 +185,9 @@ class Suggestion(LiaisonAggregate):
         else:
             if reason is None or not reason.strip():
                 raise InvalidValueError("reason", "a reason is required to reject")
-            self._rejected(reason=checked_text("reason", reason, MAX_REASON), occurred_on=on, actor=actor)
+            self._rejected(
+                reason=checked_text("reason", reason, MAX_REASON), occurred_on=on, actor=actor
+            )
 
     @event(Accepted)
     def _accepted(self, occurred_on: date, actor: str) -> None:
@@ -206,7 +210,9 @@ class Suggestion(LiaisonAggregate):
         if survivor.id == self.id:
             raise InvalidValueError("into", "a suggestion cannot be merged into itself")
         if (survivor.draft_id, survivor.contact_point_id) != (self.draft_id, self.contact_point_id):
-            raise MismatchError("only suggestions on the same draft and contact point can be merged")
+            raise MismatchError(
+                "only suggestions on the same draft and contact point can be merged"
+            )
         self._require(UNREPORTED, "merge")
         survivor._require(UNREPORTED, "merge into")
         self._merged(into=survivor.id, occurred_on=on, actor=actor)
@@ -242,6 +248,8 @@ class Suggestion(LiaisonAggregate):
         self, outcome: str, final_article: int | None, note: str | None, on: date, actor: str
     ) -> None:
         """The congress's decision; a later reading may change it until feedback is sent."""
+        if self.status is Status.FED_BACK:
+            raise WrongStateError(f"feedback on suggestion {self.id} was already sent")
         if self.status not in (Status.REPORTED, *DECIDED):
             raise NotReportedError(f"suggestion {self.id} is {self.status.value}, not reported")
         if final_article is not None and final_article < 1:
@@ -256,7 +264,12 @@ class Suggestion(LiaisonAggregate):
 
     @event(OutcomeRecorded)
     def _outcome_recorded(
-        self, outcome: str, final_article: int | None, note: str | None, occurred_on: date, actor: str
+        self,
+        outcome: str,
+        final_article: int | None,
+        note: str | None,
+        occurred_on: date,
+        actor: str,
     ) -> None:
         self.outcome = Outcome(outcome)
         self.status = Status(outcome)
@@ -268,7 +281,9 @@ class Suggestion(LiaisonAggregate):
 
     def feed_back(self, message: str, on: date, actor: str) -> None:
         self._require(DECIDED, "send feedback on")
-        self._fed_back(message=checked_text("message", message, MAX_CONTENT), occurred_on=on, actor=actor)
+        self._fed_back(
+            message=checked_text("message", message, MAX_CONTENT), occurred_on=on, actor=actor
+        )
 
     @event(FedBack)
     def _fed_back(self, message: str, occurred_on: date, actor: str) -> None:

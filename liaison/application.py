@@ -89,8 +89,10 @@ class LiaisonApplication(Application[UUID]):
 
     # Contact points
 
-    def designate_contact_point(self, name: str, district: str, actor: str) -> ContactPoint:
-        contact_point = ContactPoint.designate(name, district, self.clock.today(), actor)
+    def designate_contact_point(
+        self, name: str, district: str, actor: str, on: date | None = None
+    ) -> ContactPoint:
+        contact_point = ContactPoint.designate(name, district, self._today(on), actor)
         self.save(contact_point)
         return contact_point
 
@@ -198,7 +200,9 @@ class LiaisonApplication(Application[UUID]):
             participant = self.get(participant_id, Participant)
             participant.require_not_erased()
             if participant.contact_point_id != session.contact_point_id:
-                raise MismatchError(f"participant {participant_id} belongs to another contact point")
+                raise MismatchError(
+                    f"participant {participant_id} belongs to another contact point"
+                )
         on = session.held_on or session.starts_at.date()
         session.record_attendance(participant_ids, on, actor)
         self.save(session)
@@ -215,12 +219,12 @@ class LiaisonApplication(Application[UUID]):
         )
 
     def cancel_session(
-        self, session_id: UUID, actor: str, reason: str | None = None
+        self, session_id: UUID, actor: str, reason: str | None = None, on: date | None = None
     ) -> ConsultationSession:
         return self._change(
             session_id,
             ConsultationSession,
-            lambda s: s.cancel(reason, self.clock.today(), actor),
+            lambda s: s.cancel(reason, self._today(on), actor),
         )
 
     # Suggestions
@@ -255,8 +259,14 @@ class LiaisonApplication(Application[UUID]):
             if draft_id not in session.draft_ids:
                 raise MismatchError("the session did not consult this draft")
         return self._receive(
-            draft, contact_point_id, content, channel, actor, article,
-            participant_id=participant_id, session_id=session_id,
+            draft,
+            contact_point_id,
+            content,
+            channel,
+            actor,
+            article,
+            participant_id=participant_id,
+            session_id=session_id,
             received_on=received_on or self.clock.today(),
         )
 
@@ -277,8 +287,15 @@ class LiaisonApplication(Application[UUID]):
         plain_name = checked_name(name) if name and name.strip() else None
         plain_phone = checked_phone(phone)
         return self._receive(
-            draft, contact_point_id, content, Channel.ONLINE.value, PUBLIC, article,
-            received_on=self.clock.today(), name=plain_name, phone=plain_phone,
+            draft,
+            contact_point_id,
+            content,
+            Channel.ONLINE.value,
+            PUBLIC,
+            article,
+            received_on=self.clock.today(),
+            name=plain_name,
+            phone=plain_phone,
         )
 
     def _receive(
@@ -306,32 +323,51 @@ class LiaisonApplication(Application[UUID]):
                 "sealed_phone": self.vault.seal(key, suggestion_id, "phone", phone),
             }
         suggestion = Suggestion.receive(
-            contact_point_id, draft.id, draft.current.label, article, content, channel,
-            participant_id, session_id, receipt=self.receipts.claim(suggestion_id),
-            received_on=received_on, actor=actor, id=suggestion_id, **sealed,
+            contact_point_id,
+            draft.id,
+            draft.current.label,
+            article,
+            content,
+            channel,
+            participant_id,
+            session_id,
+            receipt=self.receipts.claim(suggestion_id),
+            received_on=received_on,
+            actor=actor,
+            id=suggestion_id,
+            **sealed,
         )
         self.save(suggestion)
         return suggestion
 
-    def merge_suggestion(self, suggestion_id: UUID, into: UUID, actor: str) -> Suggestion:
+    def merge_suggestion(
+        self, suggestion_id: UUID, into: UUID, actor: str, on: date | None = None
+    ) -> Suggestion:
         duplicate = self.get(suggestion_id, Suggestion)
         survivor = self.get(into, Suggestion)
-        duplicate.merge_into(survivor, self.clock.today(), actor)
+        duplicate.merge_into(survivor, self._today(on), actor)
         self.save(duplicate, survivor)
         return duplicate
 
-    def revise_suggestion(self, suggestion_id: UUID, content: str, actor: str) -> Suggestion:
+    def revise_suggestion(
+        self, suggestion_id: UUID, content: str, actor: str, on: date | None = None
+    ) -> Suggestion:
         return self._change(
-            suggestion_id, Suggestion, lambda s: s.revise(content, self.clock.today(), actor)
+            suggestion_id, Suggestion, lambda s: s.revise(content, self._today(on), actor)
         )
 
     def screen_suggestion(
-        self, suggestion_id: UUID, decision: str, actor: str, reason: str | None = None
+        self,
+        suggestion_id: UUID,
+        decision: str,
+        actor: str,
+        reason: str | None = None,
+        on: date | None = None,
     ) -> Suggestion:
         return self._change(
             suggestion_id,
             Suggestion,
-            lambda s: s.screen(decision, reason, self.clock.today(), actor),
+            lambda s: s.screen(decision, reason, self._today(on), actor),
         )
 
     def submit_report(
@@ -361,7 +397,9 @@ class LiaisonApplication(Application[UUID]):
         return self._change(
             suggestion_id,
             Suggestion,
-            lambda s: s.record_outcome(outcome, final_article, note, self._today(decided_on), actor),
+            lambda s: s.record_outcome(
+                outcome, final_article, note, self._today(decided_on), actor
+            ),
         )
 
     def send_feedback(

@@ -77,7 +77,7 @@ class PersonalDataVault:
         key = self._key(subject_id)
         if key is None or not sealed.startswith(PREFIX):
             return None
-        raw = base64.urlsafe_b64decode(sealed[len(PREFIX):])
+        raw = base64.urlsafe_b64decode(sealed[len(PREFIX) :])
         try:
             return AESGCM(key).decrypt(raw[:12], raw[12:], _associated(subject_id, field)).decode()
         except InvalidTag:
@@ -88,7 +88,9 @@ class PersonalDataVault:
 
     def erase(self, subject_id: UUID) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(personal_keys).where(personal_keys.c.subject_id == subject_id.hex))
+            connection.execute(
+                delete(personal_keys).where(personal_keys.c.subject_id == subject_id.hex)
+            )
 
     def _key(self, subject_id: UUID) -> bytes | None:
         with self.engine.connect() as connection:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,20 +15,18 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
-        description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://… (scale-out)",
+        description="sqlite:///path (embedded) or postgresql+psycopg://… (scale-out)",
     )
     secret_key: str = Field(
         "",
-        description="Signs tokens and session cookies; when empty a random key is kept in var/secret.key",
+        description="Signs tokens and session cookies",
     )
     timezone: str = Field("Asia/Shanghai", description="Zone of business dates such as 'today'")
-    lock_timeout: int = Field(5, description="Seconds a write waits for SQLite's lock before failing")
+    lock_timeout: int = Field(
+        5, description="Seconds a write waits for SQLite's lock before failing"
+    )
     projection_batch: int = Field(1000, description="Events applied per read-model transaction")
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
-
-    def var_dir(self) -> Path:
-        """The folder for local state (the SQLite file, the generated secret key)."""
-        return Path("var")

@@ -50,7 +50,9 @@ class UserDirectory:
         except ValueError:
             raise InvalidValueError("role", "must be admin, staff or congress") from None
         if (checked_role is Role.STAFF) != (contact_point_id is not None):
-            raise InvalidValueError("contact_point", "staff, and only staff, belong to a contact point")
+            raise InvalidValueError(
+                "contact_point", "staff, and only staff, belong to a contact point"
+            )
         if len(password) < MIN_PASSWORD:
             raise InvalidValueError("password", f"must be at least {MIN_PASSWORD} characters")
         try:

@@ -49,22 +49,30 @@ def apply(event: Any, conn: Connection) -> None:
 
 @apply.register
 def _(event: ContactPoint.Designated, conn: Connection) -> None:
-    insert_ignoring_existing(conn, contact_points, [
-        {"id": event.originator_id.hex, "name": event.name, "district": event.district}
-    ])
+    insert_ignoring_existing(
+        conn,
+        contact_points,
+        [{"id": event.originator_id.hex, "name": event.name, "district": event.district}],
+    )
 
 
 @apply.register
 def _(event: Draft.Received, conn: Connection) -> None:
-    insert_ignoring_existing(conn, drafts, [{
-        "id": event.originator_id.hex,
-        "title": event.title,
-        "level": event.level,
-        "issuer": event.issuer,
-        "status": DraftStatus.RECEIVED.value,
-        "received_on": event.occurred_on,
-        "deadline": event.deadline,
-    }])
+    insert_ignoring_existing(
+        conn,
+        drafts,
+        [
+            {
+                "id": event.originator_id.hex,
+                "title": event.title,
+                "level": event.level,
+                "issuer": event.issuer,
+                "status": DraftStatus.RECEIVED.value,
+                "received_on": event.occurred_on,
+                "deadline": event.deadline,
+            }
+        ],
+    )
 
 
 @apply.register
@@ -79,18 +87,29 @@ def _(event: Draft.Closed, conn: Connection) -> None:
 
 @apply.register
 def _(event: Draft.Enacted, conn: Connection) -> None:
-    _set(conn, drafts, event.originator_id, status=DraftStatus.ENACTED.value,
-         enacted_on=event.occurred_on)
+    _set(
+        conn,
+        drafts,
+        event.originator_id,
+        status=DraftStatus.ENACTED.value,
+        enacted_on=event.occurred_on,
+    )
 
 
 @apply.register
 def _(event: Participant.Registered, conn: Connection) -> None:
-    insert_ignoring_existing(conn, participants, [{
-        "id": event.originator_id.hex,
-        "contact_point_id": event.contact_point_id.hex,
-        "kind": event.kind,
-        "erased": False,
-    }])
+    insert_ignoring_existing(
+        conn,
+        participants,
+        [
+            {
+                "id": event.originator_id.hex,
+                "contact_point_id": event.contact_point_id.hex,
+                "kind": event.kind,
+                "erased": False,
+            }
+        ],
+    )
 
 
 @apply.register
@@ -101,31 +120,48 @@ def _(event: Participant.Erased, conn: Connection) -> None:
 @apply.register
 def _(event: ConsultationSession.Scheduled, conn: Connection) -> None:
     session_id = event.originator_id.hex
-    insert_ignoring_existing(conn, sessions, [{
-        "id": session_id,
-        "contact_point_id": event.contact_point_id.hex,
-        "kind": event.kind,
-        "title": event.title,
-        "status": SessionStatus.SCHEDULED.value,
-        "starts_on": event.occurred_on,
-    }])
-    insert_ignoring_existing(conn, session_drafts, [
-        {"session_id": session_id, "draft_id": d.hex} for d in event.draft_ids
-    ])
+    insert_ignoring_existing(
+        conn,
+        sessions,
+        [
+            {
+                "id": session_id,
+                "contact_point_id": event.contact_point_id.hex,
+                "kind": event.kind,
+                "title": event.title,
+                "status": SessionStatus.SCHEDULED.value,
+                "starts_on": event.occurred_on,
+            }
+        ],
+    )
+    insert_ignoring_existing(
+        conn,
+        session_drafts,
+        [{"session_id": session_id, "draft_id": d.hex} for d in event.draft_ids],
+    )
 
 
 @apply.register
 def _(event: ConsultationSession.AttendanceRecorded, conn: Connection) -> None:
-    insert_ignoring_existing(conn, attendances, [
-        {"session_id": event.originator_id.hex, "participant_id": p.hex}
-        for p in event.participant_ids
-    ])
+    insert_ignoring_existing(
+        conn,
+        attendances,
+        [
+            {"session_id": event.originator_id.hex, "participant_id": p.hex}
+            for p in event.participant_ids
+        ],
+    )
 
 
 @apply.register
 def _(event: ConsultationSession.Held, conn: Connection) -> None:
-    _set(conn, sessions, event.originator_id, status=SessionStatus.HELD.value,
-         held_on=event.occurred_on)
+    _set(
+        conn,
+        sessions,
+        event.originator_id,
+        status=SessionStatus.HELD.value,
+        held_on=event.occurred_on,
+    )
 
 
 @apply.register
@@ -135,18 +171,24 @@ def _(event: ConsultationSession.Cancelled, conn: Connection) -> None:
 
 @apply.register
 def _(event: Suggestion.Received, conn: Connection) -> None:
-    insert_ignoring_existing(conn, suggestions, [{
-        "id": event.originator_id.hex,
-        "contact_point_id": event.contact_point_id.hex,
-        "draft_id": event.draft_id.hex,
-        "article": event.article,
-        "participant_id": event.participant_id.hex if event.participant_id else None,
-        "session_id": event.session_id.hex if event.session_id else None,
-        "channel": event.channel,
-        "receipt": event.receipt,
-        "received_on": event.occurred_on,
-        "status": Status.RECEIVED.value,
-    }])
+    insert_ignoring_existing(
+        conn,
+        suggestions,
+        [
+            {
+                "id": event.originator_id.hex,
+                "contact_point_id": event.contact_point_id.hex,
+                "draft_id": event.draft_id.hex,
+                "article": event.article,
+                "participant_id": event.participant_id.hex if event.participant_id else None,
+                "session_id": event.session_id.hex if event.session_id else None,
+                "channel": event.channel,
+                "receipt": event.receipt,
+                "received_on": event.occurred_on,
+                "status": Status.RECEIVED.value,
+            }
+        ],
+    )
 
 
 @apply.register
@@ -161,14 +203,25 @@ def _(event: Suggestion.Rejected, conn: Connection) -> None:
 
 @apply.register
 def _(event: Suggestion.Merged, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=Status.MERGED.value,
-         merged_into=event.into.hex)
+    _set(
+        conn,
+        suggestions,
+        event.originator_id,
+        status=Status.MERGED.value,
+        merged_into=event.into.hex,
+    )
 
 
 @apply.register
 def _(event: Suggestion.Reported, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=Status.REPORTED.value,
-         report_id=event.report_id.hex, reported_on=event.occurred_on)
+    _set(
+        conn,
+        suggestions,
+        event.originator_id,
+        status=Status.REPORTED.value,
+        report_id=event.report_id.hex,
+        reported_on=event.occurred_on,
+    )
 
 
 @apply.register
@@ -183,9 +236,15 @@ def _(event: Suggestion.FedBack, conn: Connection) -> None:
 
 @apply.register
 def _(event: Report.Submitted, conn: Connection) -> None:
-    insert_ignoring_existing(conn, reports, [{
-        "id": event.originator_id.hex,
-        "contact_point_id": event.contact_point_id.hex,
-        "draft_id": event.draft_id.hex,
-        "submitted_on": event.occurred_on,
-    }])
+    insert_ignoring_existing(
+        conn,
+        reports,
+        [
+            {
+                "id": event.originator_id.hex,
+                "contact_point_id": event.contact_point_id.hex,
+                "draft_id": event.draft_id.hex,
+                "submitted_on": event.occurred_on,
+            }
+        ],
+    )

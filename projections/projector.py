@@ -26,7 +26,9 @@ Progress = Callable[[int, int], None]
 
 
 class Projector:
-    def __init__(self, recorder: Any, mapper: Mapper[Any], engine: Engine, batch: int = 1000) -> None:
+    def __init__(
+        self, recorder: Any, mapper: Mapper[Any], engine: Engine, batch: int = 1000
+    ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.engine = engine
@@ -37,12 +39,19 @@ class Projector:
     def create_tables(self) -> None:
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
-            if conn.execute(select(tracking.c.position).where(tracking.c.name == NAME)).first() is None:
+            if (
+                conn.execute(select(tracking.c.position).where(tracking.c.name == NAME)).first()
+                is None
+            ):
                 conn.execute(tracking.insert().values(name=NAME, position=0))
 
     def position(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(tracking.c.position).where(tracking.c.name == NAME)).scalar_one())
+            return int(
+                conn.execute(
+                    select(tracking.c.position).where(tracking.c.name == NAME)
+                ).scalar_one()
+            )
 
     def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every event recorded after the tracking position; returns how many."""

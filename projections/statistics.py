@@ -17,7 +17,14 @@ from sqlalchemy import ColumnElement, Connection, and_, func, select, true, unio
 from domain.draft import DraftLevel
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
-from projections.tables import attendances, contact_points, drafts, session_drafts, sessions, suggestions
+from projections.tables import (
+    attendances,
+    contact_points,
+    drafts,
+    session_drafts,
+    sessions,
+    suggestions,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,9 @@ class Figures:
         s = self.suggestions
         total = s["adopted"] + s["partially_adopted"]
         object.__setattr__(self, "adopted_total", total)
-        object.__setattr__(self, "adoption_rate", round(total / s["reported"], 4) if s["reported"] else 0)
+        object.__setattr__(
+            self, "adoption_rate", round(total / s["reported"], 4) if s["reported"] else 0
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,7 +67,9 @@ def _of(table: Any, contact_point_id: UUID | None) -> ColumnElement[bool]:
     return true() if contact_point_id is None else table.c.contact_point_id == contact_point_id.hex
 
 
-def figures(conn: Connection, contact_point_id: UUID | None = None, period: Period = Period()) -> Figures:
+def figures(
+    conn: Connection, contact_point_id: UUID | None = None, period: Period = Period()
+) -> Figures:
     held = and_(
         sessions.c.status == SessionStatus.HELD.value,
         period.covers(sessions.c.held_on),
@@ -68,9 +79,9 @@ def figures(conn: Connection, contact_point_id: UUID | None = None, period: Peri
     reported = and_(period.covers(suggestions.c.reported_on), _of(suggestions, contact_point_id))
 
     consulted = union(
-        select(session_drafts.c.draft_id.label("draft_id")).join(
-            sessions, sessions.c.id == session_drafts.c.session_id
-        ).where(held),
+        select(session_drafts.c.draft_id.label("draft_id"))
+        .join(sessions, sessions.c.id == session_drafts.c.session_id)
+        .where(held),
         select(suggestions.c.draft_id.label("draft_id")).where(received),
     ).subquery()
     by_level = dict(
@@ -82,9 +93,11 @@ def figures(conn: Connection, contact_point_id: UUID | None = None, period: Peri
     )
     draft_counts = {level.value: int(by_level.get(level.value, 0)) for level in DraftLevel}
 
-    attended = select(attendances.c.participant_id.label("participant_id")).join(
-        sessions, sessions.c.id == attendances.c.session_id
-    ).where(held)
+    attended = (
+        select(attendances.c.participant_id.label("participant_id"))
+        .join(sessions, sessions.c.id == attendances.c.session_id)
+        .where(held)
+    )
     people = union(
         attended,
         select(suggestions.c.participant_id.label("participant_id")).where(

@@ -19,9 +19,7 @@ Row = tuple[int, str, str, str | None, str | None]
 
 def rows(parsed: ParsedText) -> list[Row]:
     """Flatten articles into comparable tuples."""
-    return [
-        (a.number, a.heading, a.text, a.chapter, a.section) for a in parsed.articles
-    ]
+    return [(a.number, a.heading, a.text, a.chapter, a.section) for a in parsed.articles]
 
 
 @pytest.mark.parametrize(
@@ -167,9 +165,7 @@ def test_text_is_split_into_articles(text: str, expected: list[Row]) -> None:
 
 def test_reference_inside_a_sentence_does_not_start_an_article() -> None:
     parsed = parse_articles("第一条 违反本法第十条规定的，依照第十一条处罚。")
-    assert rows(parsed) == [
-        (1, "第一条", "违反本法第十条规定的，依照第十一条处罚。", None, None)
-    ]
+    assert rows(parsed) == [(1, "第一条", "违反本法第十条规定的，依照第十一条处罚。", None, None)]
 
 
 def test_text_before_the_first_article_is_the_preamble() -> None:

@@ -1,0 +1,158 @@
+"""``liaison …``: serve, demo, users add, report, projections rebuild."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from sqlalchemy import select
+from tqdm import tqdm
+
+from domain.errors import DomainError
+from liaison.bootstrap import Liaison, bootstrap
+from liaison.reporting import report_sentence
+from liaison.settings import Settings
+from projections.statistics import Period, figures
+from projections.tables import contact_points
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    try:
+        return int(args.run(args, settings) or 0)
+    except (CommandError, DomainError) as error:
+        print(f"liaison: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="liaison", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the web site and the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="load the demo data set (once)")
+    demo.set_defaults(run=_demo)
+
+    users = commands.add_parser("users", help="manage accounts").add_subparsers(required=True)
+    add = users.add_parser("add", help="add an account; the password is read from standard input")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("admin", "staff", "congress"))
+    add.add_argument("--contact-point", help="id or exact name (staff only)")
+    add.set_defaults(run=_users_add)
+
+    report = commands.add_parser("report", help="the figures reported upward")
+    report.add_argument("--contact-point", help="id or exact name; all when omitted")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    report.add_argument("--json", action="store_true", help="print the /stats object")
+    report.set_defaults(run=_report)
+
+    projections = commands.add_parser("projections", help="read models").add_subparsers(
+        required=True
+    )
+    rebuild = projections.add_parser("rebuild", help="drop the read models and replay the log")
+    rebuild.set_defaults(run=_rebuild)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from web.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> None:
+    from liaison.demo.loader import DEMO_PASSWORDS, PLANS, load_demo
+
+    liaison = bootstrap(settings, project_on_save=False)
+    try:
+        with tqdm(total=len(PLANS), desc="demo", unit="contact point") as bar:
+            loaded = load_demo(liaison, lambda _name, n: bar.update(n))
+        _catch_up(liaison, "read models")
+    finally:
+        liaison.close()
+    print("demo loaded" if loaded else "demo already loaded: nothing changed")
+    for username, (role, contact_point, password) in DEMO_PASSWORDS.items():
+        where = f" ({contact_point})" if contact_point else ""
+        print(f"  {username:10} {password:22} {role}{where}")
+
+
+def _users_add(args: argparse.Namespace, settings: Settings) -> None:
+    liaison = bootstrap(settings)
+    try:
+        contact_point = _contact_point(liaison, args.contact_point) if args.contact_point else None
+        password = (
+            getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline()
+        ).rstrip("\n")
+        user = liaison.users.add(args.name, args.role, password, contact_point)
+    finally:
+        liaison.close()
+    print(f"added {user.username} ({user.role.value})")
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> None:
+    liaison = bootstrap(settings)
+    try:
+        contact_point = _contact_point(liaison, args.contact_point) if args.contact_point else None
+        with liaison.engine.connect() as conn:
+            result = figures(conn, contact_point, Period(args.start, args.end))
+    finally:
+        liaison.close()
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for key, value in result.as_dict().items():
+        print(f"{key:15} {value}")
+    print(report_sentence(result))
+
+
+def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
+    liaison = bootstrap(settings, project_on_save=False)
+    try:
+        total = liaison.app.recorder.max_notification_id() or 0
+        with tqdm(total=total, desc="rebuild", unit="event") as bar:
+            applied = liaison.projector.rebuild(lambda _done, n: bar.update(n))
+    finally:
+        liaison.close()
+    print(f"rebuilt the read models from {applied} events")
+
+
+def _catch_up(liaison: Liaison, what: str) -> None:
+    behind = (liaison.app.recorder.max_notification_id() or 0) - liaison.projector.position()
+    with tqdm(total=max(behind, 0), desc=what, unit="event") as bar:
+        liaison.projector.catch_up(lambda _done, n: bar.update(n))
+
+
+def _contact_point(liaison: Liaison, given: str) -> UUID:
+    """A contact point by id or exact name."""
+    with liaison.engine.connect() as conn:
+        column = contact_points.c.name
+        with contextlib.suppress(ValueError):
+            column, given = contact_points.c.id, UUID(given).hex
+        found = conn.execute(select(contact_points.c.id).where(column == given)).scalars().all()
+    if len(found) != 1:
+        raise CommandError(
+            f"no contact point {given!r}" if not found else f"{given!r} is ambiguous"
+        )
+    return UUID(found[0])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,127 @@
+"""A report upward: accepted suggestions of one draft and contact point, sent together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+
+from domain.errors import InvalidValueError, MismatchError, WrongStateError
+from domain.report import Report
+from domain.suggestion import Status, Suggestion
+
+SuggestionIn = Callable[..., Suggestion]
+
+SUBMITTED_ON = date(2024, 3, 28)
+ACTOR = "staff:wu"
+
+
+def snapshot(suggestions: list[Suggestion]) -> list[dict[str, object]]:
+    return [dict(vars(s)) for s in suggestions]
+
+
+def assert_unchanged(suggestions: list[Suggestion], before: list[dict[str, object]]) -> None:
+    assert snapshot(suggestions) == before
+    assert [s.collect_events() for s in suggestions] == [[] for _ in suggestions]
+
+
+def test_submitting_reports_every_suggestion_on_the_submitted_date(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID
+) -> None:
+    suggestions = [suggestion_in(Status.ACCEPTED) for _ in range(3)]
+
+    report = Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
+
+    [submitted] = report.collect_events()
+    assert isinstance(submitted, Report.Submitted)
+    assert (submitted.occurred_on, submitted.actor) == (SUBMITTED_ON, ACTOR)
+    assert (report.contact_point_id, report.draft_id) == (contact_point_id, draft_id)
+    assert report.suggestion_ids == [s.id for s in suggestions]
+    assert report.submitted_on == SUBMITTED_ON
+    for suggestion in suggestions:
+        [reported] = suggestion.collect_events()
+        assert isinstance(reported, Suggestion.Reported)
+        assert (reported.report_id, reported.occurred_on, reported.actor) == (
+            report.id,
+            SUBMITTED_ON,
+            ACTOR,
+        )
+        assert (suggestion.status, suggestion.report_id) == (Status.REPORTED, report.id)
+
+
+def test_a_report_of_one_suggestion_is_enough(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID
+) -> None:
+    suggestion = suggestion_in(Status.ACCEPTED)
+
+    report = Report.submit(contact_point_id, draft_id, [suggestion], SUBMITTED_ON, ACTOR)
+
+    assert report.suggestion_ids == [suggestion.id]
+
+
+def test_an_empty_report_is_refused(contact_point_id: UUID, draft_id: UUID) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        Report.submit(contact_point_id, draft_id, [], SUBMITTED_ON, ACTOR)
+
+    assert refused.value.field == "suggestion_ids"
+
+
+def test_a_suggestion_named_twice_is_refused(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID
+) -> None:
+    suggestion, other = suggestion_in(Status.ACCEPTED), suggestion_in(Status.ACCEPTED)
+    suggestions = [suggestion, other, suggestion]
+    before = snapshot(suggestions)
+
+    with pytest.raises(InvalidValueError) as refused:
+        Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
+
+    assert refused.value.field == "suggestion_ids"
+    assert_unchanged(suggestions, before)
+
+
+@pytest.mark.parametrize("position", [0, 2], ids=["first", "last"])
+@pytest.mark.parametrize("other", ["draft_id", "contact_point_id"])
+def test_a_suggestion_of_another_draft_or_contact_point_is_refused(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID, other: str, position: int
+) -> None:
+    suggestions = [suggestion_in(Status.ACCEPTED) for _ in range(2)]
+    suggestions.insert(position, suggestion_in(Status.ACCEPTED, **{other: uuid4()}))
+    before = snapshot(suggestions)
+
+    with pytest.raises(MismatchError):
+        Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
+
+    assert_unchanged(suggestions, before)
+
+
+NOT_ACCEPTED = [s for s in Status if s is not Status.ACCEPTED]
+
+
+@pytest.mark.parametrize("status", NOT_ACCEPTED, ids=str)
+def test_a_suggestion_that_is_not_accepted_is_refused(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID, status: Status
+) -> None:
+    suggestions = [suggestion_in(status), suggestion_in(Status.ACCEPTED)]
+    before = snapshot(suggestions)
+
+    with pytest.raises(WrongStateError):
+        Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
+
+    assert_unchanged(suggestions, before)
+
+
+@pytest.mark.parametrize("status", [Status.RECEIVED, Status.REPORTED], ids=str)
+def test_a_refused_suggestion_after_accepted_ones_leaves_them_unreported(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID, status: Status
+) -> None:
+    suggestions = [suggestion_in(Status.ACCEPTED), suggestion_in(Status.ACCEPTED)]
+    suggestions.append(suggestion_in(status))
+    before = snapshot(suggestions)
+
+    with pytest.raises(WrongStateError):
+        Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
+
+    assert_unchanged(suggestions, before)

@@ -1,0 +1,24 @@
+"""Typed dependencies shared by routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection
+
+from liaison.bootstrap import Liaison
+
+
+def get_liaison(request: Request) -> Liaison:
+    return request.app.state.liaison  # type: ignore[no-any-return]
+
+
+def get_connection(liaison: Annotated[Liaison, Depends(get_liaison)]) -> Iterator[Connection]:
+    with liaison.engine.connect() as conn:
+        yield conn
+
+
+LiaisonDep = Annotated[Liaison, Depends(get_liaison)]
+ReadDep = Annotated[Connection, Depends(get_connection)]
