@@ -1,0 +1,1 @@
+"""The application service's commands, grouped by what they act on."""

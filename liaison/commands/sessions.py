@@ -1,0 +1,69 @@
+"""Consultation sessions: schedule, attendance, held, cancelled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from domain.contact_point import ContactPoint
+from domain.draft import Draft
+from domain.errors import MismatchError
+from domain.participant import Participant
+from domain.session import ConsultationSession
+from liaison.commands.base import ServiceBase
+
+
+class SessionCommands(ServiceBase):
+    def schedule_session(
+        self,
+        contact_point_id: UUID,
+        draft_ids: list[UUID],
+        kind: str,
+        title: str,
+        starts_at: datetime,
+        actor: str,
+        venue: str | None = None,
+    ) -> ConsultationSession:
+        self.get(contact_point_id, ContactPoint)
+        for draft_id in draft_ids:
+            self.get(draft_id, Draft)
+        session = ConsultationSession.schedule(
+            contact_point_id, draft_ids, kind, title, starts_at, venue, starts_at.date(), actor
+        )
+        self.save(session)
+        return session
+
+    def record_attendance(
+        self, session_id: UUID, participant_ids: list[UUID], actor: str
+    ) -> ConsultationSession:
+        session = self.get(session_id, ConsultationSession)
+        for participant_id in dict.fromkeys(participant_ids):
+            participant = self.get(participant_id, Participant)
+            participant.require_not_erased()
+            if participant.contact_point_id != session.contact_point_id:
+                raise MismatchError(
+                    f"participant {participant_id} belongs to another contact point"
+                )
+        on = session.held_on or session.starts_at.date()
+        session.record_attendance(participant_ids, on, actor)
+        self.save(session)
+        return session
+
+    def complete_session(
+        self, session_id: UUID, actor: str, minutes: str | None = None, held_on: date | None = None
+    ) -> ConsultationSession:
+        """Held on ``held_on``, by default the day it was scheduled to start."""
+        return self._change(
+            session_id,
+            ConsultationSession,
+            lambda s: s.complete(minutes, held_on or s.starts_at.date(), actor),
+        )
+
+    def cancel_session(
+        self, session_id: UUID, actor: str, reason: str | None = None, on: date | None = None
+    ) -> ConsultationSession:
+        return self._change(
+            session_id,
+            ConsultationSession,
+            lambda s: s.cancel(reason, self._today(on), actor),
+        )

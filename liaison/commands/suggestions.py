@@ -1,0 +1,215 @@
+"""Opinions from first words to feedback, and reports upward."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.contact_point import ContactPoint
+from domain.draft import Draft, DraftStatus
+from domain.errors import MismatchError, WrongStateError
+from domain.participant import Participant
+from domain.report import Report
+from domain.session import ConsultationSession
+from domain.suggestion import Channel, Suggestion
+from liaison.commands.base import PUBLIC, ServiceBase
+from liaison.personal_data import (
+    checked_name,
+    checked_phone,
+)
+
+
+class SuggestionCommands(ServiceBase):
+    def record_suggestion(
+        self,
+        contact_point_id: UUID,
+        draft_id: UUID,
+        content: str,
+        channel: str,
+        actor: str,
+        article: int | None = None,
+        participant_id: UUID | None = None,
+        session_id: UUID | None = None,
+        received_on: date | None = None,
+    ) -> Suggestion:
+        """An opinion recorded by staff: said at a session, brought by a collector, by letter."""
+        draft = self.get(draft_id, Draft)
+        self.get(contact_point_id, ContactPoint)
+        if draft.status is DraftStatus.ENACTED:
+            raise WrongStateError("the draft is already enacted")
+        if participant_id is not None:
+            participant = self.get(participant_id, Participant)
+            participant.require_not_erased()
+            if participant.contact_point_id != contact_point_id:
+                raise MismatchError("the participant belongs to another contact point")
+        if session_id is not None:
+            session = self.get(session_id, ConsultationSession)
+            session.require_not_cancelled()
+            if session.contact_point_id != contact_point_id:
+                raise MismatchError("the session belongs to another contact point")
+            if draft_id not in session.draft_ids:
+                raise MismatchError("the session did not consult this draft")
+        return self._receive(
+            draft,
+            contact_point_id,
+            content,
+            channel,
+            actor,
+            article,
+            participant_id=participant_id,
+            session_id=session_id,
+            received_on=received_on or self.clock.today(),
+        )
+
+    def comment_publicly(
+        self,
+        draft_id: UUID,
+        contact_point_id: UUID,
+        content: str,
+        article: int | None = None,
+        name: str | None = None,
+        phone: str | None = None,
+    ) -> Suggestion:
+        """A resident's comment online, while the draft is open; name and phone optional."""
+        draft = self.get(draft_id, Draft)
+        self.get(contact_point_id, ContactPoint)
+        if draft.status is not DraftStatus.OPEN:
+            raise WrongStateError("the draft is not open for comments")
+        plain_name = checked_name(name) if name and name.strip() else None
+        plain_phone = checked_phone(phone)
+        return self._receive(
+            draft,
+            contact_point_id,
+            content,
+            Channel.ONLINE.value,
+            PUBLIC,
+            article,
+            received_on=self.clock.today(),
+            name=plain_name,
+            phone=plain_phone,
+        )
+
+    def _receive(
+        self,
+        draft: Draft,
+        contact_point_id: UUID,
+        content: str,
+        channel: str,
+        actor: str,
+        article: int | None,
+        received_on: date,
+        participant_id: UUID | None = None,
+        session_id: UUID | None = None,
+        name: str | None = None,
+        phone: str | None = None,
+    ) -> Suggestion:
+        draft.require_article(article)
+        Suggestion.check(content, channel, article)  # before anything is written
+        suggestion_id = uuid4()
+        sealed: dict[str, str | None] = {"sealed_name": None, "sealed_phone": None}
+        if name or phone:
+            key = self.vault.new_subject(suggestion_id)
+            sealed = {
+                "sealed_name": self.vault.seal(key, suggestion_id, "name", name),
+                "sealed_phone": self.vault.seal(key, suggestion_id, "phone", phone),
+            }
+        suggestion = Suggestion.receive(
+            contact_point_id,
+            draft.id,
+            draft.current.label,
+            article,
+            content,
+            channel,
+            participant_id,
+            session_id,
+            receipt=self.receipts.claim(suggestion_id),
+            received_on=received_on,
+            actor=actor,
+            id=suggestion_id,
+            **sealed,
+        )
+        self.save(suggestion)
+        return suggestion
+
+    def merge_suggestion(
+        self, suggestion_id: UUID, into: UUID, actor: str, on: date | None = None
+    ) -> Suggestion:
+        duplicate = self.get(suggestion_id, Suggestion)
+        survivor = self.get(into, Suggestion)
+        duplicate.merge_into(survivor, self._today(on), actor)
+        self.save(duplicate, survivor)
+        return duplicate
+
+    def revise_suggestion(
+        self, suggestion_id: UUID, content: str, actor: str, on: date | None = None
+    ) -> Suggestion:
+        return self._change(
+            suggestion_id, Suggestion, lambda s: s.revise(content, self._today(on), actor)
+        )
+
+    def screen_suggestion(
+        self,
+        suggestion_id: UUID,
+        decision: str,
+        actor: str,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> Suggestion:
+        return self._change(
+            suggestion_id,
+            Suggestion,
+            lambda s: s.screen(decision, reason, self._today(on), actor),
+        )
+
+    def submit_report(
+        self,
+        contact_point_id: UUID,
+        draft_id: UUID,
+        suggestion_ids: list[UUID],
+        submitted_on: date,
+        actor: str,
+    ) -> Report:
+        self.get(contact_point_id, ContactPoint)
+        self.get(draft_id, Draft)
+        suggestions = [self.get(i, Suggestion) for i in suggestion_ids]
+        report = Report.submit(contact_point_id, draft_id, suggestions, submitted_on, actor)
+        self.save(report, *suggestions)
+        return report
+
+    def record_outcome(
+        self,
+        suggestion_id: UUID,
+        outcome: str,
+        actor: str,
+        final_article: int | None = None,
+        note: str | None = None,
+        decided_on: date | None = None,
+    ) -> Suggestion:
+        return self._change(
+            suggestion_id,
+            Suggestion,
+            lambda s: s.record_outcome(
+                outcome, final_article, note, self._today(decided_on), actor
+            ),
+        )
+
+    def send_feedback(
+        self, suggestion_id: UUID, message: str, actor: str, sent_on: date | None = None
+    ) -> Suggestion:
+        return self._change(
+            suggestion_id, Suggestion, lambda s: s.feed_back(message, self._today(sent_on), actor)
+        )
+
+    def commenter(self, suggestion: Suggestion) -> dict[str, str | None]:
+        """A public commenter's name and phone, or ``None`` each once erased or never given."""
+        return {
+            "name": self.vault.open(suggestion.id, "name", suggestion.sealed_name),
+            "phone": self.vault.open(suggestion.id, "phone", suggestion.sealed_phone),
+        }
+
+    def personal_data(self, participant: Participant) -> dict[str, str | None]:
+        """The participant's name, neighbourhood and phone, each ``None`` once erased."""
+        return {
+            field: self.vault.open(participant.id, field, getattr(participant, f"sealed_{field}"))
+            for field in ("name", "neighbourhood", "phone")
+        }
