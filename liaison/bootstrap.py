@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from liaison.application import LiaisonApplication
+from liaison.chain import HashChain
 from liaison.clock import Clock
 from liaison.database import create_database_engine, eventsourcing_env, metadata
 from liaison.personal_data import PersonalDataVault
@@ -23,6 +24,7 @@ class Liaison:
     app: LiaisonApplication
     projector: Projector
     users: UserDirectory
+    chain: HashChain
 
     def close(self) -> None:
         self.app.close()
@@ -44,8 +46,9 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         receipts=ReceiptBook(engine),
         clock=Clock(settings.timezone),
     )
-    projector = Projector(app.recorder, app.mapper, engine, settings.projection_batch)
+    chain = HashChain(engine, app.recorder)
+    projector = Projector(app.recorder, app.mapper, engine, settings.projection_batch, chain)
     projector.create_tables()
     if project_on_save:
         app.on_saved = projector.catch_up
-    return Liaison(settings, engine, app, projector, UserDirectory(engine))
+    return Liaison(settings, engine, app, projector, UserDirectory(engine), chain)

@@ -1,4 +1,4 @@
-"""``liaison …``: serve, demo, users add, report, projections rebuild."""
+"""``liaison …``: serve, demo, users add, report, projections rebuild, verify."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild = projections.add_parser("rebuild", help="drop the read models and replay the log")
     rebuild.set_defaults(run=_rebuild)
+
+    verify = commands.add_parser("verify", help="re-verify the event log's hash chain")
+    verify.set_defaults(run=_verify)
     return parser
 
 
@@ -132,6 +135,28 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
     finally:
         liaison.close()
     print(f"rebuilt the read models from {applied} events")
+
+
+def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    liaison = bootstrap(settings, project_on_save=False)
+    stuck: Exception | None = None
+    try:
+        try:
+            liaison.projector.catch_up()  # so that every event recorded so far is chained
+        except Exception as error:  # an unreadable new event: still verify what is chained
+            stuck = error
+        result = liaison.chain.verify()
+        position = liaison.projector.position()
+    finally:
+        liaison.close()
+    if not result.ok:
+        print(f"BROKEN at position {result.first_broken}: {result.reason}", file=sys.stderr)
+        return 1
+    if stuck is not None:
+        print(f"BROKEN after position {position}: cannot chain: {stuck}", file=sys.stderr)
+        return 1
+    print(f"ok: {result.events} events, head {result.head_hash}")
+    return 0
 
 
 def _catch_up(liaison: Liaison, what: str) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValueError
 from domain.rules import MAX_NAME, MAX_TITLE, checked_text, optional_text
@@ -57,10 +58,17 @@ class PersonalDataVault:
         self.engine = engine
 
     def new_subject(self, subject_id: UUID) -> bytes:
-        """Create and commit the subject's key before any event sealed with it is saved."""
+        """Create and commit the subject's key before any event sealed with it is saved
+        (a retried command gets the key its first attempt made)."""
         key = AESGCM.generate_key(bit_length=256)
-        with self.engine.begin() as connection:
-            connection.execute(insert(personal_keys).values(subject_id=subject_id.hex, key=key))
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(personal_keys).values(subject_id=subject_id.hex, key=key))
+        except IntegrityError:
+            existing = self._key(subject_id)
+            if existing is None:
+                raise
+            return existing
         return key
 
     def seal(self, key: bytes, subject_id: UUID, field: str, value: str | None) -> str | None:

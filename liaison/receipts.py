@@ -39,6 +39,7 @@ class ReceiptBook:
         self.engine = engine
 
     def claim(self, suggestion_id: UUID) -> str:
+        """A new code for the suggestion, or the one it already has (a retried command)."""
         for _ in range(8):
             code = new_code()
             try:
@@ -47,9 +48,20 @@ class ReceiptBook:
                         insert(receipt_codes).values(code=code, suggestion_id=suggestion_id.hex)
                     )
             except IntegrityError:
+                existing = self.code_of(suggestion_id)
+                if existing is not None:
+                    return existing
                 continue
             return code
         raise RuntimeError("could not find a free receipt code")  # pragma: no cover
+
+    def code_of(self, suggestion_id: UUID) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(receipt_codes.c.code).where(
+                    receipt_codes.c.suggestion_id == suggestion_id.hex
+                )
+            ).scalar_one_or_none()
 
     def find(self, code: str) -> UUID | None:
         wanted = normalised(code)

@@ -19,13 +19,17 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field(
         "",
-        description="Signs tokens and session cookies",
+        description="Signs tokens and session cookies; empty: a random key kept in the database",
     )
     timezone: str = Field("Asia/Shanghai", description="Zone of business dates such as 'today'")
     lock_timeout: int = Field(
         5, description="Seconds a write waits for SQLite's lock before failing"
     )
     projection_batch: int = Field(1000, description="Events applied per read-model transaction")
+    token_minutes: int = Field(60, ge=1, description="Minutes an API token stays valid")
+    max_body_bytes: int = Field(
+        2_000_000, ge=1024, description="Larger request bodies are refused with 413"
+    )
 
     @property
     def is_sqlite(self) -> bool:

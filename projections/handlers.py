@@ -186,9 +186,17 @@ def _(event: Suggestion.Received, conn: Connection) -> None:
                 "receipt": event.receipt,
                 "received_on": event.occurred_on,
                 "status": Status.RECEIVED.value,
+                "content": event.content,
+                "original_content": event.content,
+                "draft_version": event.draft_version,
             }
         ],
     )
+
+
+@apply.register
+def _(event: Suggestion.Revised, conn: Connection) -> None:
+    _set(conn, suggestions, event.originator_id, content=event.content)
 
 
 @apply.register
@@ -226,7 +234,14 @@ def _(event: Suggestion.Reported, conn: Connection) -> None:
 
 @apply.register
 def _(event: Suggestion.OutcomeRecorded, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=event.outcome, outcome=event.outcome)
+    _set(
+        conn,
+        suggestions,
+        event.originator_id,
+        status=event.outcome,
+        outcome=event.outcome,
+        final_article=event.final_article,
+    )
 
 
 @apply.register

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import Connection, Engine, select, update
 
 from projections import handlers
 from projections.tables import metadata, tracking
+
+if TYPE_CHECKING:
+    from liaison.chain import HashChain
 
 NAME = "read_models"
 
@@ -27,11 +30,17 @@ Progress = Callable[[int, int], None]
 
 class Projector:
     def __init__(
-        self, recorder: Any, mapper: Mapper[Any], engine: Engine, batch: int = 1000
+        self,
+        recorder: Any,
+        mapper: Mapper[Any],
+        engine: Engine,
+        batch: int = 1000,
+        chain: HashChain | None = None,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.engine = engine
+        self.chain = chain
         self.writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self.batch = batch
         self._lock = threading.Lock()
@@ -82,6 +91,8 @@ class Projector:
             )
             if notifications:
                 self.apply(conn, notifications)
+                if self.chain is not None:
+                    self.chain.extend(conn, notifications)
                 conn.execute(
                     update(tracking)
                     .where(tracking.c.name == NAME)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
 )
 
 metadata = MetaData()
@@ -99,6 +100,10 @@ suggestions = Table(
     Column("report_id", ID),
     Column("reported_on", Date),
     Column("outcome", String(24)),
+    Column("final_article", Integer),
+    Column("content", Text, nullable=False),
+    Column("original_content", Text, nullable=False),
+    Column("draft_version", String(50), nullable=False),
     Index("ix_rm_suggestions_received", "received_on", "contact_point_id"),
     Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
 )

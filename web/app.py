@@ -10,12 +10,39 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.idempotency import IdempotencyStore
+from liaison.secret_store import signing_key
 from liaison.settings import Settings
-from web.api import public
+from web.api import (
+    contact_points,
+    drafts,
+    log,
+    participants,
+    public,
+    reports,
+    sessions,
+    stats,
+    suggestions,
+    token,
+)
+from web.auth import TokenSigner
 from web.errors import install_error_handlers
+from web.limits import BodySizeLimit
 from web.pages import home
 
 STATIC = Path(__file__).parent / "static"
+API_ROUTERS = [
+    token,
+    contact_points,
+    drafts,
+    participants,
+    sessions,
+    suggestions,
+    reports,
+    stats,
+    log,
+    public,
+]
 
 
 def create_app(settings: Settings | None = None, liaison: Liaison | None = None) -> FastAPI:
@@ -28,10 +55,21 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         if liaison is None:
             wired.close()
 
-    app = FastAPI(title="Liaison", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="Liaison",
+        version="1",
+        summary="基层立法联系点意见征询平台 · legislative contact points",
+        lifespan=lifespan,
+    )
     app.state.liaison = wired
+    app.state.signer = TokenSigner(
+        signing_key(wired.engine, wired.settings.secret_key), wired.settings.token_minutes
+    )
+    app.state.idempotency = IdempotencyStore(wired.engine)
     install_error_handlers(app)
-    app.include_router(public.router)
+    for module in API_ROUTERS:
+        app.include_router(module.router)
     app.include_router(home.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodySizeLimit, max_bytes=wired.settings.max_body_bytes)
     return app

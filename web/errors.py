@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from domain.errors import DomainError, InvalidValueError, MismatchError, UnknownArticleError
 from liaison.errors import ConflictError, NotFoundError
+from liaison.idempotency import StillRunningError
 
 STATUS = [
     (NotFoundError, 404),
@@ -14,6 +17,7 @@ STATUS = [
     (UnknownArticleError, 422),
     (MismatchError, 422),
     (ConflictError, 409),
+    (StillRunningError, 409),
     (DomainError, 409),  # wrong state and the rest of the domain's refusals
 ]
 
@@ -25,4 +29,13 @@ def status_of(error: DomainError) -> int:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=status_of(error))
+        headers = {"Retry-After": "1"} if isinstance(error, StillRunningError) else None
+        return JSONResponse({"detail": str(error)}, status_code=status_of(error), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        """Malformed JSON is a bad request (400); a well-formed body with a bad field is 422."""
+        errors = error.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)

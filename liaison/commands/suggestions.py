@@ -69,8 +69,13 @@ class SuggestionCommands(ServiceBase):
         article: int | None = None,
         name: str | None = None,
         phone: str | None = None,
+        suggestion_id: UUID | None = None,
     ) -> Suggestion:
-        """A resident's comment online, while the draft is open; name and phone optional."""
+        """A resident's comment online, while the draft is open; name and phone optional.
+
+        A retry passes the ``suggestion_id`` of its first attempt: the store's key on
+        (id, version 1) then guarantees one suggestion however often it is retried.
+        """
         draft = self.get(draft_id, Draft)
         self.get(contact_point_id, ContactPoint)
         if draft.status is not DraftStatus.OPEN:
@@ -87,6 +92,7 @@ class SuggestionCommands(ServiceBase):
             received_on=self.clock.today(),
             name=plain_name,
             phone=plain_phone,
+            suggestion_id=suggestion_id,
         )
 
     def _receive(
@@ -102,10 +108,11 @@ class SuggestionCommands(ServiceBase):
         session_id: UUID | None = None,
         name: str | None = None,
         phone: str | None = None,
+        suggestion_id: UUID | None = None,
     ) -> Suggestion:
         draft.require_article(article)
         Suggestion.check(content, channel, article)  # before anything is written
-        suggestion_id = uuid4()
+        suggestion_id = suggestion_id or uuid4()
         sealed: dict[str, str | None] = {"sealed_name": None, "sealed_phone": None}
         if name or phone:
             key = self.vault.new_subject(suggestion_id)

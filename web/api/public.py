@@ -1,56 +1,77 @@
-"""Routes anyone may call: open drafts and their articles."""
+"""Routes anyone may call: open drafts, comments on them, and receipts to follow them."""
 
 from __future__ import annotations
 
-from datetime import date
-from uuid import UUID
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Request, Response, status
+from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
-from liaison.errors import NotFoundError
+from domain.rules import MAX_CONTENT, MAX_NAME
+from domain.suggestion import Outcome, Status, Suggestion
+from liaison.bootstrap import Liaison
+from liaison.errors import ConflictError, NotFoundError
+from liaison.idempotency import fingerprint
 from projections.drafts import list_drafts
+from projections.listings import list_contact_points
+from web.api.common import ERRORS
+from web.api.contact_points import ContactPointOut
+from web.api.drafts import DraftOut, DraftSummary, draft_out
 from web.deps import LiaisonDep, ReadDep
 
-router = APIRouter(prefix="/api/v1/public", tags=["public"])
+router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
+
+STATUS_AFTER = {
+    "Received": Status.RECEIVED,
+    "Accepted": Status.ACCEPTED,
+    "Rejected": Status.REJECTED,
+    "Merged": Status.MERGED,
+    "Reported": Status.REPORTED,
+    "FedBack": Status.FED_BACK,
+}
 
 
-class ArticleOut(BaseModel):
-    number: int
-    heading: str
-    text: str
-    chapter: str | None
+class CommentIn(BaseModel):
+    contact_point_id: UUID
+    article: int | None = Field(None, ge=1)
+    content: str = Field(min_length=1, max_length=MAX_CONTENT)
+    name: str | None = Field(None, max_length=MAX_NAME)
+    phone: str | None = Field(None, max_length=32)
 
 
-class DraftSummary(BaseModel):
-    id: UUID
-    title: str
-    level: str
-    issuer: str
-    status: str
+class CommentOut(BaseModel):
+    receipt: str
+    status: Status
+    draft_id: UUID
+    article: int | None
     received_on: date
-    deadline: date
 
 
-class DraftOut(DraftSummary):
-    articles: list[ArticleOut]
+class ReceiptStep(BaseModel):
+    at: datetime
+    on: date
+    status: Status
 
 
-def draft_out(draft: Draft) -> DraftOut:
-    return DraftOut(
-        id=draft.id,
-        title=draft.title,
-        level=draft.level.value,
-        issuer=draft.issuer,
-        status=draft.status.value,
-        received_on=draft.received_on,
-        deadline=draft.deadline,
-        articles=[
-            ArticleOut(number=a.number, heading=a.heading, text=a.text, chapter=a.chapter)
-            for a in draft.current.articles
-        ],
-    )
+class ReceiptOut(BaseModel):
+    receipt: str
+    status: Status
+    draft_title: str
+    article: int | None
+    received_on: date
+    merged: bool = Field(description="folded into a similar suggestion; outcome is that one's")
+    outcome: Outcome | None
+    feedback: str | None
+    history: list[ReceiptStep]
+
+
+@router.get("/contact-points")
+def contact_points(conn: ReadDep) -> list[ContactPointOut]:
+    """The contact points a comment can be addressed to."""
+    return [ContactPointOut(**row) for row in list_contact_points(conn)]
 
 
 @router.get("/drafts")
@@ -66,3 +87,85 @@ def open_draft(draft_id: UUID, liaison: LiaisonDep) -> DraftOut:
     if draft.status is not DraftStatus.OPEN:
         raise NotFoundError(f"no open draft {draft_id}")
     return draft_out(draft)
+
+
+def _comment_out(suggestion: Suggestion) -> dict[str, Any]:
+    return CommentOut(
+        receipt=suggestion.receipt,
+        status=Status.RECEIVED,
+        draft_id=suggestion.draft_id,
+        article=suggestion.article,
+        received_on=suggestion.received_on,
+    ).model_dump(mode="json")
+
+
+@router.post("/drafts/{draft_id}/comments", status_code=status.HTTP_201_CREATED)
+def comment(
+    draft_id: UUID,
+    body: CommentIn,
+    liaison: LiaisonDep,
+    request: Request,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> CommentOut:
+    """Comment on an open draft (or one article); the answer carries the receipt code."""
+    app = liaison.app
+
+    def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
+        try:  # a retry after a crash may find its suggestion already saved
+            return 201, _comment_out(app.get(suggestion_id, Suggestion))
+        except NotFoundError:
+            pass
+        try:
+            suggestion = app.comment_publicly(
+                draft_id,
+                body.contact_point_id,
+                body.content,
+                article=body.article,
+                name=body.name,
+                phone=body.phone,
+                suggestion_id=suggestion_id,
+            )
+        except ConflictError:  # the first attempt saved it meanwhile
+            suggestion = app.get(suggestion_id, Suggestion)
+        return 201, _comment_out(suggestion)
+
+    if idempotency_key is None:
+        code, answer = record(uuid4())
+    else:
+        request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
+        code, answer = request.app.state.idempotency.run(idempotency_key, request_print, record)
+    response.status_code = code
+    return CommentOut(**answer)
+
+
+@router.get("/receipts/{receipt}")
+def follow_receipt(receipt: str, liaison: LiaisonDep) -> ReceiptOut:
+    """What became of a suggestion: status, outcome and feedback, never personal data."""
+    return receipt_out(liaison, receipt)
+
+
+def receipt_out(liaison: Liaison, receipt: str) -> ReceiptOut:
+    app = liaison.app
+    suggestion_id = app.receipts.find(receipt)
+    if suggestion_id is None:
+        raise NotFoundError("no such receipt")
+    suggestion = app.get(suggestion_id, Suggestion)
+    decided = app.get(suggestion.merged_into, Suggestion) if suggestion.merged_into else suggestion
+    steps = []
+    for event in app.events.get(suggestion_id):
+        name = type(event).__qualname__.split(".")[-1]
+        after = Status(event.outcome) if name == "OutcomeRecorded" else STATUS_AFTER.get(name)
+        if after is not None:
+            steps.append(ReceiptStep(at=event.timestamp, on=event.occurred_on, status=after))
+    return ReceiptOut(
+        receipt=suggestion.receipt,
+        status=suggestion.status,
+        draft_title=app.get(suggestion.draft_id, Draft).title,
+        article=suggestion.article,
+        received_on=suggestion.received_on,
+        merged=suggestion.merged_into is not None,
+        outcome=decided.outcome,
+        feedback=decided.feedback,
+        history=steps,
+    )

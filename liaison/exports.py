@@ -1,0 +1,99 @@
+"""The summary table sent upward (意见建议汇总表), as CSV and as a Word document.
+
+Each export is sealed with the hash chain's head at the moment it was made, so a printed
+report can later be checked against the log it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from docx import Document
+from docx.shared import Pt
+
+CHANNELS = {"session": "座谈会", "online": "网上征集", "collector": "信息员", "letter": "来信"}
+KINDS = {
+    "resident": "居民",
+    "deputy": "人大代表",
+    "expert": "专家",
+    "lawyer": "律师",
+    "enterprise": "企业",
+    "collector": "信息员",
+    "other": "其他",
+}
+OUTCOMES = {"adopted": "采纳", "partially_adopted": "部分采纳", "not_adopted": "未采纳"}
+HEADER = ["序号", "条款", "意见建议", "原始意见", "来源", "提出人类别", "办理情况"]
+
+
+@dataclass(frozen=True)
+class Row:
+    article: str
+    content: str
+    original: str
+    source: str
+    proposer: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    draft_title: str
+    contact_point: str
+    submitted_on: date
+    rows: list[Row]
+    seal_position: int
+    seal_hash: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.contact_point}关于《{self.draft_title}》的意见建议汇总表"
+
+    @property
+    def seal(self) -> str:
+        return f"日志封印：位置 {self.seal_position}，哈希 {self.seal_hash}"
+
+
+def as_csv(summary: Summary) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([summary.title])
+    writer.writerow([f"报送日期：{summary.submitted_on.isoformat()}"])
+    writer.writerow(HEADER)
+    for number, row in enumerate(summary.rows, start=1):
+        original = row.original if row.original != row.content else ""
+        writer.writerow(
+            [number, row.article, row.content, original, row.source, row.proposer, row.outcome]
+        )
+    writer.writerow([summary.seal])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_docx(summary: Summary) -> bytes:
+    document = Document()
+    document.add_heading(summary.title, level=1)
+    document.add_paragraph(f"报送日期：{summary.submitted_on.isoformat()}")
+    columns = [h for h in HEADER if h != "原始意见"]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = heading
+    for number, row in enumerate(summary.rows, start=1):
+        cells = table.add_row().cells
+        cells[0].text = str(number)
+        cells[1].text = row.article
+        cells[2].text = row.content
+        if row.original != row.content:
+            original = cells[2].add_paragraph(f"原始意见：{row.original}")
+            for run in original.runs:
+                run.font.size = Pt(9)
+        cells[3].text = row.source
+        cells[4].text = row.proposer
+        cells[5].text = row.outcome
+    document.add_paragraph(summary.seal)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

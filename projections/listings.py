@@ -1,0 +1,79 @@
+"""Lists that pages and the API page through: contact points, sessions, suggestions, reports."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, select
+
+from projections.tables import contact_points, reports, session_drafts, sessions, suggestions
+
+
+def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def list_contact_points(conn: Connection) -> list[dict[str, Any]]:
+    return _rows(conn, select(contact_points).order_by(contact_points.c.name))
+
+
+def contact_point_names(conn: Connection) -> dict[str, str]:
+    return {row["id"]: row["name"] for row in list_contact_points(conn)}
+
+
+def list_sessions(
+    conn: Connection, contact_point_id: UUID | None = None, draft_id: UUID | None = None
+) -> list[dict[str, Any]]:
+    query = select(sessions).order_by(sessions.c.starts_on.desc(), sessions.c.id)
+    if contact_point_id is not None:
+        query = query.where(sessions.c.contact_point_id == contact_point_id.hex)
+    if draft_id is not None:
+        query = query.where(
+            sessions.c.id.in_(
+                select(session_drafts.c.session_id).where(session_drafts.c.draft_id == draft_id.hex)
+            )
+        )
+    return _rows(conn, query)
+
+
+def list_suggestions(
+    conn: Connection,
+    contact_point_id: UUID | None = None,
+    draft_id: UUID | None = None,
+    status: str | None = None,
+    limit: int = 500,
+    after: str | None = None,
+) -> list[dict[str, Any]]:
+    """Oldest first, paged by a cursor on (received_on, id) rendered as ``after``."""
+    query = select(suggestions).order_by(suggestions.c.received_on, suggestions.c.id).limit(limit)
+    if contact_point_id is not None:
+        query = query.where(suggestions.c.contact_point_id == contact_point_id.hex)
+    if draft_id is not None:
+        query = query.where(suggestions.c.draft_id == draft_id.hex)
+    if status is not None:
+        query = query.where(suggestions.c.status == status)
+    if after is not None:
+        day, _, last_id = after.partition("~")
+        query = query.where(
+            (suggestions.c.received_on > day)
+            | ((suggestions.c.received_on == day) & (suggestions.c.id > last_id))
+        )
+    return _rows(conn, query)
+
+
+def absorbed_by(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[str]]:
+    """For each survivor, the suggestions merged into it."""
+    found: dict[str, list[str]] = {}
+    if suggestion_ids:
+        query = select(suggestions.c.merged_into, suggestions.c.id).where(
+            suggestions.c.merged_into.in_(suggestion_ids)
+        )
+        for survivor, merged in conn.execute(query.order_by(suggestions.c.received_on)):
+            found.setdefault(survivor, []).append(merged)
+    return found
+
+
+def report_row(conn: Connection, report_id: UUID) -> dict[str, Any] | None:
+    row = conn.execute(select(reports).where(reports.c.id == report_id.hex)).first()
+    return dict(row._mapping) if row else None

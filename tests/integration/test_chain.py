@@ -1,0 +1,322 @@
+"""The hash chain over the event log: extended with the read models, and tampering shows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import Notification
+from sqlalchemy import select
+
+from liaison.bootstrap import Liaison
+from liaison.chain import GENESIS, event_chain, link
+from liaison.cli import main
+
+TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
+
+
+@pytest.fixture
+def history(liaison: Liaison) -> Liaison:
+    """A few commands' worth of events (eight or more, from several aggregates)."""
+    app = liaison.app
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    draft = app.receive_draft(
+        "个人信息保护法（草案）",
+        "national",
+        "法工委",
+        date(2021, 3, 1),
+        date(2021, 3, 31),
+        TEXT,
+        "admin",
+    )
+    app.open_draft(draft.id, "admin")
+    person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
+    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
+    app.comment_publicly(draft.id, cp.id, "建议增加线下渠道", article=1, name="李建国")
+    app.comment_publicly(draft.id, cp.id, "建议明确删除期限", article=2)
+    app.screen_suggestion(said.id, "accept", "s")
+    assert _positions(liaison) and len(_positions(liaison)) >= 8
+    return liaison
+
+
+def _positions(liaison: Liaison) -> list[int]:
+    return [n.id for n in liaison.app.recorder.select_notifications(start=None, limit=10_000)]
+
+
+def _links(liaison: Liaison) -> dict[int, str]:
+    with liaison.engine.connect() as conn:
+        rows = conn.execute(select(event_chain.c.position, event_chain.c.hash))
+        return {int(position): str(value) for position, value in rows}
+
+
+@contextmanager
+def _database(liaison: Liaison) -> Iterator[sqlite3.Connection]:
+    """The SQLite file opened behind the application's back, as a tamperer would."""
+    path = liaison.settings.database_url.removeprefix("sqlite:///")
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()
+
+
+def _state(db: sqlite3.Connection, position: int) -> bytes:
+    row = db.execute("SELECT state FROM stored_events WHERE rowid = ?", (position,)).fetchone()
+    return bytes(row[0])
+
+
+# link
+
+
+def _notification(**changes: object) -> Notification:
+    fields: dict[str, object] = {
+        "id": 7,
+        "originator_id": UUID("12345678123456781234567812345678"),
+        "originator_version": 3,
+        "topic": "domain.draft:Draft.Opened",
+        "state": b'{"actor":"admin"}',
+    }
+    fields.update(changes)
+    return Notification(**fields)  # type: ignore[arg-type]
+
+
+def test_a_link_is_deterministic_and_changes_when_any_part_changes() -> None:
+    base = link(GENESIS, _notification())
+
+    assert base == link(GENESIS, _notification())
+    assert len(base) == 64 and int(base, 16) >= 0
+    assert link("1" * 64, _notification()) != base
+    assert link(GENESIS, _notification(originator_id=UUID(int=1))) != base
+    assert link(GENESIS, _notification(originator_version=4)) != base
+    assert link(GENESIS, _notification(topic="domain.draft:Draft.Closed")) != base
+    assert link(GENESIS, _notification(state=b'{"actor":"admim"}')) != base
+
+
+def test_a_link_does_not_depend_on_the_position_only_on_the_chain() -> None:
+    assert link(GENESIS, _notification(id=8)) == link(GENESIS, _notification())
+
+
+def test_moving_a_boundary_between_parts_changes_the_link() -> None:
+    # the same bytes concatenated, split differently between topic and state
+    one = _notification(topic="domain.draft:Draft.Opened", state=b"{}")
+    other = _notification(topic="domain.draft:Draft.Opened{", state=b"}")
+
+    assert link(GENESIS, one) != link(GENESIS, other)
+
+
+# the chain as the application keeps it
+
+
+def test_every_event_is_chained_when_a_command_returns(history: Liaison) -> None:
+    positions = _positions(history)
+    links = _links(history)
+
+    assert sorted(links) == positions
+    with history.engine.connect() as conn:
+        head = history.chain.head(conn)
+    assert head.position == positions[-1]
+    assert head.hash == links[positions[-1]]
+
+
+def test_each_link_hashes_the_previous_one_with_the_stored_event(history: Liaison) -> None:
+    links = _links(history)
+    previous = GENESIS
+    for notification in history.app.recorder.select_notifications(start=None, limit=10_000):
+        previous = link(previous, notification)
+        assert links[notification.id] == previous
+
+
+def test_an_untouched_log_verifies(history: Liaison) -> None:
+    result = history.chain.verify()
+
+    assert result.ok
+    assert result.events == len(_positions(history))
+    assert result.first_broken is None and result.reason is None
+    assert result.head_hash == _links(history)[_positions(history)[-1]]
+
+
+def test_verification_pages_by_position_whatever_the_page_size(history: Liaison) -> None:
+    whole = history.chain.verify()
+
+    for page in (1, 2, 3, 1000):
+        assert history.chain.verify(page=page) == whole
+
+
+def test_an_empty_log_verifies_to_the_genesis_hash(liaison: Liaison) -> None:
+    assert liaison.chain.verify() == liaison.chain.verify(page=1)
+    result = liaison.chain.verify()
+    assert (result.ok, result.events, result.head_hash) == (True, 0, GENESIS)
+
+
+def test_the_feed_gets_each_positions_hash(history: Liaison) -> None:
+    links = _links(history)
+    wanted = [*_positions(history)[:3], 10_000]
+
+    with history.engine.connect() as conn:
+        found = history.chain.hashes(conn, wanted)
+
+    assert found == {position: links[position] for position in wanted[:3]}
+
+
+def test_a_rebuild_of_the_read_models_leaves_the_chain_unchanged(history: Liaison) -> None:
+    before = _links(history)
+
+    history.projector.rebuild()
+
+    assert _links(history) == before
+    assert history.chain.verify().ok
+
+
+def test_replaying_chained_events_adds_no_link(history: Liaison) -> None:
+    before = _links(history)
+    notifications = history.app.recorder.select_notifications(start=None, limit=10_000)
+
+    with history.engine.begin() as conn:
+        history.chain.extend(conn, notifications)
+        history.chain.extend(conn, notifications[2:5])
+
+    assert _links(history) == before
+
+
+def test_a_chain_added_to_an_existing_log_links_the_earlier_events_first(
+    history: Liaison,
+) -> None:
+    before = _links(history)
+    with _database(history) as db:
+        db.execute("DELETE FROM event_chain")
+
+    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+
+    after = _links(history)
+    assert sorted(after) == _positions(history)
+    assert {position: after[position] for position in before} == before
+    assert history.chain.verify().ok
+
+
+def test_events_after_the_head_are_not_yet_chained_not_broken(history: Liaison) -> None:
+    last = _positions(history)[-1]
+    with _database(history) as db:
+        db.execute("DELETE FROM event_chain WHERE position = ?", (last,))
+
+    result = history.chain.verify()
+
+    assert result.ok
+    assert result.unchained == 1
+    assert result.events == len(_positions(history)) - 1
+
+
+# tampering
+
+
+def test_one_changed_byte_in_a_stored_event_is_found(history: Liaison) -> None:
+    target = _positions(history)[3]
+    with _database(history) as db:
+        state = bytearray(_state(db, target))
+        state[len(state) // 2] ^= 0x01
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(state), target))
+
+    result = history.chain.verify()
+
+    assert not result.ok
+    assert result.first_broken == target
+    assert result.reason is not None and "hash" in result.reason
+    assert result.head_hash != _links(history)[_positions(history)[-1]]
+
+
+def test_a_deleted_event_is_found(history: Liaison) -> None:
+    target = _positions(history)[4]
+    with _database(history) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid = ?", (target,))
+
+    result = history.chain.verify()
+
+    assert not result.ok
+    assert result.first_broken == target
+    assert result.reason is not None and "missing" in result.reason
+
+
+def test_the_last_event_deleted_is_found(history: Liaison) -> None:
+    target = _positions(history)[-1]
+    with _database(history) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid = ?", (target,))
+
+    result = history.chain.verify()
+
+    assert (result.ok, result.first_broken) == (False, target)
+
+
+def test_two_swapped_payloads_are_found_at_the_first(history: Liaison) -> None:
+    first, second = _positions(history)[2], _positions(history)[5]
+    with _database(history) as db:
+        one, other = _state(db, first), _state(db, second)
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (other, first))
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (one, second))
+
+    result = history.chain.verify()
+
+    assert not result.ok
+    assert result.first_broken == first
+
+
+def test_an_event_slipped_between_chained_ones_is_found(history: Liaison) -> None:
+    target = _positions(history)[3]
+    with _database(history) as db:
+        db.execute("DELETE FROM event_chain WHERE position = ?", (target,))
+
+    result = history.chain.verify()
+
+    assert not result.ok
+    assert result.first_broken == target
+    assert result.reason is not None and "not chained" in result.reason
+
+
+def test_a_rewritten_link_is_found(history: Liaison) -> None:
+    target = _positions(history)[1]
+    with _database(history) as db:
+        db.execute("UPDATE event_chain SET hash = ? WHERE position = ?", ("f" * 64, target))
+
+    assert history.chain.verify().first_broken == target
+
+
+# liaison verify
+
+
+def test_liaison_verify_exits_zero_on_an_untouched_log(
+    history: Liaison, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LIAISON_DATABASE_URL", history.settings.database_url)
+    head = _links(history)[_positions(history)[-1]]
+
+    assert main(["verify"]) == 0
+    assert capsys.readouterr().out.strip() == f"ok: {len(_positions(history))} events, head {head}"
+
+
+def test_liaison_verify_exits_one_after_tampering(
+    history: Liaison, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LIAISON_DATABASE_URL", history.settings.database_url)
+    target = _positions(history)[2]
+    with _database(history) as db:
+        state = bytearray(_state(db, target))
+        state[0] ^= 0x80
+        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(state), target))
+
+    assert main(["verify"]) == 1
+    assert capsys.readouterr().err.startswith(f"BROKEN at position {target}: ")
+
+
+def test_liaison_verify_chains_events_recorded_without_projection_first(
+    history: Liaison, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LIAISON_DATABASE_URL", history.settings.database_url)
+    history.app.on_saved = None
+    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+    assert len(_links(history)) == len(_positions(history)) - 1
+
+    assert main(["verify"]) == 0
+    assert f"ok: {len(_positions(history))} events" in capsys.readouterr().out

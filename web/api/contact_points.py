@@ -1,0 +1,40 @@
+"""Contact points: designated by admin, listed for everyone signed in."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from domain.rules import MAX_TITLE
+from projections.listings import list_contact_points
+from web.api.common import ERRORS
+from web.auth import Admin, CurrentUser
+from web.deps import LiaisonDep, ReadDep
+
+router = APIRouter(prefix="/api/v1/contact-points", tags=["contact points"], responses=ERRORS)
+
+
+class ContactPointIn(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_TITLE)
+    district: str = Field(min_length=1, max_length=MAX_TITLE)
+
+
+class ContactPointOut(BaseModel):
+    id: UUID
+    name: str
+    district: str
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def designate(body: ContactPointIn, user: Admin, liaison: LiaisonDep) -> ContactPointOut:
+    """Designate a contact point."""
+    cp = liaison.app.designate_contact_point(body.name, body.district, user.username)
+    return ContactPointOut(id=cp.id, name=cp.name, district=cp.district)
+
+
+@router.get("")
+def list_all(user: CurrentUser, conn: ReadDep) -> list[ContactPointOut]:
+    """Every contact point, by name."""
+    return [ContactPointOut(**row) for row in list_contact_points(conn)]

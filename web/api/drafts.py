@@ -1,0 +1,154 @@
+"""Drafts: registered by admin or congress, read by everyone signed in; their trace."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from domain.draft import Draft, DraftLevel, DraftStatus
+from domain.rules import MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
+from projections.drafts import list_drafts
+from projections.traceability import trace
+from web.api.common import ERRORS
+from web.auth import CurrentUser, Reader, Registrar, scope
+from web.deps import LiaisonDep, ReadDep
+
+router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"], responses=ERRORS)
+
+
+class DraftIn(BaseModel):
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    level: DraftLevel
+    issuer: str = Field(min_length=1, max_length=MAX_TITLE)
+    received_on: date
+    deadline: date
+    text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
+
+
+class VersionIn(BaseModel):
+    label: str = Field(min_length=1, max_length=MAX_LABEL)
+    text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
+
+
+class EnactIn(BaseModel):
+    enacted_on: date
+    text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
+
+
+class ArticleOut(BaseModel):
+    number: int
+    heading: str
+    text: str
+    chapter: str | None = None
+    section: str | None = None
+
+
+class VersionOut(BaseModel):
+    label: str
+    on: date
+    articles: int
+
+
+class DraftSummary(BaseModel):
+    id: UUID
+    title: str
+    level: DraftLevel
+    issuer: str
+    status: DraftStatus
+    received_on: date
+    deadline: date
+    enacted_on: date | None = None
+
+
+class DraftOut(DraftSummary):
+    preamble: str
+    articles: list[ArticleOut]
+    versions: list[VersionOut]
+
+
+def draft_out(draft: Draft) -> DraftOut:
+    return DraftOut(
+        id=draft.id,
+        title=draft.title,
+        level=draft.level,
+        issuer=draft.issuer,
+        status=draft.status,
+        received_on=draft.received_on,
+        deadline=draft.deadline,
+        enacted_on=draft.enacted_on,
+        preamble=draft.current.preamble,
+        articles=[ArticleOut(**vars(a)) for a in draft.current.articles],
+        versions=[
+            VersionOut(label=v.label, on=v.on, articles=len(v.articles)) for v in draft.versions
+        ],
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def receive(body: DraftIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+    """Register a draft received for consultation; its text is split into articles."""
+    draft = liaison.app.receive_draft(
+        body.title,
+        body.level.value,
+        body.issuer,
+        body.received_on,
+        body.deadline,
+        body.text,
+        user.username,
+    )
+    return draft_out(draft)
+
+
+@router.get("")
+def list_all(
+    user: CurrentUser, conn: ReadDep, status: DraftStatus | None = None
+) -> list[DraftSummary]:
+    """Drafts, newest first, optionally by status."""
+    return [DraftSummary(**row) for row in list_drafts(conn, status.value if status else None)]
+
+
+@router.get("/{draft_id}")
+def get_one(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
+    """One draft with the articles of its latest version."""
+    return draft_out(liaison.app.get(draft_id, Draft))
+
+
+@router.post("/{draft_id}/open")
+def open_for_comments(draft_id: UUID, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+    """Open the draft for comments."""
+    return draft_out(liaison.app.open_draft(draft_id, user.username))
+
+
+@router.post("/{draft_id}/close")
+def close_for_comments(draft_id: UUID, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+    """Close the draft for comments."""
+    return draft_out(liaison.app.close_draft(draft_id, user.username))
+
+
+@router.post("/{draft_id}/versions", status_code=status.HTTP_201_CREATED)
+def add_version(draft_id: UUID, body: VersionIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+    """Record a later reading of the draft."""
+    return draft_out(liaison.app.add_draft_version(draft_id, body.label, body.text, user.username))
+
+
+@router.post("/{draft_id}/enact")
+def enact(draft_id: UUID, body: EnactIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+    """Record the law as passed: its final text."""
+    return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user.username))
+
+
+@router.get("/{draft_id}/trace")
+def trace_draft(
+    draft_id: UUID,
+    user: Reader,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    contact_point_id: UUID | None = None,
+) -> dict[str, Any]:
+    """Per article: each suggestion, its rewording and merges, report, outcome, final text."""
+    draft = liaison.app.get(draft_id, Draft)
+    return trace(conn, draft, scope(user, contact_point_id))

@@ -1,0 +1,143 @@
+"""Reports upward: accepted suggestions of one draft, sent together; exported for the congress."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from domain.contact_point import ContactPoint
+from domain.draft import Draft
+from domain.participant import Participant
+from domain.report import Report
+from domain.session import ConsultationSession
+from domain.suggestion import Suggestion
+from liaison.bootstrap import Liaison
+from liaison.exports import CHANNELS, KINDS, OUTCOMES, Row, Summary, as_csv, as_docx
+from liaison.users import User
+from web.api.common import ERRORS
+from web.auth import Reader, Staff, require_contact_point, require_visible
+from web.deps import LiaisonDep, ReadDep
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERRORS)
+
+
+class ReportIn(BaseModel):
+    contact_point_id: UUID
+    draft_id: UUID
+    suggestion_ids: list[UUID] = Field(min_length=1, max_length=2000)
+    submitted_on: date
+
+
+class ReportOut(BaseModel):
+    id: UUID
+    contact_point_id: UUID
+    draft_id: UUID
+    suggestion_ids: list[UUID]
+    submitted_on: date
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    DOCX = "docx"
+
+
+MEDIA = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        id=report.id,
+        contact_point_id=report.contact_point_id,
+        draft_id=report.draft_id,
+        suggestion_ids=report.suggestion_ids,
+        submitted_on=report.submitted_on,
+    )
+
+
+def _own(liaison: Liaison, report_id: UUID, user: User) -> Report:
+    report = liaison.app.get(report_id, Report)
+    require_visible(user, report.contact_point_id, f"Report {report_id}")
+    return report
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def submit(body: ReportIn, user: Staff, liaison: LiaisonDep) -> ReportOut:
+    """Send accepted suggestions of one draft upward; each becomes reported."""
+    require_contact_point(user, body.contact_point_id)
+    report = liaison.app.submit_report(
+        body.contact_point_id, body.draft_id, body.suggestion_ids, body.submitted_on, user.username
+    )
+    return report_out(report)
+
+
+@router.get("/{report_id}")
+def get_one(report_id: UUID, user: Reader, liaison: LiaisonDep) -> ReportOut:
+    """One report and the suggestions it carried."""
+    return report_out(_own(liaison, report_id, user))
+
+
+@router.get(
+    "/{report_id}/export",
+    response_class=Response,
+    responses={200: {"content": {MEDIA[ExportFormat.CSV]: {}, MEDIA[ExportFormat.DOCX]: {}}}},
+)
+def export(
+    report_id: UUID,
+    user: Reader,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    format: ExportFormat = ExportFormat.CSV,
+) -> Response:
+    """The summary table sent upward, as CSV (UTF-8, BOM) or DOCX, sealed with the log head."""
+    report = _own(liaison, report_id, user)
+    summary = _summary(liaison, report, conn)
+    content = as_csv(summary) if format is ExportFormat.CSV else as_docx(summary)
+    filename = f"report-{report.id}.{format.value}"
+    return Response(
+        content,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _summary(liaison: Liaison, report: Report, conn: ReadDep) -> Summary:
+    app = liaison.app
+    draft = app.get(report.draft_id, Draft)
+    rows = []
+    for suggestion_id in report.suggestion_ids:
+        s = app.get(suggestion_id, Suggestion)
+        source = CHANNELS[s.channel.value]
+        if s.session_id is not None:
+            source += f"（{app.get(s.session_id, ConsultationSession).title}）"
+        proposer = (
+            "匿名"
+            if s.participant_id is None
+            else KINDS[app.get(s.participant_id, Participant).kind.value]
+        )
+        heading = next((a.heading for a in draft.consulted.articles if a.number == s.article), None)
+        rows.append(
+            Row(
+                article=heading or (f"第{s.article}条" if s.article else "总体意见"),
+                content=s.content,
+                original=s.original_content,
+                source=source,
+                proposer=proposer,
+                outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else "待反馈",
+            )
+        )
+    head = liaison.chain.head(conn)
+    return Summary(
+        draft_title=draft.title,
+        contact_point=app.get(report.contact_point_id, ContactPoint).name,
+        submitted_on=report.submitted_on,
+        rows=rows,
+        seal_position=head.position,
+        seal_hash=head.hash,
+    )

@@ -1,0 +1,154 @@
+"""Consultation sessions of a contact point: scheduled, attended, held or cancelled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
+from domain.session import ConsultationSession, SessionKind, SessionStatus
+from projections.listings import list_sessions
+from web.api.common import ERRORS
+from web.auth import Reader, Staff, require_contact_point, require_visible, scope
+from web.deps import LiaisonDep, ReadDep
+
+router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], responses=ERRORS)
+
+
+class SessionIn(BaseModel):
+    contact_point_id: UUID
+    draft_ids: list[UUID] = Field(min_length=1, max_length=20)
+    kind: SessionKind
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
+    starts_at: datetime
+    venue: str | None = Field(None, max_length=MAX_TITLE)
+
+
+class AttendanceIn(BaseModel):
+    participant_ids: list[UUID] = Field(min_length=1, max_length=MAX_PARTICIPANTS_PER_CALL)
+
+
+class CompleteIn(BaseModel):
+    minutes: str | None = Field(None, max_length=MAX_MINUTES)
+    held_on: date | None = Field(None, description="default: the day it was to start")
+
+
+class CancelIn(BaseModel):
+    reason: str | None = Field(None, max_length=MAX_TITLE)
+
+
+class SessionSummary(BaseModel):
+    id: UUID
+    contact_point_id: UUID
+    kind: SessionKind
+    title: str
+    status: SessionStatus
+    starts_on: date
+    held_on: date | None = None
+
+
+class SessionOut(BaseModel):
+    id: UUID
+    contact_point_id: UUID
+    draft_ids: list[UUID]
+    kind: SessionKind
+    title: str
+    starts_at: datetime
+    venue: str | None
+    status: SessionStatus
+    held_on: date | None
+    minutes: str | None
+    participant_ids: list[UUID]
+
+
+def session_out(session: ConsultationSession) -> SessionOut:
+    return SessionOut(
+        id=session.id,
+        contact_point_id=session.contact_point_id,
+        draft_ids=session.draft_ids,
+        kind=session.kind,
+        title=session.title,
+        starts_at=session.starts_at,
+        venue=session.venue,
+        status=session.status,
+        held_on=session.held_on,
+        minutes=session.minutes,
+        participant_ids=session.participant_ids,
+    )
+
+
+def _own(liaison: LiaisonDep, session_id: UUID, user: Reader) -> ConsultationSession:
+    session = liaison.app.get(session_id, ConsultationSession)
+    require_visible(user, session.contact_point_id, f"ConsultationSession {session_id}")
+    return session
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def schedule(body: SessionIn, user: Staff, liaison: LiaisonDep) -> SessionOut:
+    """Schedule a session on one or more drafts."""
+    require_contact_point(user, body.contact_point_id)
+    session = liaison.app.schedule_session(
+        body.contact_point_id,
+        body.draft_ids,
+        body.kind.value,
+        body.title,
+        body.starts_at,
+        user.username,
+        venue=body.venue,
+    )
+    return session_out(session)
+
+
+@router.post("/{session_id}/attendance")
+def record_attendance(
+    session_id: UUID, body: AttendanceIn, user: Staff, liaison: LiaisonDep
+) -> SessionOut:
+    """Record who attended (people already recorded are not counted twice)."""
+    _own(liaison, session_id, user)
+    return session_out(
+        liaison.app.record_attendance(session_id, body.participant_ids, user.username)
+    )
+
+
+@router.post("/{session_id}/complete")
+def complete(
+    session_id: UUID, user: Staff, liaison: LiaisonDep, body: CompleteIn | None = None
+) -> SessionOut:
+    """Record that the session was held, with its minutes."""
+    _own(liaison, session_id, user)
+    body = body or CompleteIn()
+    return session_out(
+        liaison.app.complete_session(
+            session_id, user.username, minutes=body.minutes, held_on=body.held_on
+        )
+    )
+
+
+@router.post("/{session_id}/cancel")
+def cancel(
+    session_id: UUID, user: Staff, liaison: LiaisonDep, body: CancelIn | None = None
+) -> SessionOut:
+    """Cancel a scheduled session."""
+    _own(liaison, session_id, user)
+    reason = body.reason if body else None
+    return session_out(liaison.app.cancel_session(session_id, user.username, reason=reason))
+
+
+@router.get("")
+def list_all(
+    user: Reader, conn: ReadDep, contact_point_id: UUID | None = None, draft_id: UUID | None = None
+) -> list[SessionSummary]:
+    """Sessions, newest first, by contact point and draft."""
+    return [
+        SessionSummary(**row)
+        for row in list_sessions(conn, scope(user, contact_point_id), draft_id)
+    ]
+
+
+@router.get("/{session_id}")
+def get_one(session_id: UUID, user: Reader, liaison: LiaisonDep) -> SessionOut:
+    """One session with its attendance."""
+    return session_out(_own(liaison, session_id, user))

@@ -1,0 +1,79 @@
+"""The figures reported upward and the ranking of contact points, by business date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel
+
+from projections.statistics import Period, figures, ranking
+from web.api.common import ERRORS
+from web.auth import CurrentUser, Reader, scope
+from web.deps import ReadDep
+
+router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERRORS)
+
+From = Annotated[date | None, Query(alias="from", description="first day, inclusive")]
+To = Annotated[date | None, Query(alias="to", description="last day, inclusive")]
+
+
+class DraftCounts(BaseModel):
+    total: int
+    national: int
+    municipal: int
+    district: int
+
+
+class SuggestionCounts(BaseModel):
+    received: int
+    merged: int
+    rejected: int
+    reported: int
+    adopted: int
+    partially_adopted: int
+    not_adopted: int
+    awaiting_outcome: int
+
+
+class StatsOut(BaseModel):
+    drafts: DraftCounts
+    sessions: int
+    attendances: int
+    participants: int
+    suggestions: SuggestionCounts
+    adopted_total: int
+    adoption_rate: float
+
+
+class RankingRow(BaseModel):
+    contact_point_id: UUID
+    name: str
+    reported: int
+    adopted_total: int
+
+
+def period(start: date | None, end: date | None) -> Period:
+    if start and end and end < start:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "to: must not be before from")
+    return Period(start, end)
+
+
+@router.get("")
+def stats(
+    user: Reader,
+    conn: ReadDep,
+    start: From = None,
+    end: To = None,
+    contact_point_id: UUID | None = None,
+) -> StatsOut:
+    """The figures for a contact point (or all) over an inclusive period."""
+    return StatsOut(**figures(conn, scope(user, contact_point_id), period(start, end)).as_dict())
+
+
+@router.get("/ranking")
+def rank(user: CurrentUser, conn: ReadDep, start: From = None, end: To = None) -> list[RankingRow]:
+    """Contact points by suggestions reported, then adopted, in the period."""
+    return [RankingRow(**row) for row in ranking(conn, period(start, end))]

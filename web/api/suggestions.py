@@ -1,0 +1,264 @@
+"""Suggestions: recorded, organised (merge, reword, screen), decided and fed back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from domain.rules import MAX_CONTENT, MAX_REASON
+from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
+from liaison.bootstrap import Liaison
+from projections.listings import list_suggestions
+from web.api.common import ERRORS
+from web.auth import Decider, Reader, Staff, require_contact_point, require_visible, scope
+from web.deps import LiaisonDep, ReadDep
+
+router = APIRouter(prefix="/api/v1/suggestions", tags=["suggestions"], responses=ERRORS)
+
+PRIVATE_FIELDS = {"sealed_name", "sealed_phone"}
+ENVELOPE = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "occurred_on",
+    "actor",
+}
+
+
+class SuggestionIn(BaseModel):
+    contact_point_id: UUID
+    draft_id: UUID
+    article: int | None = Field(None, ge=1)
+    content: str = Field(min_length=1, max_length=MAX_CONTENT)
+    participant_id: UUID | None = None
+    session_id: UUID | None = None
+    channel: Channel
+    received_on: date | None = None
+
+
+class MergeIn(BaseModel):
+    into: UUID
+
+
+class ReviseIn(BaseModel):
+    content: str = Field(min_length=1, max_length=MAX_CONTENT)
+
+
+class ScreenIn(BaseModel):
+    decision: Decision
+    reason: str | None = Field(None, max_length=MAX_REASON)
+
+
+class OutcomeIn(BaseModel):
+    outcome: Outcome
+    final_article: int | None = Field(None, ge=1)
+    note: str | None = Field(None, max_length=MAX_REASON)
+
+
+class FeedbackIn(BaseModel):
+    message: str = Field(min_length=1, max_length=MAX_CONTENT)
+
+
+class SuggestionOut(BaseModel):
+    id: UUID
+    receipt: str
+    contact_point_id: UUID
+    draft_id: UUID
+    draft_version: str
+    article: int | None
+    content: str
+    original_content: str
+    channel: Channel
+    participant_id: UUID | None
+    session_id: UUID | None
+    received_on: date
+    status: Status
+    reason: str | None
+    merged_into: UUID | None
+    absorbed: list[UUID]
+    report_id: UUID | None
+    outcome: Outcome | None
+    final_article: int | None
+    note: str | None
+    feedback: str | None
+
+
+class SuggestionSummary(BaseModel):
+    id: UUID
+    receipt: str
+    contact_point_id: UUID
+    draft_id: UUID
+    article: int | None
+    content: str
+    original_content: str
+    channel: Channel
+    received_on: date
+    status: Status
+    merged_into: UUID | None
+    report_id: UUID | None
+    outcome: Outcome | None
+
+
+class HistoryItem(BaseModel):
+    position: int | None
+    type: str
+    at: datetime
+    occurred_on: date
+    actor: str
+    data: dict[str, Any]
+
+
+def suggestion_out(s: Suggestion) -> SuggestionOut:
+    return SuggestionOut(
+        id=s.id,
+        receipt=s.receipt,
+        contact_point_id=s.contact_point_id,
+        draft_id=s.draft_id,
+        draft_version=s.draft_version,
+        article=s.article,
+        content=s.content,
+        original_content=s.original_content,
+        channel=s.channel,
+        participant_id=s.participant_id,
+        session_id=s.session_id,
+        received_on=s.received_on,
+        status=s.status,
+        reason=s.reason,
+        merged_into=s.merged_into,
+        absorbed=s.absorbed,
+        report_id=s.report_id,
+        outcome=s.outcome,
+        final_article=s.final_article,
+        note=s.note,
+        feedback=s.feedback,
+    )
+
+
+def own_suggestion(liaison: Liaison, suggestion_id: UUID, user: Reader) -> Suggestion:
+    suggestion = liaison.app.get(suggestion_id, Suggestion)
+    require_visible(user, suggestion.contact_point_id, f"Suggestion {suggestion_id}")
+    return suggestion
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def record(body: SuggestionIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+    """Record an opinion given at a session, through a collector, by letter or online."""
+    require_contact_point(user, body.contact_point_id)
+    suggestion = liaison.app.record_suggestion(
+        body.contact_point_id,
+        body.draft_id,
+        body.content,
+        body.channel.value,
+        user.username,
+        article=body.article,
+        participant_id=body.participant_id,
+        session_id=body.session_id,
+        received_on=body.received_on,
+    )
+    return suggestion_out(suggestion)
+
+
+@router.get("")
+def list_all(
+    user: Reader,
+    conn: ReadDep,
+    draft_id: UUID | None = None,
+    contact_point_id: UUID | None = None,
+    status: Status | None = None,
+    limit: int = Query(500, ge=1, le=1000),
+    after: str | None = Query(None, max_length=64, description="cursor: the last item's `cursor`"),
+) -> list[SuggestionSummary]:
+    """Suggestions, oldest first, by draft, contact point and status."""
+    rows = list_suggestions(
+        conn,
+        scope(user, contact_point_id),
+        draft_id,
+        status.value if status else None,
+        limit,
+        after,
+    )
+    return [SuggestionSummary(**row) for row in rows]
+
+
+@router.get("/{suggestion_id}")
+def get_one(suggestion_id: UUID, user: Reader, liaison: LiaisonDep) -> SuggestionOut:
+    """One suggestion: its words as first given and as reworded, and what became of it."""
+    return suggestion_out(own_suggestion(liaison, suggestion_id, user))
+
+
+@router.post("/{suggestion_id}/merge")
+def merge(suggestion_id: UUID, body: MergeIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+    """Fold a duplicate into another suggestion of the same draft."""
+    own_suggestion(liaison, suggestion_id, user)
+    own_suggestion(liaison, body.into, user)
+    return suggestion_out(liaison.app.merge_suggestion(suggestion_id, body.into, user.username))
+
+
+@router.post("/{suggestion_id}/revise")
+def revise(suggestion_id: UUID, body: ReviseIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+    """Reword for the report; the words as first given stay readable."""
+    own_suggestion(liaison, suggestion_id, user)
+    return suggestion_out(liaison.app.revise_suggestion(suggestion_id, body.content, user.username))
+
+
+@router.post("/{suggestion_id}/screen")
+def screen(suggestion_id: UUID, body: ScreenIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+    """Accept for reporting, or reject with a reason."""
+    own_suggestion(liaison, suggestion_id, user)
+    return suggestion_out(
+        liaison.app.screen_suggestion(
+            suggestion_id, body.decision.value, user.username, reason=body.reason
+        )
+    )
+
+
+@router.post("/{suggestion_id}/outcome")
+def record_outcome(
+    suggestion_id: UUID, body: OutcomeIn, user: Decider, liaison: LiaisonDep
+) -> SuggestionOut:
+    """Record the congress's decision on a reported suggestion."""
+    own_suggestion(liaison, suggestion_id, user)
+    return suggestion_out(
+        liaison.app.record_outcome(
+            suggestion_id,
+            body.outcome.value,
+            user.username,
+            final_article=body.final_article,
+            note=body.note,
+        )
+    )
+
+
+@router.post("/{suggestion_id}/feedback")
+def feed_back(
+    suggestion_id: UUID, body: FeedbackIn, user: Staff, liaison: LiaisonDep
+) -> SuggestionOut:
+    """Tell the people behind the suggestion what became of it."""
+    own_suggestion(liaison, suggestion_id, user)
+    return suggestion_out(liaison.app.send_feedback(suggestion_id, body.message, user.username))
+
+
+@router.get("/{suggestion_id}/history")
+def history(
+    suggestion_id: UUID, user: Reader, liaison: LiaisonDep, conn: ReadDep
+) -> list[HistoryItem]:
+    """The suggestion's events from the log, oldest first."""
+    own_suggestion(liaison, suggestion_id, user)
+    events = list(liaison.app.events.get(suggestion_id))
+    positions = liaison.chain.positions_of(conn, suggestion_id)
+    return [
+        HistoryItem(
+            position=positions.get(e.originator_version),
+            type=type(e).__qualname__,
+            at=e.timestamp,
+            occurred_on=e.occurred_on,
+            actor=e.actor,
+            data={k: v for k, v in vars(e).items() if k not in ENVELOPE | PRIVATE_FIELDS},
+        )
+        for e in events
+    ]
