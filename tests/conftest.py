@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from argon2 import PasswordHasher
 
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.settings import Settings
@@ -30,7 +31,8 @@ class FixedClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'liaison.sqlite3'}", secret_key="test-secret"
+        database_url=f"sqlite:///{tmp_path / 'liaison.sqlite3'}",
+        secret_key="test-secret-" + "x" * 40,
     )
 
 
@@ -43,5 +45,6 @@ def clock() -> FixedClock:
 def liaison(settings: Settings, clock: FixedClock) -> Iterator[Liaison]:
     wired = bootstrap(settings)
     wired.app.clock = clock  # type: ignore[assignment]
+    wired.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # fast
     yield wired
     wired.close()
