@@ -7,10 +7,10 @@ from uuid import UUID
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft
-from domain.errors import MismatchError
 from domain.participant import Participant
 from domain.session import ConsultationSession
 from liaison.commands.base import ServiceBase
+from liaison.errors import NotFoundError
 
 
 class SessionCommands(ServiceBase):
@@ -41,9 +41,7 @@ class SessionCommands(ServiceBase):
             participant = self.get(participant_id, Participant)
             participant.require_not_erased()
             if participant.contact_point_id != session.contact_point_id:
-                raise MismatchError(
-                    f"participant {participant_id} belongs to another contact point"
-                )
+                raise NotFoundError(f"no Participant {participant_id} at this contact point")
         on = session.held_on or session.starts_at.date()
         session.record_attendance(participant_ids, on, actor)
         self.save(session)

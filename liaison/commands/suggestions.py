@@ -13,6 +13,7 @@ from domain.report import Report
 from domain.session import ConsultationSession
 from domain.suggestion import Channel, Suggestion
 from liaison.commands.base import PUBLIC, ServiceBase
+from liaison.errors import NotFoundError
 from liaison.personal_data import (
     checked_name,
     checked_phone,
@@ -41,12 +42,12 @@ class SuggestionCommands(ServiceBase):
             participant = self.get(participant_id, Participant)
             participant.require_not_erased()
             if participant.contact_point_id != contact_point_id:
-                raise MismatchError("the participant belongs to another contact point")
+                raise NotFoundError(f"no Participant {participant_id} at this contact point")
         if session_id is not None:
             session = self.get(session_id, ConsultationSession)
             session.require_not_cancelled()
             if session.contact_point_id != contact_point_id:
-                raise MismatchError("the session belongs to another contact point")
+                raise NotFoundError(f"no ConsultationSession {session_id} at this contact point")
             if draft_id not in session.draft_ids:
                 raise MismatchError("the session did not consult this draft")
         return self._receive(
@@ -179,6 +180,9 @@ class SuggestionCommands(ServiceBase):
         self.get(contact_point_id, ContactPoint)
         self.get(draft_id, Draft)
         suggestions = [self.get(i, Suggestion) for i in suggestion_ids]
+        for suggestion in suggestions:
+            if suggestion.contact_point_id != contact_point_id:
+                raise NotFoundError(f"no Suggestion {suggestion.id} at this contact point")
         report = Report.submit(contact_point_id, draft_id, suggestions, submitted_on, actor)
         self.save(report, *suggestions)
         return report

@@ -173,7 +173,7 @@ def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) ->
         cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), "s"
     )
 
-    with pytest.raises(MismatchError):
+    with pytest.raises(NotFoundError):  # another contact point's person does not exist here
         app.record_attendance(session.id, [stranger.id], "s")
     with pytest.raises(MismatchError):
         app.record_suggestion(cp.id, other_draft.id, "意见", "session", "s", session_id=session.id)

@@ -89,6 +89,7 @@ class SuggestionOut(BaseModel):
 
 
 class SuggestionSummary(BaseModel):
+    cursor: str = Field(description="pass as `after` to get the items after this one")
     id: UUID
     receipt: str
     contact_point_id: UUID
@@ -182,7 +183,7 @@ def list_all(
         limit,
         after,
     )
-    return [SuggestionSummary(**row) for row in rows]
+    return [SuggestionSummary(cursor=f"{row['received_on']}~{row['id']}", **row) for row in rows]
 
 
 @router.get("/{suggestion_id}")

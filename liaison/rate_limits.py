@@ -1,0 +1,70 @@
+"""Fixed-window counters kept in the database, so every web worker shares them.
+
+A bucket (say ``comment:127.0.0.1``) allows ``limit`` hits per ``window`` seconds; past that
+the caller learns how many seconds remain (the ``Retry-After`` of a 429).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import BigInteger, Column, Engine, Integer, String, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from liaison.database import metadata
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("bucket", String(200), primary_key=True),
+    Column("window_start", BigInteger, nullable=False),
+    Column("hits", Integer, nullable=False),
+)
+
+
+class RateLimiter:
+    def __init__(self, engine: Engine, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+        self.engine = engine
+        self.clock = clock
+
+    def blocked_for(self, bucket: str, limit: int, window: int) -> int:
+        """Seconds until the bucket admits again; 0 when it admits now. Counts nothing."""
+        now = int(self.clock())
+        with self.engine.connect() as conn:
+            row = conn.execute(select(rate_limits).where(rate_limits.c.bucket == bucket)).first()
+        if row is None or now >= row.window_start + window or row.hits < limit:
+            return 0
+        return max(1, row.window_start + window - now)
+
+    def hit(self, bucket: str, window: int) -> None:
+        """Count one hit in the bucket's current window, whatever the limit."""
+        self._count(bucket, None, window)
+
+    def take(self, bucket: str, limit: int, window: int) -> int:
+        """Count a hit if admitted; returns 0, or the seconds to wait when refused."""
+        return self._count(bucket, limit, window)
+
+    def _count(self, bucket: str, limit: int | None, window: int) -> int:
+        """Read, decide and count in one transaction that holds the row (or the write lock)."""
+        now = int(self.clock())
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        query = select(rate_limits).where(rate_limits.c.bucket == bucket).with_for_update()
+        with writer.begin() as conn:
+            row = conn.execute(query).first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(rate_limits).values(bucket=bucket, window_start=now, hits=1)
+                        )
+                    return 0
+                except IntegrityError:  # another worker made the row first
+                    row = conn.execute(query).one()
+            if now >= row.window_start + window:
+                values = {"window_start": now, "hits": 1}
+            elif limit is not None and row.hits >= limit:
+                return max(1, row.window_start + window - now)
+            else:
+                values = {"hits": row.hits + 1}
+            conn.execute(update(rate_limits).where(rate_limits.c.bucket == bucket).values(**values))
+        return 0
