@@ -7,11 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from liaison.application import LiaisonApplication
+from liaison.audit import AuditLog
 from liaison.chain import HashChain
 from liaison.clock import Clock
 from liaison.database import create_database_engine, eventsourcing_env, metadata
+from liaison.idempotency import IdempotencyStore
 from liaison.personal_data import PersonalDataVault
+from liaison.rate_limits import RateLimiter
 from liaison.receipts import ReceiptBook
+from liaison.secret_store import signing_key
+from liaison.sessions import SessionStore
 from liaison.settings import Settings
 from liaison.users import UserDirectory
 from projections.projector import Projector
@@ -25,6 +30,11 @@ class Liaison:
     projector: Projector
     users: UserDirectory
     chain: HashChain
+    audit: AuditLog
+    limiter: RateLimiter
+    sessions: SessionStore
+    idempotency: IdempotencyStore
+    signing_key: str
 
     def close(self) -> None:
         self.app.close()
@@ -51,4 +61,16 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
     projector.create_tables()
     if project_on_save:
         app.on_saved = projector.catch_up
-    return Liaison(settings, engine, app, projector, UserDirectory(engine), chain)
+    return Liaison(
+        settings=settings,
+        engine=engine,
+        app=app,
+        projector=projector,
+        users=UserDirectory(engine),
+        chain=chain,
+        audit=AuditLog(engine),
+        limiter=RateLimiter(engine),
+        sessions=SessionStore(engine, settings.session_minutes),
+        idempotency=IdempotencyStore(engine),
+        signing_key=signing_key(engine, settings.secret_key),
+    )

@@ -6,6 +6,7 @@ SQLite is the embedded default; PostgreSQL is chosen by ``LIAISON_DATABASE_URL``
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,21 @@ def create_database_engine(settings: Settings) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+def scrub(engine: Engine) -> None:
+    """Make deleted rows unrecoverable from the files: with ``secure_delete`` their bytes are
+    already zeroed in the pages; a truncating checkpoint also empties the write-ahead log,
+    which may still hold older copies of those pages."""
+    if engine.dialect.name != "sqlite":
+        return
+    for _ in range(50):
+        raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run in one
+        try:
+            busy = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.close()
+        if busy is None or busy[0] == 0:
+            return
+        time.sleep(0.05)
+    raise RuntimeError("could not checkpoint the write-ahead log: the database is busy")

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     )
     projection_batch: int = Field(1000, description="Events applied per read-model transaction")
     token_minutes: int = Field(60, ge=1, description="Minutes an API token stays valid")
+    session_minutes: int = Field(480, ge=1, description="Minutes a page sign-in lasts")
+    comments_per_minute: int = Field(
+        10, ge=1, description="Public comments one address may send per minute"
+    )
+    sign_in_failures: int = Field(
+        5, ge=1, description="Failed sign-ins per account (and 4x per address) per 15 minutes"
+    )
     max_body_bytes: int = Field(
         2_000_000, ge=1024, description="Larger request bodies are refused with 413"
     )

@@ -10,10 +10,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from liaison.bootstrap import Liaison, bootstrap
-from liaison.idempotency import IdempotencyStore
-from liaison.secret_store import signing_key
 from liaison.settings import Settings
 from web.api import (
+    audit,
     contact_points,
     drafts,
     log,
@@ -29,6 +28,7 @@ from web.auth import TokenSigner
 from web.errors import install_error_handlers
 from web.limits import BodySizeLimit
 from web.pages import home
+from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 API_ROUTERS = [
@@ -41,6 +41,7 @@ API_ROUTERS = [
     reports,
     stats,
     log,
+    audit,
     public,
 ]
 
@@ -60,16 +61,16 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         version="1",
         summary="基层立法联系点意见征询平台 · legislative contact points",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load their assets from a CDN: not on an intranet
+        redoc_url=None,
     )
     app.state.liaison = wired
-    app.state.signer = TokenSigner(
-        signing_key(wired.engine, wired.settings.secret_key), wired.settings.token_minutes
-    )
-    app.state.idempotency = IdempotencyStore(wired.engine)
+    app.state.signer = TokenSigner(wired.signing_key, wired.settings.token_minutes)
     install_error_handlers(app)
     for module in API_ROUTERS:
         app.include_router(module.router)
     app.include_router(home.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=wired.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -55,11 +55,24 @@ UNAUTHORIZED = HTTPException(
 )
 
 
+class Denied(HTTPException):
+    """A signed-in user asked for something their role or contact point does not allow;
+    answered 403 and written to the audit log."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status.HTTP_403_FORBIDDEN, detail)
+
+
+class HiddenError(NotFoundError):
+    """Another contact point's record, fetched by id: answered as unknown, and audited."""
+
+
 def current_user(request: Request, token: Annotated[str | None, Depends(bearer)]) -> User:
     signer: TokenSigner = request.app.state.signer
     user = signer.read(token) if token else None
     if user is None:
         raise UNAUTHORIZED
+    request.state.user = user
     return user
 
 
@@ -71,7 +84,7 @@ def allow(*roles: Role):  # type: ignore[no-untyped-def]
 
     def check(user: CurrentUser) -> User:
         if user.role is not Role.ADMIN and user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+            raise Denied("your role may not do this")
         return user
 
     return Depends(check)
@@ -88,13 +101,13 @@ Reader = Annotated[User, allow(Role.CONGRESS, Role.STAFF)]
 def require_contact_point(user: User, contact_point_id: UUID) -> None:
     """A request that names a contact point: staff may name only their own."""
     if user.role is Role.STAFF and user.contact_point_id != contact_point_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "staff act for their own contact point only")
+        raise Denied("staff act for their own contact point only")
 
 
 def require_visible(user: User, contact_point_id: UUID, what: str) -> None:
     """A record fetched by id: another contact point's records do not exist for staff."""
     if user.role is Role.STAFF and user.contact_point_id != contact_point_id:
-        raise NotFoundError(f"no {what}")
+        raise HiddenError(f"no {what}")
 
 
 def scope(user: User, requested: UUID | None) -> UUID | None:

@@ -50,6 +50,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{V1}/participants"): STAFF,
     ("GET", f"{V1}/participants/{{participant_id}}"): STAFF,
     ("DELETE", f"{V1}/participants/{{participant_id}}"): STAFF,
+    ("POST", f"{V1}/participants/{{participant_id}}/reveal"): STAFF,
     ("POST", f"{V1}/sessions"): STAFF,
     ("POST", f"{V1}/sessions/{{session_id}}/attendance"): STAFF,
     ("POST", f"{V1}/sessions/{{session_id}}/complete"): STAFF,
@@ -72,6 +73,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{V1}/stats/ranking"): SIGNED_IN,
     ("GET", f"{V1}/events"): CONGRESS,
     ("GET", f"{V1}/integrity"): CONGRESS,
+    ("GET", f"{V1}/audit"): ADMIN,
     ("GET", f"{V1}/public/contact-points"): EVERYONE,
     ("GET", f"{V1}/public/drafts"): EVERYONE,
     ("GET", f"{V1}/public/drafts/{{draft_id}}"): EVERYONE,
@@ -320,6 +322,7 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
     ),
     ("GET", f"{V1}/participants/{{participant_id}}"): lambda s: Call(_participant(s)),
     ("DELETE", f"{V1}/participants/{{participant_id}}"): lambda s: Call(_participant(s)),
+    ("POST", f"{V1}/participants/{{participant_id}}/reveal"): lambda s: Call(_participant(s)),
     ("POST", f"{V1}/sessions"): lambda s: Call(
         json={
             "contact_point_id": s.cp_a,
@@ -368,6 +371,7 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
     ("GET", f"{V1}/stats/ranking"): lambda s: _listing(s),
     ("GET", f"{V1}/events"): lambda s: _listing(s),
     ("GET", f"{V1}/integrity"): lambda s: Call(),
+    ("GET", f"{V1}/audit"): lambda s: Call(),
     ("GET", f"{V1}/public/contact-points"): lambda s: Call(),
     ("GET", f"{V1}/public/drafts"): lambda s: Call(),
     ("GET", f"{V1}/public/drafts/{{draft_id}}"): lambda s: Call(_draft(s)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from domain.participant import Participant, ParticipantKind
@@ -16,6 +16,7 @@ from liaison.personal_data import masked_phone
 from web.api.common import ERRORS
 from web.auth import Staff, require_contact_point, require_visible
 from web.deps import LiaisonDep
+from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1/participants", tags=["participants"], responses=ERRORS)
 
@@ -84,9 +85,32 @@ def get_one(participant_id: UUID, user: Staff, liaison: LiaisonDep) -> Participa
     return participant_out(liaison, _visible(liaison, participant_id, user))
 
 
+class RevealedPhone(BaseModel):
+    phone: str | None
+
+
+@router.post("/{participant_id}/reveal")
+def reveal_phone(
+    participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request
+) -> RevealedPhone:
+    """The full phone number, for staff of the person's contact point; each reveal is audited."""
+    participant = _visible(liaison, participant_id, user)
+    phone = liaison.app.personal_data(participant)["phone"]
+    liaison.audit.record(
+        user.username,
+        "reveal_phone",
+        f"participant {participant_id}",
+        address=client_address(request),
+    )
+    return RevealedPhone(phone=phone)
+
+
 @router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(participant_id: UUID, user: Staff, liaison: LiaisonDep) -> Response:
+def erase(participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request) -> Response:
     """Erase the participant's personal data; their suggestions stay, counted."""
     _visible(liaison, participant_id, user)
     liaison.app.erase_participant(participant_id, user.username)
+    liaison.audit.record(
+        user.username, "erase", f"participant {participant_id}", address=client_address(request)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

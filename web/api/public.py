@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
@@ -21,6 +21,7 @@ from web.api.common import ERRORS
 from web.api.contact_points import ContactPointOut
 from web.api.drafts import DraftOut, DraftSummary, draft_out
 from web.deps import LiaisonDep, ReadDep
+from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
 
@@ -112,10 +113,20 @@ def comment(
     app = liaison.app
 
     def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
+        """Runs once per new comment: repeats of an Idempotency-Key get the stored answer."""
         try:  # a retry after a crash may find its suggestion already saved
             return 201, _comment_out(app.get(suggestion_id, Suggestion))
         except NotFoundError:
             pass
+        wait = liaison.limiter.take(
+            f"comment:{client_address(request)}", liaison.settings.comments_per_minute, 60
+        )
+        if wait:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "too many comments from this address; please wait",
+                headers={"Retry-After": str(wait)},
+            )
         try:
             suggestion = app.comment_publicly(
                 draft_id,
@@ -134,7 +145,7 @@ def comment(
         code, answer = record(uuid4())
     else:
         request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
-        code, answer = request.app.state.idempotency.run(idempotency_key, request_print, record)
+        code, answer = liaison.idempotency.run(idempotency_key, request_print, record)
     response.status_code = code
     return CommentOut(**answer)
 

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from domain.contact_point import ContactPoint
@@ -21,6 +21,7 @@ from liaison.users import User
 from web.api.common import ERRORS
 from web.auth import Reader, Staff, require_contact_point, require_visible
 from web.deps import LiaisonDep, ReadDep
+from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERRORS)
 
@@ -93,11 +94,18 @@ def export(
     user: Reader,
     liaison: LiaisonDep,
     conn: ReadDep,
+    request: Request,
     format: ExportFormat = ExportFormat.CSV,
 ) -> Response:
     """The summary table sent upward, as CSV (UTF-8, BOM) or DOCX, sealed with the log head."""
     report = _own(liaison, report_id, user)
     summary = _summary(liaison, report, conn)
+    liaison.audit.record(
+        user.username,
+        "export",
+        f"report {report_id} as {format.value}",
+        address=client_address(request),
+    )
     content = as_csv(summary) if format is ExportFormat.CSV else as_docx(summary)
     filename = f"report-{report.id}.{format.value}"
     return Response(
