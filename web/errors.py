@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, InvalidValueError, MismatchError, UnknownArticleError
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import StillRunningError
 from web.auth import Denied, HiddenError
+from web.i18n import N_, language, translator
+from web.pages.rendering import SignInRequired, page_session, render
 
 STATUS = [
     (NotFoundError, 404),
@@ -43,23 +48,80 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+PAGE_TITLES = {
+    400: N_("The request could not be understood"),
+    403: N_("You may not open this page"),
+    404: N_("Page not found"),
+    405: N_("Page not found"),
+    409: N_("This cannot be done now"),
+    413: N_("What you sent is too large"),
+    422: N_("Please check what you entered"),
+    429: N_("Too many requests"),
+}
+PAGE_MESSAGES = {
+    403: N_("Sign in with an account that may see it, or go back."),
+    404: N_("The page or record you asked for does not exist."),
+    429: N_("Please wait a minute and try again."),
+}
+
+
+async def page_error(
+    request: Request, status_code: int, headers: dict[str, str] | None = None
+) -> Response:
+    """An error as a page in the reader's language, for people rather than programs."""
+    session = await run_in_threadpool(page_session, request)
+    _ = translator(language(request))
+    title = PAGE_TITLES.get(status_code, N_("Something went wrong"))
+    message = PAGE_MESSAGES.get(status_code, N_("Please go back and try again."))
+    answer = render(
+        request, "error.html", {"title": _(title), "message": _(message)}, status_code, session
+    )
+    if headers:
+        answer.headers.update(headers)
+    return answer
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Denied)
-    async def _denied(request: Request, error: Denied) -> JSONResponse:
-        await run_in_threadpool(audit_denial, request, str(error.detail))
-        return JSONResponse({"detail": error.detail}, status_code=403)
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(_request: Request, error: SignInRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if isinstance(error, Denied):
+            await run_in_threadpool(audit_denial, request, str(error.detail))
+        if is_page(request):
+            return await page_error(request, error.status_code, getattr(error, "headers", None))
+        return JSONResponse(
+            {"detail": error.detail},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
 
     @app.exception_handler(DomainError)
-    async def _domain_error(request: Request, error: DomainError) -> JSONResponse:
+    async def _domain_error(request: Request, error: DomainError) -> Response:
         if isinstance(error, HiddenError):
             await run_in_threadpool(audit_denial, request, "another contact point's record")
+        if is_page(request):
+            return await page_error(request, status_of(error))
         headers = {"Retry-After": "1"} if isinstance(error, StillRunningError) else None
         return JSONResponse({"detail": str(error)}, status_code=status_of(error), headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
         """Malformed JSON is a bad request (400); a well-formed body with a bad field is 422."""
+        if is_page(request):
+            return await page_error(request, 404 if _in_path(error) else 400)
         errors = error.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+def _in_path(error: RequestValidationError) -> bool:
+    """A malformed id in a page's address is a page that does not exist."""
+    return any(e.get("loc", ("",))[0] == "path" for e in error.errors())

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
@@ -106,21 +106,28 @@ def comment(
     body: CommentIn,
     liaison: LiaisonDep,
     request: Request,
-    response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> CommentOut:
     """Comment on an open draft (or one article); the answer carries the receipt code."""
+    return CommentOut(
+        **submit_comment(liaison, client_address(request), draft_id, body, idempotency_key)
+    )
+
+
+def submit_comment(
+    liaison: Liaison, address: str, draft_id: UUID, body: CommentIn, idempotency_key: str | None
+) -> dict[str, Any]:
+    """Record a public comment once per Idempotency-Key, within the address's rate limit.
+    Shared by the API and the draft page's form."""
     app = liaison.app
 
     def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
-        """Runs once per new comment: repeats of an Idempotency-Key get the stored answer."""
+        """Runs once per new comment: repeats of a key get the stored answer."""
         try:  # a retry after a crash may find its suggestion already saved
             return 201, _comment_out(app.get(suggestion_id, Suggestion))
         except NotFoundError:
             pass
-        wait = liaison.limiter.take(
-            f"comment:{client_address(request)}", liaison.settings.comments_per_minute, 60
-        )
+        wait = liaison.limiter.take(f"comment:{address}", liaison.settings.comments_per_minute, 60)
         if wait:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
@@ -142,12 +149,9 @@ def comment(
         return 201, _comment_out(suggestion)
 
     if idempotency_key is None:
-        code, answer = record(uuid4())
-    else:
-        request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
-        code, answer = liaison.idempotency.run(idempotency_key, request_print, record)
-    response.status_code = code
-    return CommentOut(**answer)
+        return record(uuid4())[1]
+    request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
+    return liaison.idempotency.run(idempotency_key, request_print, record)[1]
 
 
 @router.get("/receipts/{receipt}")

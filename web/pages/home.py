@@ -1,33 +1,160 @@
-"""The residents' pages: open drafts, a draft with its articles."""
+"""The residents' pages: open drafts, a draft with a comment form on each article, receipts."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from domain.draft import Draft, DraftStatus
+from domain.errors import DomainError, InvalidValueError, UnknownArticleError, WrongStateError
+from liaison.errors import NotFoundError
 from projections.drafts import list_drafts
+from projections.listings import list_contact_points
+from web.api.public import CommentIn, receipt_out, submit_comment
 from web.deps import LiaisonDep, ReadDep
-from web.templating import templates
+from web.errors import client_address
+from web.i18n import N_, language, translator
+from web.pages.rendering import CheckedForm, MaybeSignedIn, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, conn: ReadDep) -> HTMLResponse:
+def home(request: Request, conn: ReadDep, session: MaybeSignedIn) -> HTMLResponse:
     """Open drafts first, then the others, newest first."""
     drafts = list_drafts(conn)
     open_now = [d for d in drafts if d["status"] == DraftStatus.OPEN.value]
     others = [d for d in drafts if d["status"] != DraftStatus.OPEN.value]
-    return templates.TemplateResponse(
-        request, "home.html", {"open_drafts": open_now, "other_drafts": others}
+    return render(
+        request, "home.html", {"open_drafts": open_now, "other_drafts": others}, session=session
+    )
+
+
+def _draft_page(
+    request: Request, liaison: LiaisonDep, conn: ReadDep, draft: Draft, session, **extra
+) -> HTMLResponse:  # type: ignore[no-untyped-def]
+    context = {
+        "draft": draft,
+        "contact_points": list_contact_points(conn),
+        "idempotency_key": uuid4().hex,
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+    return render(
+        request, "draft.html", context, status_code=extra.get("status_code", 200), session=session
     )
 
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
-def draft_page(request: Request, draft_id: UUID, liaison: LiaisonDep) -> HTMLResponse:
-    """A draft with its articles, grouped by chapter."""
-    draft = liaison.app.get(draft_id, Draft)
-    return templates.TemplateResponse(request, "draft.html", {"draft": draft})
+def draft_page(
+    request: Request, draft_id: UUID, liaison: LiaisonDep, conn: ReadDep, session: MaybeSignedIn
+) -> HTMLResponse:
+    """A draft with its articles, grouped by chapter, and a comment form while it is open."""
+    return _draft_page(request, liaison, conn, liaison.app.get(draft_id, Draft), session)
+
+
+@router.post("/drafts/{draft_id}/comments", response_class=HTMLResponse)
+async def comment(
+    request: Request,
+    draft_id: UUID,
+    form: CheckedForm,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    session: MaybeSignedIn,
+) -> Response:
+    """A resident's comment from the form; then the receipt, shown big."""
+    _ = translator(language(request))
+    values = {
+        k: str(form.get(k, "")).strip()
+        for k in ("contact_point_id", "article", "content", "name", "phone")
+    }
+    errors: dict[str, str] = {}
+    try:
+        body = CommentIn(
+            contact_point_id=values["contact_point_id"] or None,
+            article=int(values["article"]) if values["article"].isdigit() else None,
+            content=values["content"],
+            name=values["name"] or None,
+            phone=values["phone"] or None,
+        )
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            field = str(error["loc"][0]) if error["loc"] else "content"
+            errors[field] = _(FIELD_MESSAGES.get(field, N_("Please check this field.")))
+    if not errors:
+        try:
+            answer = await run_in_threadpool(
+                submit_comment,
+                liaison,
+                client_address(request),
+                draft_id,
+                body,
+                str(form.get("idempotency_key", ""))[:128] or None,
+            )
+            return redirect(f"/receipts/{answer['receipt']}?new=1")
+        except HTTPException as refused:
+            if refused.status_code != 429:
+                raise
+            errors["content"] = _(
+                "You have sent many comments in a short time. Please wait a minute and try again."
+            )
+        except DomainError as refused:
+            field, message = _refusal(refused)
+            errors[field] = _(message)
+    draft = await run_in_threadpool(liaison.app.get, draft_id, Draft)
+    return _draft_page(
+        request, liaison, conn, draft, session, errors=errors, values=values, status_code=422
+    )
+
+
+def _refusal(error: DomainError) -> tuple[str, str]:
+    """Which field a refused comment is wrong in, and what to say there."""
+    if isinstance(error, InvalidValueError) and error.field in FIELD_MESSAGES:
+        return error.field, FIELD_MESSAGES[error.field]
+    if isinstance(error, UnknownArticleError):
+        return "article", FIELD_MESSAGES["article"]
+    if isinstance(error, NotFoundError) and "ContactPoint" in str(error):
+        return "contact_point_id", FIELD_MESSAGES["contact_point_id"]
+    if isinstance(error, WrongStateError):
+        return "content", N_("This draft is no longer open for comments.")
+    raise error
+
+
+FIELD_MESSAGES = {
+    "contact_point_id": N_("Please choose your contact point."),
+    "content": N_("Please write your opinion (at most 5,000 characters)."),
+    "name": N_("Your name can be at most 100 characters."),
+    "phone": N_("Please give a phone number of 7 to 20 digits, or leave it empty."),
+    "article": N_("Please choose an article of this draft."),
+}
+
+
+@router.get("/receipts", response_class=HTMLResponse)
+def find_receipt(request: Request, session: MaybeSignedIn, code: str = "") -> Response:
+    """Look up a receipt code typed on the home page."""
+    if code.strip():
+        return redirect(f"/receipts/{code.strip()[:40]}")
+    return render(request, "receipt_lookup.html", session=session)
+
+
+@router.get("/receipts/{code}", response_class=HTMLResponse)
+def receipt_page(
+    request: Request, code: str, liaison: LiaisonDep, session: MaybeSignedIn, new: int = 0
+) -> HTMLResponse:
+    """What became of a suggestion: its status timeline, outcome and feedback."""
+    try:
+        receipt = receipt_out(liaison, code[:40])
+    except NotFoundError:
+        return render(
+            request,
+            "receipt_lookup.html",
+            {"not_found": code[:40]},
+            status_code=404,
+            session=session,
+        )
+    return render(request, "receipt.html", {"receipt": receipt, "new": bool(new)}, session=session)
