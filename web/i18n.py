@@ -1,7 +1,7 @@
 """Everything users read goes through a translation catalog: Simplified Chinese first, English.
 
-Message ids are English; ``web/locale/<lang>.po`` holds each language's catalog (extract with
-``pybabel extract -F babel.cfg``). The choice is remembered in a cookie; ``?lang=`` switches.
+Message ids are English; ``web/locale/<lang>/*.po`` hold each language's catalog, one file per
+part of the site (extract with ``pybabel extract -F babel.cfg -k N_``). The choice is remembered in a cookie; ``?lang=`` switches.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ CATALOGS = Path(__file__).parent / "locale"
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    with (CATALOGS / f"{lang}.po").open("rb") as handle:
-        po = read_po(handle, locale=lang.replace("-", "_"))
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    messages: dict[str, str] = {}
+    for path in sorted((CATALOGS / lang).glob("*.po")):
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=lang.replace("-", "_"))
+        messages.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    return messages
 
 
 def language(request: Request) -> str:
