@@ -27,7 +27,7 @@ from web.api import (
 from web.auth import TokenSigner
 from web.errors import install_error_handlers
 from web.limits import BodySizeLimit
-from web.pages import account, home
+from web.pages import account, congress, home, staff
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -71,6 +71,8 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         app.include_router(module.router)
     app.include_router(home.router)
     app.include_router(account.router)
+    app.include_router(staff.router)
+    app.include_router(congress.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=wired.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
