@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValueError
 from domain.rules import MAX_NAME, MAX_TITLE, checked_text, optional_text
-from liaison.database import personal_keys
+from liaison.database import personal_keys, scrub
 
 PREFIX = "v1."
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,22}[0-9]$")
@@ -95,10 +95,12 @@ class PersonalDataVault:
         return self._key(subject_id) is None
 
     def erase(self, subject_id: UUID) -> None:
+        """Delete the key, and scrub its bytes from every file of the database."""
         with self.engine.begin() as connection:
             connection.execute(
                 delete(personal_keys).where(personal_keys.c.subject_id == subject_id.hex)
             )
+        scrub(self.engine)
 
     def _key(self, subject_id: UUID) -> bytes | None:
         with self.engine.connect() as connection:
