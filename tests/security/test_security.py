@@ -60,7 +60,7 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-# -- headers ---------------------------------------------------------------------------------
+# -- headers ------
 
 
 @pytest.mark.parametrize(
@@ -163,7 +163,7 @@ def test_a_wrong_password_and_an_unknown_user_read_the_same(
     assert wrong.json() == unknown.json()
 
 
-# -- page sessions and CSRF ------------------------------------------------------------------------
+# -- page sessions and CSRF ------
 
 
 def sign_in_page(client: TestClient, username: str) -> None:
@@ -275,7 +275,7 @@ def test_a_sign_in_never_redirects_to_another_site(
     assert not answer.headers["location"].startswith("//")
 
 
-# -- abuse limits on comments --------------------------------------------------------------------------
+# -- abuse limits on comments ------
 
 
 def test_anonymous_comments_are_limited_per_address(
@@ -298,7 +298,7 @@ def test_anonymous_comments_are_limited_per_address(
         assert figures(conn).suggestions["received"] == 3
 
 
-# -- reveals, erasure and the audit ---------------------------------------------------------------------
+# -- reveals, erasure and the audit ------
 
 
 def register(client: TestClient, people: dict[str, str]) -> dict[str, str]:
@@ -404,7 +404,7 @@ def test_erasure_leaves_nothing_readable_and_every_figure_unchanged(
     assert any(e["action"] == "erase" for e in liaison.audit.recent())
 
 
-# -- escaping ---------------------------------------------------------------------------------------------
+# -- escaping ------
 
 
 def test_scripts_in_titles_and_codes_are_shown_as_text(
