@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from liaison.sessions import PageSession
 from liaison.users import Role
+from web.auth import Denied
 from web.i18n import COOKIE, language, translator
 from web.sessions import ANONYMOUS_CSRF, anonymous_csrf, cookie_name, tokens_match
 from web.templating import templates
@@ -42,7 +43,7 @@ def signed_in(*roles: Role):  # type: ignore[no-untyped-def]
         if session is None:
             raise SignInRequired(request.url.path)
         if session.user.role is not Role.ADMIN and session.user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not see this page")
+            raise Denied("your role may not see this page")
         return session
 
     return Depends(check)
