@@ -9,6 +9,7 @@ per key, whatever crashes or races happen in between.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -51,6 +52,7 @@ STALE_AFTER = timedelta(seconds=30)
 WAIT_SECONDS = 10.0
 
 Answer = tuple[int, dict[str, Any]]
+RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class KeyReusedError(InvalidValueError):
@@ -60,6 +62,9 @@ class KeyReusedError(InvalidValueError):
 
 class StillRunningError(DomainError):
     """The first request with this key has not answered yet; retry in a moment."""
+
+
+REFUSALS = (DomainError,)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -97,9 +102,12 @@ class IdempotencyStore:
     def _finish(self, key: str, action: Callable[[UUID], Answer], suggestion_id: str) -> Answer:
         try:
             status, body = action(UUID(suggestion_id))
-        except Exception:
-            with self.engine.begin() as conn:  # refused or failed: the key may be used again
+        except REFUSALS:  # refused before anything was saved: the key may be used again
+            with self.engine.begin() as conn:
                 conn.execute(delete(idempotency_keys).where(idempotency_keys.c.key == key))
+            raise
+        except Exception:  # failed, perhaps after saving: a retry finishes with the same id
+            self._release(key)
             raise
         with self.engine.begin() as conn:
             conn.execute(
@@ -123,6 +131,15 @@ class IdempotencyStore:
             return None
         except IntegrityError:
             return self._get(key) or self._claim_or_get(key, print_)
+
+    def _release(self, key: str) -> None:
+        """Let the next repeat take over at once, keeping the suggestion id of this attempt."""
+        with contextlib.suppress(Exception), self.engine.begin() as conn:
+            conn.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.key == key)
+                .values(claimed_at=RELEASED)
+            )
 
     def _take_over(self, key: str, claimed_at: datetime) -> bool:
         with self.engine.begin() as conn:

@@ -11,7 +11,17 @@ import time
 from sqlalchemy import BigInteger, Column, Engine, Integer, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from domain.errors import DomainError
 from liaison.database import metadata
+
+
+class RateLimitedError(DomainError):
+    """Too many requests from one caller; they may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
 
 rate_limits = Table(
     "rate_limits",

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError, InvalidValueError, MismatchError, UnknownArticleError
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import StillRunningError
+from liaison.rate_limits import RateLimitedError
 from web.auth import Denied, HiddenError
 from web.i18n import N_, language, translator
 from web.pages.rendering import SignInRequired, page_session, render
@@ -25,8 +28,12 @@ STATUS = [
     (MismatchError, 422),
     (ConflictError, 409),
     (StillRunningError, 409),
+    (RateLimitedError, 429),
     (DomainError, 409),  # wrong state and the rest of the domain's refusals
 ]
+
+
+BUSY = (OperationalError, InterfaceError)  # lock timeouts, pool exhaustion, lost connections
 
 
 def status_of(error: DomainError) -> int:
@@ -61,11 +68,13 @@ PAGE_TITLES = {
     413: N_("What you sent is too large"),
     422: N_("Please check what you entered"),
     429: N_("Too many requests"),
+    503: N_("The service is busy"),
 }
 PAGE_MESSAGES = {
     403: N_("Sign in with an account that may see it, or go back."),
     404: N_("The page or record you asked for does not exist."),
     429: N_("Please wait a minute and try again."),
+    503: N_("Please try again in a moment. Nothing you sent was lost or recorded twice."),
 }
 
 
@@ -109,7 +118,24 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_page(request):
             return await page_error(request, status_of(error))
         headers = {"Retry-After": "1"} if isinstance(error, StillRunningError) else None
+        if isinstance(error, RateLimitedError):
+            headers = {"Retry-After": str(error.retry_after)}
         return JSONResponse({"detail": str(error)}, status_code=status_of(error), headers=headers)
+
+    @app.exception_handler(PersistenceError)
+    @app.exception_handler(SQLAlchemyOperationalError)
+    async def _busy(request: Request, error: Exception) -> Response:
+        """The store is locked by another writer past the lock timeout (or unreachable): say so
+        and when to retry; nothing was acknowledged, so nothing is lost."""
+        if isinstance(error, PersistenceError) and not isinstance(error, BUSY):
+            raise error
+        if is_page(request):
+            return await page_error(request, 503, {"Retry-After": "2"})
+        return JSONResponse(
+            {"detail": "the database is busy; please retry"},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:

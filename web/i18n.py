@@ -1,7 +1,8 @@
 """Everything users read goes through a translation catalog: Simplified Chinese first, English.
 
 Message ids are English; ``web/locale/<lang>/*.po`` hold each language's catalog, one file per
-part of the site (extract with ``pybabel extract -F babel.cfg -k N_``). The choice is remembered in a cookie; ``?lang=`` switches.
+part of the site (extract with ``pybabel extract -F babel.cfg -k N_``). The choice is kept in a
+cookie; ``?lang=`` switches.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -9,8 +10,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import JSONTranscoder, PersistenceError, RecordConflictError
 from eventsourcing.utils import Environment, EnvType
+from sqlalchemy.exc import SQLAlchemyError
 
 from liaison.clock import Clock
 from liaison.errors import ConflictError, NotFoundError
@@ -19,6 +21,7 @@ from liaison.receipts import ReceiptBook
 from liaison.transcodings import DateAsISO
 
 A = TypeVar("A", bound=Aggregate)
+log = logging.getLogger(__name__)
 PUBLIC = "public"
 
 
@@ -53,7 +56,13 @@ class ServiceBase(Application[UUID]):
         except RecordConflictError as error:
             raise ConflictError("changed by someone else at the same time; try again") from error
         if self.on_saved is not None:
-            self.on_saved()
+            try:
+                self.on_saved()
+            except (
+                PersistenceError,
+                SQLAlchemyError,
+            ):  # saved and durable: read models catch up later
+                log.warning("read models not brought up to date after a save", exc_info=True)
         return recordings
 
     def get(self, aggregate_id: UUID, kind: type[A]) -> A:

@@ -25,6 +25,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: _error("Body too large"),
     422: _error("Invalid field"),
     429: _error("Too many requests"),
+    503: _error("The database is busy; retry after Retry-After seconds"),
 }
 
 

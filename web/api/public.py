@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, Request, status
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
@@ -15,6 +15,7 @@ from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import fingerprint
+from liaison.rate_limits import RateLimitedError
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
 from web.api.common import ERRORS
@@ -129,11 +130,7 @@ def submit_comment(
             pass
         wait = liaison.limiter.take(f"comment:{address}", liaison.settings.comments_per_minute, 60)
         if wait:
-            raise HTTPException(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                "too many comments from this address; please wait",
-                headers={"Retry-After": str(wait)},
-            )
+            raise RateLimitedError("too many comments from this address; please wait", wait)
         try:
             suggestion = app.comment_publicly(
                 draft_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.draft import Draft, DraftStatus
 from domain.errors import DomainError, InvalidValueError, UnknownArticleError, WrongStateError
 from liaison.errors import NotFoundError
+from liaison.rate_limits import RateLimitedError
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
 from web.api.public import CommentIn, receipt_out, submit_comment
@@ -97,9 +98,7 @@ async def comment(
                 str(form.get("idempotency_key", ""))[:128] or None,
             )
             return redirect(f"/receipts/{answer['receipt']}?new=1")
-        except HTTPException as refused:
-            if refused.status_code != 429:
-                raise
+        except RateLimitedError:
             errors["content"] = _(
                 "You have sent many comments in a short time. Please wait a minute and try again."
             )
