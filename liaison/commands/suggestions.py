@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.contact_point import ContactPoint
@@ -12,12 +15,26 @@ from domain.participant import Participant
 from domain.report import Report
 from domain.session import ConsultationSession
 from domain.suggestion import Channel, Suggestion
-from liaison.commands.base import PUBLIC, ServiceBase
+from liaison.commands.base import PUBLIC, A, ServiceBase
 from liaison.errors import NotFoundError
 from liaison.personal_data import (
     checked_name,
     checked_phone,
 )
+
+
+@dataclass(frozen=True)
+class NewSuggestion:
+    """One opinion of a batch recorded by staff."""
+
+    contact_point_id: UUID
+    draft_id: UUID
+    content: str
+    channel: str
+    article: int | None = None
+    participant_id: UUID | None = None
+    session_id: UUID | None = None
+    received_on: date | None = None
 
 
 class SuggestionCommands(ServiceBase):
@@ -34,22 +51,9 @@ class SuggestionCommands(ServiceBase):
         received_on: date | None = None,
     ) -> Suggestion:
         """An opinion recorded by staff: said at a session, brought by a collector, by letter."""
-        draft = self.get(draft_id, Draft)
-        self.get(contact_point_id, ContactPoint)
-        if draft.status is DraftStatus.ENACTED:
-            raise WrongStateError("the draft is already enacted")
-        if participant_id is not None:
-            participant = self.get(participant_id, Participant)
-            participant.require_not_erased()
-            if participant.contact_point_id != contact_point_id:
-                raise NotFoundError(f"no Participant {participant_id} at this contact point")
-        if session_id is not None:
-            session = self.get(session_id, ConsultationSession)
-            session.require_not_cancelled()
-            if session.contact_point_id != contact_point_id:
-                raise NotFoundError(f"no ConsultationSession {session_id} at this contact point")
-            if draft_id not in session.draft_ids:
-                raise MismatchError("the session did not consult this draft")
+        draft = self._staff_context(
+            contact_point_id, draft_id, participant_id, session_id, self.get
+        )
         return self._receive(
             draft,
             contact_point_id,
@@ -61,6 +65,76 @@ class SuggestionCommands(ServiceBase):
             session_id=session_id,
             received_on=received_on or self.clock.today(),
         )
+
+    def record_suggestions(self, items: Sequence[NewSuggestion], actor: str) -> list[Suggestion]:
+        """Many opinions in one transaction: a session's sheet typed in afterwards, an import.
+        Every item is checked as ``record_suggestion`` checks it; one refusal refuses all."""
+        fetched: dict[UUID, Any] = {}
+
+        def get(aggregate_id: UUID, kind: type[A]) -> A:
+            if aggregate_id not in fetched:
+                fetched[aggregate_id] = self.get(aggregate_id, kind)
+            found = fetched[aggregate_id]
+            if not isinstance(found, kind):
+                raise NotFoundError(f"no {kind.__name__} {aggregate_id}")
+            return found
+
+        prepared = []
+        for item in items:
+            draft = self._staff_context(
+                item.contact_point_id, item.draft_id, item.participant_id, item.session_id, get
+            )
+            draft.require_article(item.article)
+            Suggestion.check(item.content, item.channel, item.article)
+            prepared.append((item, draft, uuid4()))
+        codes = self.receipts.claim_many([suggestion_id for _, _, suggestion_id in prepared])
+        suggestions = [
+            Suggestion.receive(
+                item.contact_point_id,
+                draft.id,
+                draft.current.label,
+                item.article,
+                item.content,
+                item.channel,
+                item.participant_id,
+                item.session_id,
+                receipt=codes[suggestion_id],
+                received_on=item.received_on or self.clock.today(),
+                actor=actor,
+                id=suggestion_id,
+            )
+            for item, draft, suggestion_id in prepared
+        ]
+        if suggestions:
+            self.save(*suggestions)
+        return suggestions
+
+    def _staff_context(
+        self,
+        contact_point_id: UUID,
+        draft_id: UUID,
+        participant_id: UUID | None,
+        session_id: UUID | None,
+        get: Callable[[UUID, type[A]], A],
+    ) -> Draft:
+        """The draft, once the contact point, participant and session are checked to fit."""
+        draft = get(draft_id, Draft)
+        get(contact_point_id, ContactPoint)
+        if draft.status is DraftStatus.ENACTED:
+            raise WrongStateError("the draft is already enacted")
+        if participant_id is not None:
+            participant = get(participant_id, Participant)
+            participant.require_not_erased()
+            if participant.contact_point_id != contact_point_id:
+                raise NotFoundError(f"no Participant {participant_id} at this contact point")
+        if session_id is not None:
+            session = get(session_id, ConsultationSession)
+            session.require_not_cancelled()
+            if session.contact_point_id != contact_point_id:
+                raise NotFoundError(f"no ConsultationSession {session_id} at this contact point")
+            if draft_id not in session.draft_ids:
+                raise MismatchError("the session did not consult this draft")
+        return draft
 
     def comment_publicly(
         self,

@@ -235,3 +235,20 @@ def test_a_whole_consultation_from_draft_to_feedback(setting: tuple) -> None:
     enacted = app.get(draft.id, Draft)
     assert "告知" in enacted.current.article(2).text
     assert "告知" not in enacted.consulted.article(2).text
+
+
+def test_a_batch_of_opinions_is_recorded_together_or_not_at_all(setting: tuple) -> None:
+    from liaison.commands.suggestions import NewSuggestion
+
+    liaison, draft, cp = setting
+    app = liaison.app
+    items = [NewSuggestion(cp.id, draft.id, f"意见{i}", "letter", article=1) for i in range(5)]
+
+    saved = app.record_suggestions(items, "staff")
+    events = app.recorder.max_notification_id()
+    with pytest.raises(UnknownArticleError):
+        app.record_suggestions([*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], "s")
+
+    assert len({s.receipt for s in saved}) == 5
+    assert [app.get(s.id, Suggestion).content for s in saved] == [f"意见{i}" for i in range(5)]
+    assert app.recorder.max_notification_id() == events
