@@ -263,3 +263,6 @@ def _(event: Report.Submitted, conn: Connection) -> None:
             }
         ],
     )
+
+
+from projections import similarity  # noqa: E402, F401 - registers the near-duplicate hints

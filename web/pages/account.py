@@ -15,7 +15,7 @@ from web.sessions import clear_session_cookie, cookie_name, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
 
-HOMES = {Role.STAFF: "/", Role.CONGRESS: "/", Role.ADMIN: "/"}  # the dashboards replace these
+HOMES = {Role.STAFF: "/staff", Role.CONGRESS: "/congress", Role.ADMIN: "/staff"}
 
 
 def home_of(user: User) -> str:

@@ -2,6 +2,93 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from domain.draft import Draft
+from projections.dashboard import (
+    draft_suggestions,
+    drafts_with_counts,
+    open_drafts,
+    reports_awaiting,
+    status_counts,
+    to_do,
+    upcoming_sessions,
+)
+from projections.listings import list_sessions
+from projections.statistics import Period, figures
+from web.deps import LiaisonDep, ReadDep
+from web.pages import staff_opinions, staff_reports, staff_screening, staff_sessions
+from web.pages.staff_desk import DeskDep, choose_contact_point, show
 
 router = APIRouter(include_in_schema=False)
+
+NEAR_DAYS = 7  # a deadline this close is shown as urgent
+
+
+@router.get("/staff", response_class=HTMLResponse)
+def dashboard(request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep) -> HTMLResponse:
+    """What needs doing at the desk today, and the contact point's figures for this year."""
+    if desk.choosing:
+        return choose_contact_point(request, desk, conn)
+    today = liaison.app.clock.today()
+    drafts = open_drafts(conn, desk.cp)
+    for draft in drafts:
+        draft["days_left"] = (draft["deadline"] - today).days
+        draft["near"] = draft["days_left"] <= NEAR_DAYS
+    year = Period(date(today.year, 1, 1), date(today.year, 12, 31))
+    return show(
+        request,
+        desk,
+        "staff_dashboard.html",
+        {
+            "today": today,
+            "open_drafts": drafts,
+            "awaiting": reports_awaiting(conn, desk.cp),
+            "sessions": upcoming_sessions(conn, desk.cp),
+            "figures": figures(conn, desk.cp, year),
+            "year": today.year,
+            **to_do(conn, desk.cp),
+        },
+    )
+
+
+@router.get("/staff/drafts", response_class=HTMLResponse)
+def drafts_page(request: Request, desk: DeskDep, conn: ReadDep) -> HTMLResponse:
+    """Every draft with how many of this desk's suggestions are in each status."""
+    if desk.choosing:
+        return choose_contact_point(request, desk, conn)
+    return show(request, desk, "staff_drafts.html", {"drafts": drafts_with_counts(conn, desk.cp)})
+
+
+@router.get("/staff/drafts/{draft_id}", response_class=HTMLResponse)
+def draft_page(
+    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """One draft at this desk: its sessions and suggestions, and the work on them."""
+    draft = liaison.app.get(draft_id, Draft)
+    if desk.choosing:
+        return choose_contact_point(request, desk, conn)
+    rows = draft_suggestions(conn, desk.cp, draft_id)
+    return show(
+        request,
+        desk,
+        "staff_draft.html",
+        {
+            "draft": draft,
+            "headings": {a.number: a.heading for a in draft.consulted.articles},
+            "counts": status_counts(conn, desk.cp).get(draft_id.hex, {}),
+            "suggestions": rows,
+            "sessions": list_sessions(conn, desk.cp, draft_id),
+            "today": liaison.app.clock.today(),
+        },
+    )
+
+
+router.include_router(staff_sessions.router)
+router.include_router(staff_opinions.router)
+router.include_router(staff_screening.router)
+router.include_router(staff_reports.router)

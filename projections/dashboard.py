@@ -1,0 +1,202 @@
+"""What a contact point's desk needs to see: work waiting, per draft, counted from the rows.
+
+Everything is scoped to one contact point. Drafts are everyone's (the congress registers
+them); suggestions, sessions and reports belong to the contact point that recorded them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, and_, func, select
+
+from domain.draft import DraftStatus
+from domain.session import SessionStatus
+from domain.suggestion import DECIDED, UNREPORTED, Status
+from liaison.chain import event_chain
+from projections.tables import attendances, drafts, participants, reports, sessions, suggestions
+
+# the position of a suggestion's first event in the log: the order it was entered in
+_first_event = and_(event_chain.c.originator_id == suggestions.c.id, event_chain.c.version == 1)
+
+
+def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def status_counts(conn: Connection, contact_point_id: UUID) -> dict[str, dict[str, int]]:
+    """Per draft (hex id), how many of the contact point's suggestions are in each status."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    query = (
+        select(suggestions.c.draft_id, suggestions.c.status, func.count())
+        .where(suggestions.c.contact_point_id == contact_point_id.hex)
+        .group_by(suggestions.c.draft_id, suggestions.c.status)
+    )
+    for draft_id, status, count in conn.execute(query):
+        counts[draft_id][status] = int(count)
+    return counts
+
+
+def drafts_with_counts(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Every draft with this desk's counts: open ones first, the nearest deadline first, then
+    those not open yet, then the rest, the latest deadline first."""
+    counts = status_counts(conn, contact_point_id)
+    rows = _rows(conn, select(drafts).order_by(drafts.c.deadline, drafts.c.title))
+    order = {DraftStatus.OPEN.value: 0, DraftStatus.RECEIVED.value: 1}
+    for row in rows:
+        row["counts"] = counts.get(row["id"], {})
+        row["total"] = sum(row["counts"].values())
+    current = [r for r in rows if r["status"] in order]
+    past = [r for r in rows if r["status"] not in order]
+    return sorted(current, key=lambda r: order[r["status"]]) + past[::-1]
+
+
+def open_drafts(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Drafts accepting opinions now, the nearest deadline first, with this desk's counts."""
+    counts = status_counts(conn, contact_point_id)
+    rows = _rows(
+        conn,
+        select(drafts)
+        .where(drafts.c.status == DraftStatus.OPEN.value)
+        .order_by(drafts.c.deadline, drafts.c.title),
+    )
+    for row in rows:
+        row["counts"] = counts.get(row["id"], {})
+    return rows
+
+
+def waiting(
+    conn: Connection, contact_point_id: UUID, statuses: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Drafts with suggestions of this desk in these statuses: how many, the oldest first."""
+    count = func.count().label("count")
+    oldest = func.min(suggestions.c.received_on).label("oldest")
+    query = (
+        select(drafts.c.id, drafts.c.title, drafts.c.deadline, drafts.c.status, count, oldest)
+        .join(drafts, drafts.c.id == suggestions.c.draft_id)
+        .where(
+            suggestions.c.contact_point_id == contact_point_id.hex,
+            suggestions.c.status.in_(statuses),
+        )
+        .group_by(drafts.c.id, drafts.c.title, drafts.c.deadline, drafts.c.status)
+        .order_by(drafts.c.deadline, drafts.c.title)
+    )
+    return _rows(conn, query)
+
+
+def to_do(conn: Connection, contact_point_id: UUID) -> dict[str, list[dict[str, Any]]]:
+    """The desk's lists: to screen, accepted but not reported, feedback owed."""
+    return {
+        "to_screen": waiting(conn, contact_point_id, (Status.RECEIVED.value,)),
+        "to_report": waiting(conn, contact_point_id, (Status.ACCEPTED.value,)),
+        "feedback_owed": waiting(conn, contact_point_id, tuple(s.value for s in DECIDED)),
+    }
+
+
+def reports_of(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """The desk's reports, newest first, with how many of their suggestions await a decision."""
+    carried = func.count(suggestions.c.id).label("suggestions")
+    awaiting = func.count(suggestions.c.id).filter(suggestions.c.outcome.is_(None))
+    query = (
+        select(
+            reports.c.id,
+            reports.c.draft_id,
+            reports.c.submitted_on,
+            drafts.c.title,
+            carried,
+            awaiting.label("awaiting"),
+        )
+        .join(drafts, drafts.c.id == reports.c.draft_id)
+        .outerjoin(suggestions, suggestions.c.report_id == reports.c.id)
+        .where(reports.c.contact_point_id == contact_point_id.hex)
+        .group_by(reports.c.id, reports.c.draft_id, reports.c.submitted_on, drafts.c.title)
+        .order_by(reports.c.submitted_on.desc(), reports.c.id)
+    )
+    return _rows(conn, query)
+
+
+def reports_awaiting(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Reports with at least one suggestion still waiting for the congress's decision."""
+    return [r for r in reports_of(conn, contact_point_id) if r["awaiting"]]
+
+
+def upcoming_sessions(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Scheduled sessions of the desk, the earliest first."""
+    return _rows(
+        conn,
+        select(sessions)
+        .where(
+            sessions.c.contact_point_id == contact_point_id.hex,
+            sessions.c.status == SessionStatus.SCHEDULED.value,
+        )
+        .order_by(sessions.c.starts_on, sessions.c.title),
+    )
+
+
+def session_opinions(conn: Connection, session_id: UUID) -> list[dict[str, Any]]:
+    """The opinions recorded for one session, in the order they were entered."""
+    return _rows(
+        conn,
+        select(suggestions)
+        .outerjoin(event_chain, _first_event)
+        .where(suggestions.c.session_id == session_id.hex)
+        .order_by(event_chain.c.position, suggestions.c.received_on, suggestions.c.id),
+    )
+
+
+def draft_suggestions(
+    conn: Connection,
+    contact_point_id: UUID,
+    draft_id: UUID,
+    statuses: tuple[str, ...] | None = None,
+    limit: int = 1000,
+) -> list[dict[str, Any]]:
+    """The desk's suggestions on one draft, by article, then the order they were entered in."""
+    query = (
+        select(suggestions)
+        .outerjoin(event_chain, _first_event)
+        .where(
+            suggestions.c.contact_point_id == contact_point_id.hex,
+            suggestions.c.draft_id == draft_id.hex,
+        )
+        .order_by(
+            suggestions.c.article.is_(None),
+            suggestions.c.article,
+            suggestions.c.received_on,
+            event_chain.c.position,
+            suggestions.c.id,
+        )
+        .limit(limit)
+    )
+    if statuses is not None:
+        query = query.where(suggestions.c.status.in_(statuses))
+    return _rows(conn, query)
+
+
+def unreported(conn: Connection, contact_point_id: UUID, draft_id: UUID) -> list[dict[str, Any]]:
+    """Suggestions that may still be merged, reworded or screened."""
+    return draft_suggestions(conn, contact_point_id, draft_id, tuple(s.value for s in UNREPORTED))
+
+
+def regulars(
+    conn: Connection, contact_point_id: UUID, leaving_out: list[UUID], limit: int = 60
+) -> tuple[list[str], bool]:
+    """Participant ids (hex) of the desk, the most frequent attenders first; and whether
+    there are more than ``limit``."""
+    attended = func.count(attendances.c.session_id)
+    query = (
+        select(participants.c.id)
+        .outerjoin(attendances, attendances.c.participant_id == participants.c.id)
+        .where(
+            participants.c.contact_point_id == contact_point_id.hex,
+            participants.c.erased.is_(False),
+            participants.c.id.not_in([p.hex for p in leaving_out]),
+        )
+        .group_by(participants.c.id)
+        .order_by(attended.desc(), participants.c.id)
+        .limit(limit + 1)
+    )
+    found = [row[0] for row in conn.execute(query)]
+    return found[:limit], len(found) > limit

@@ -1,0 +1,231 @@
+"""What the staff pages share: whose desk this is, how to link within it, how to say no.
+
+Staff work for their own contact point only; another contact point's records are answered
+as if they did not exist (404). Admins pick a contact point with ``?contact_point_id=``,
+which every link and form of the desk then carries along.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection, select
+
+from domain.errors import (
+    DomainError,
+    InvalidValueError,
+    MismatchError,
+    ParticipantErasedError,
+    SessionCancelledError,
+    UnknownArticleError,
+    WrongStateError,
+)
+from liaison.errors import ConflictError, NotFoundError
+from liaison.sessions import PageSession
+from liaison.users import Role
+from projections.listings import list_contact_points
+from projections.tables import contact_points
+from web.auth import HiddenError, require_visible
+from web.deps import ReadDep
+from web.i18n import N_, language, translator
+from web.pages.rendering import render, signed_in
+
+
+@dataclass(frozen=True)
+class Desk:
+    """One contact point's desk, as seen by one signed-in user."""
+
+    session: PageSession
+    contact_point_id: UUID | None
+    contact_point_name: str = ""
+
+    @property
+    def actor(self) -> str:
+        return self.session.user.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.session.user.role is Role.ADMIN
+
+    @property
+    def choosing(self) -> bool:
+        """An admin who has not said which contact point yet."""
+        return self.contact_point_id is None
+
+    @property
+    def cp(self) -> UUID:
+        if self.contact_point_id is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "choose a contact point first")
+        return self.contact_point_id
+
+    def link(self, path: str, **params: Any) -> str:
+        """A link within the desk; an admin's choice of contact point goes along."""
+        query = {k: str(v) for k, v in params.items() if v not in (None, "")}
+        if self.is_admin and self.contact_point_id is not None:
+            query["contact_point_id"] = str(self.contact_point_id)
+        return f"{path}?{urlencode(query)}" if query else path
+
+
+def _name(conn: Connection, contact_point_id: UUID) -> str | None:
+    return conn.execute(
+        select(contact_points.c.name).where(contact_points.c.id == contact_point_id.hex)
+    ).scalar_one_or_none()
+
+
+def _desk(
+    session: Annotated[PageSession, signed_in(Role.STAFF)],
+    conn: ReadDep,
+    contact_point_id: Annotated[str | None, Query(max_length=40)] = None,
+) -> Desk:
+    user = session.user
+    wanted = _uuid(contact_point_id) if contact_point_id else None
+    if contact_point_id and wanted is None:
+        raise HiddenError("no such contact point")
+    if user.role is Role.STAFF:
+        if wanted is not None and wanted != user.contact_point_id:
+            raise HiddenError("no such contact point")  # another desk does not exist for staff
+        wanted = user.contact_point_id
+    if wanted is None:
+        return Desk(session, None)
+    name = _name(conn, wanted)
+    if name is None:
+        raise NotFoundError(f"no ContactPoint {wanted}")
+    return Desk(session, wanted, name)
+
+
+DeskDep = Annotated[Desk, Depends(_desk)]
+
+
+def record_desk(desk: Desk, conn: Connection, contact_point_id: UUID, what: str) -> Desk:
+    """The desk a record belongs to: the user's own, or (admin) the record's; else 404."""
+    require_visible(desk.session.user, contact_point_id, what)
+    if desk.contact_point_id == contact_point_id:
+        return desk
+    return Desk(desk.session, contact_point_id, _name(conn, contact_point_id) or "")
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def show(
+    request: Request,
+    desk: Desk,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        template,
+        {"desk": desk, "errors": {}, "values": {}, **(context or {})},
+        status_code=status_code,
+        session=desk.session,
+    )
+
+
+def choose_contact_point(request: Request, desk: Desk, conn: Connection) -> HTMLResponse:
+    """An admin first picks the contact point whose desk to open."""
+    return show(request, desk, "staff_choose.html", {"contact_points": list_contact_points(conn)})
+
+
+def gettext(request: Request) -> Any:
+    return translator(language(request))
+
+
+def parse_uuid(value: str) -> UUID | None:
+    return _uuid(value.strip()) if value and value.strip() else None
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_time(value: str) -> time | None:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_article(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else None
+
+
+MESSAGES = {
+    "content": N_("Please write the opinion (at most 5,000 characters)."),
+    "reason": N_("Please give the reason for not taking it up (at most 1,000 characters)."),
+    "into": N_("Please choose the suggestion to merge it into."),
+    "title": N_("Please give a title (at most 200 characters)."),
+    "venue": N_("The venue can be at most 200 characters."),
+    "kind": N_("Please choose one of the kinds."),
+    "draft_ids": N_("Please tick at least one draft."),
+    "starts_on": N_("Please give the date as year-month-day, for example 2021-03-20."),
+    "starts_at": N_("Please give the time as hours:minutes, for example 14:30."),
+    "minutes": N_("The minutes can be at most 20,000 characters."),
+    "held_on": N_("Please give the date as year-month-day, for example 2021-03-20."),
+    "name": N_("Please give the name (at most 100 characters)."),
+    "neighbourhood": N_("The neighbourhood can be at most 200 characters."),
+    "phone": N_("Please give a phone number of 7 to 20 digits, or leave it empty."),
+    "participant_ids": N_("Please tick at least one participant."),
+    "participant_id": N_("Please choose a participant of this session, or anonymous."),
+    "article": N_("Please choose an article of this draft."),
+    "suggestion_ids": N_("Please tick at least one suggestion."),
+    "submitted_on": N_("Please give the date as year-month-day, for example 2021-03-20."),
+    "outcome": N_("Please choose what the congress decided."),
+    "final_article": N_(
+        "Please give the number of the article in the final text, or leave it empty."
+    ),
+    "note": N_("The note can be at most 1,000 characters."),
+    "message": N_("Please write the message (at most 5,000 characters)."),
+}
+CHANGED = N_("Someone changed this in the meantime. Please look at it again.")
+CANCELLED = N_("This session was cancelled; nothing more can be recorded for it.")
+ERASED = N_("This participant's personal data was erased; nothing new can be attributed to them.")
+
+
+def refusal(error: Exception, default_field: str) -> tuple[str, str]:
+    """The field a refused command is wrong in, and what to say there (a message id).
+
+    Another contact point's record is not a mistake in a field: it stays a 404."""
+    if isinstance(error, HiddenError):
+        raise error
+    if isinstance(error, InvalidValueError):
+        field = error.field if error.field in MESSAGES else default_field
+        return field, MESSAGES.get(field, N_("Please check this field."))
+    if isinstance(error, UnknownArticleError):
+        return "article", MESSAGES["article"]
+    if isinstance(error, SessionCancelledError):
+        return "form", CANCELLED
+    if isinstance(error, ParticipantErasedError):
+        return "participant_id", ERASED
+    if isinstance(error, WrongStateError | ConflictError | MismatchError):
+        return "form", CHANGED
+    if isinstance(error, NotFoundError) and not isinstance(error, HiddenError):
+        return default_field, MESSAGES.get(default_field, N_("Please check this field."))
+    if isinstance(error, DomainError):
+        return "form", CHANGED
+    raise error
+
+
+def translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
+    _ = gettext(request)
+    return {field: _(message) for field, message in errors.items()}
+
+
+def form_values(form: Any, *names: str) -> dict[str, str]:
+    """The named fields, stripped; browsers send a textarea's new lines as CR LF."""
+    return {name: str(form.get(name, "")).replace("\r\n", "\n").strip() for name in names}

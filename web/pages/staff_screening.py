@@ -1,0 +1,260 @@
+"""Organising opinions (归纳整理): accept, reject with a reason, reword, merge duplicates.
+
+The words as first given are shown beside every action: rewording adds, never replaces.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Connection
+
+from domain.draft import Draft
+from domain.errors import DomainError, InvalidValueError
+from domain.suggestion import UNREPORTED, Decision, Status, Suggestion
+from liaison.bootstrap import Liaison
+from projections.dashboard import draft_suggestions, unreported
+from projections.similarity import similar_among
+from web.deps import LiaisonDep, ReadDep
+from web.pages.rendering import CheckedForm, redirect
+from web.pages.staff_desk import (
+    MESSAGES,
+    Desk,
+    DeskDep,
+    choose_contact_point,
+    form_values,
+    parse_uuid,
+    record_desk,
+    refusal,
+    show,
+    translated,
+)
+
+router = APIRouter(include_in_schema=False)
+
+QUEUE_TARGETS = 50  # merge choices offered per suggestion in the queue; its own page has all
+OPEN_STATES = tuple(s.value for s in UNREPORTED)
+
+
+def _targets(
+    rows: list[dict[str, Any]], similar: dict[str, dict[str, float]], me: str, limit: int | None
+) -> list[dict[str, Any]]:
+    """The suggestions ``me`` may be merged into: near-duplicates first, most alike first."""
+    mine = similar.get(me, {})
+    others = [r for r in rows if r["id"] != me]
+    ranked = sorted(enumerate(others), key=lambda pair: (-mine.get(pair[1]["id"], 0.0), pair[0]))
+    return [{**row, "score": mine.get(row["id"])} for _, row in ranked[:limit]]
+
+
+def _headings(draft: Draft) -> dict[int, str]:
+    return {a.number: a.heading for a in draft.consulted.articles}
+
+
+def _queue_page(
+    request: Request,
+    conn: Connection,
+    desk: Desk,
+    draft: Draft,
+    failed: tuple[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    rows = draft_suggestions(conn, desk.cp, draft.id)
+    candidates = [r for r in rows if r["status"] in OPEN_STATES]
+    similar = similar_among(conn, [r["id"] for r in rows if r["status"] == Status.RECEIVED.value])
+    queue = [
+        {**row, "targets": _targets(candidates, similar, row["id"], QUEUE_TARGETS)}
+        for row in rows
+        if row["status"] == Status.RECEIVED.value
+    ]
+    context = {
+        "draft": draft,
+        "headings": _headings(draft),
+        "queue": queue,
+        "accepted": [r for r in rows if r["status"] == Status.ACCEPTED.value],
+        "rejected": [r for r in rows if r["status"] == Status.REJECTED.value],
+        "merged": [r for r in rows if r["status"] == Status.MERGED.value],
+        "more_targets": len(candidates) - 1 > QUEUE_TARGETS,
+        "failed": failed or ("", ""),
+        "values": values or {},
+        "errors": translated(request, errors or {}),
+    }
+    return show(request, desk, "staff_screening.html", context, 422 if errors else 200)
+
+
+@router.get("/staff/drafts/{draft_id}/screening", response_class=HTMLResponse)
+def queue(
+    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """The desk's opinions on one draft still to be screened, with near-duplicate hints."""
+    draft = liaison.app.get(draft_id, Draft)
+    if desk.choosing:
+        return choose_contact_point(request, desk, conn)
+    return _queue_page(request, conn, desk, draft)
+
+
+def _own(
+    liaison: Liaison, conn: Connection, desk: Desk, suggestion_id: UUID
+) -> tuple[Suggestion, Desk]:
+    suggestion = liaison.app.get(suggestion_id, Suggestion)
+    return suggestion, record_desk(
+        desk, conn, suggestion.contact_point_id, f"suggestion {suggestion_id}"
+    )
+
+
+def _detail_page(
+    request: Request,
+    liaison: Liaison,
+    conn: Connection,
+    desk: Desk,
+    suggestion: Suggestion,
+    failed: str = "",
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    draft = liaison.app.get(suggestion.draft_id, Draft)
+    me = suggestion.id.hex
+    targets = []
+    if suggestion.status in UNREPORTED:
+        candidates = unreported(conn, desk.cp, suggestion.draft_id)
+        targets = _targets(candidates, similar_among(conn, [me]), me, None)
+    context = {
+        "suggestion": suggestion,
+        "draft": draft,
+        "headings": _headings(draft),
+        "targets": targets,
+        "can_organise": suggestion.status in UNREPORTED,
+        "failed": failed,
+        "values": values or {},
+        "errors": translated(request, errors or {}),
+    }
+    return show(request, desk, "staff_suggestion.html", context, 422 if errors else 200)
+
+
+@router.get("/staff/suggestions/{suggestion_id}", response_class=HTMLResponse)
+def suggestion_page(
+    request: Request, suggestion_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """One suggestion: its first words, its rewording, and what became of it."""
+    suggestion, desk = _own(liaison, conn, desk, suggestion_id)
+    return _detail_page(request, liaison, conn, desk, suggestion)
+
+
+def _after(desk: Desk, conn: Connection, suggestion: Suggestion, back: str, stays: bool) -> str:
+    """Where to go after an action: the same page, at the next suggestion to look at."""
+    if back != "queue":
+        return desk.link(f"/staff/suggestions/{suggestion.id}")
+    anchor = "queue"
+    if stays:
+        anchor = f"s-{suggestion.id.hex}"
+    else:
+        waiting = [
+            r["id"] for r in draft_suggestions(conn, desk.cp, suggestion.draft_id, ("received",))
+        ]
+        if suggestion.id.hex in waiting:
+            later = waiting[waiting.index(suggestion.id.hex) + 1 :]
+            anchor = f"s-{later[0]}" if later else "queue"
+    return desk.link(f"/staff/drafts/{suggestion.draft_id}/screening") + f"#{anchor}"
+
+
+def _blank(field: str) -> NoReturn:
+    raise InvalidValueError(field, MESSAGES[field])
+
+
+def _act(
+    request: Request,
+    liaison: Liaison,
+    conn: Connection,
+    desk: Desk,
+    suggestion_id: UUID,
+    form: Any,
+    action: str,
+    fields: tuple[str, ...],
+) -> Response:
+    """Run one screening action; on refusal, the page it came from again with the error."""
+    suggestion, desk = _own(liaison, conn, desk, suggestion_id)
+    back = "queue" if form.get("back") == "queue" else "detail"
+    values = form_values(form, *fields)
+    errors: dict[str, str] = {}
+    next_page = _after(desk, conn, suggestion, back, stays=action == "revise")
+    try:
+        if action == "accept":
+            liaison.app.screen_suggestion(suggestion_id, Decision.ACCEPT.value, desk.actor)
+        elif action == "reject":
+            if not values["reason"]:
+                _blank("reason")
+            liaison.app.screen_suggestion(
+                suggestion_id, Decision.REJECT.value, desk.actor, reason=values["reason"]
+            )
+        elif action == "revise":
+            liaison.app.revise_suggestion(suggestion_id, values["content"], desk.actor)
+        else:
+            into = parse_uuid(values["into"])
+            if into is None:
+                _blank("into")
+            _own(liaison, conn, desk, into)  # another desk's suggestion does not exist
+            liaison.app.merge_suggestion(suggestion_id, into, desk.actor)
+        return redirect(next_page)
+    except DomainError as refused:
+        field, message = refusal(refused, fields[0] if fields else "form")
+        errors[field] = message
+    if back == "queue":
+        draft = liaison.app.get(suggestion.draft_id, Draft)
+        failed = (suggestion.id.hex, action)
+        return _queue_page(request, conn, desk, draft, failed, values, errors)
+    return _detail_page(request, liaison, conn, desk, suggestion, action, values, errors)
+
+
+@router.post("/staff/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)
+def accept(
+    request: Request,
+    suggestion_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    conn: ReadDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Accept the suggestion for the report."""
+    return _act(request, liaison, conn, desk, suggestion_id, form, "accept", ())
+
+
+@router.post("/staff/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
+def reject(
+    request: Request,
+    suggestion_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    conn: ReadDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Do not take the suggestion up; the reason is required."""
+    return _act(request, liaison, conn, desk, suggestion_id, form, "reject", ("reason",))
+
+
+@router.post("/staff/suggestions/{suggestion_id}/revise", response_class=HTMLResponse)
+def revise(
+    request: Request,
+    suggestion_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    conn: ReadDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Reword for the report; the words as first given stay."""
+    return _act(request, liaison, conn, desk, suggestion_id, form, "revise", ("content",))
+
+
+@router.post("/staff/suggestions/{suggestion_id}/merge", response_class=HTMLResponse)
+def merge(
+    request: Request,
+    suggestion_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    conn: ReadDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Fold a duplicate into another suggestion of the same draft."""
+    return _act(request, liaison, conn, desk, suggestion_id, form, "merge", ("into",))
