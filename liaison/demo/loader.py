@@ -3,6 +3,8 @@
 曹杨新村街道基层立法联系点 over 2021-01-01..2021-11-30 comes out as its 2021 report reads:
 26 drafts (3 national, 23 municipal), 40+ sessions, over 1,000 participants, 428 opinions,
 100+ adopted, and the most reported and adopted in the city. Other contact points do less.
+Then, dated from the application's clock, two drafts open for comment today and one enacted
+last month whose adopted opinions fill its wall.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ def load_demo(liaison: Liaison, progress: Callable[[str, int], None] | None = No
         return False
     builder = DemoBuilder(liaison.app, random.Random(SEED), progress or (lambda _s, _n: None))
     ids = builder.build()
+    # after the year is built, and with its own random sequence, so the 2021 figures stay put
+    RecentDrafts(liaison.app, random.Random(SEED + 1), ids).build()
     for username, (role, contact_point, password) in DEMO_PASSWORDS.items():
         liaison.users.add(username, role, password, ids[contact_point] if contact_point else None)
     return True
@@ -343,3 +347,84 @@ class ContactPointYear:
                     self.id, draft.id, reportable, draft.deadline - timedelta(days=1), self.staff
                 )
                 self.demo.reported.setdefault(draft.id, []).extend(reportable)
+
+
+class RecentDrafts:
+    """Drafts dated from today: two open for comment (received a week ago, due in three weeks)
+    with some public comments in, and one enacted a month ago whose opinions were decided."""
+
+    def __init__(self, app: LiaisonApplication, rng: random.Random, ids: dict[str, UUID]) -> None:
+        self.app = app
+        self.rng = rng
+        self.ids = ids
+        self.today = app.clock.today()
+
+    def build(self) -> None:
+        received, deadline = self.today - timedelta(days=7), self.today + timedelta(days=21)
+        points = [self.ids[name] for name, _district in catalog.CONTACT_POINTS]
+        for title, level, issuer, text, comments in catalog.OPEN_NOW:
+            draft = self.app.receive_draft(title, level, issuer, received, deadline, text, ADMIN)
+            self.app.open_draft(draft.id, ADMIN, on=received)
+            for article, words in comments:
+                self.app.comment_publicly(draft.id, self.rng.choice(points), words, article=article)
+        self._enacted_last_month()
+
+    def _enacted_last_month(self) -> None:
+        title, level, issuer, lines, opinions = catalog.ENACTED_RECENTLY
+        received = self.today - timedelta(days=150)
+        deadline = received + timedelta(days=30)
+        enacted = self.today - timedelta(days=30)
+        staff = f"staff@{catalog.CAOYANG}"
+        caoyang = self.ids[catalog.CAOYANG]
+        draft = self.app.receive_draft(
+            title, level, issuer, received, deadline, "\n".join(lines), ADMIN
+        )
+        self.app.open_draft(draft.id, ADMIN, on=received)
+        recorded = []
+        for article, words, outcome, _final in opinions:
+            suggestion = self.app.record_suggestion(
+                caoyang,
+                draft.id,
+                words,
+                self.rng.choice(("letter", "collector", "online")),
+                staff,
+                article=article,
+                received_on=received + timedelta(days=self.rng.randint(3, 25)),
+            )
+            self.app.screen_suggestion(
+                suggestion.id, "accept", staff, on=deadline - timedelta(days=3)
+            )
+            recorded.append((suggestion, outcome))
+        self.app.close_draft(draft.id, ADMIN, on=deadline)
+        self.app.submit_report(
+            caoyang, draft.id, [s.id for s, _o in recorded], deadline - timedelta(days=1), staff
+        )
+        self.app.enact_draft(draft.id, enacted, _enacted_text(lines, opinions, enacted), ADMIN)
+        for suggestion, outcome in recorded:
+            final = suggestion.article if outcome != "not_adopted" else None
+            self.app.record_outcome(
+                suggestion.id, outcome, "congress", final_article=final, decided_on=enacted
+            )
+            message = {
+                "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",
+                "partially_adopted": "您的意见已被部分采纳，体现在最终文本中。",
+                "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
+            }[outcome]
+            self.app.send_feedback(
+                suggestion.id, message, staff, sent_on=enacted + timedelta(days=7)
+            )
+
+
+def _enacted_text(lines: list[str], opinions: list, enacted: date) -> str:
+    """The consulted text with the adopted opinions written in and a commencement date."""
+    changed = {f"第{catalog._numeral(a)}条": final for a, _w, _o, final in opinions if final}
+    start = date(enacted.year + enacted.month // 12, enacted.month % 12 + 1, 1)
+    out = []
+    for line in lines:
+        heading = line.split("　", 1)[0]
+        if heading in changed:
+            line = changed[heading]
+        elif "起施行" in line:
+            line = f"{heading}　本条例自{start.year}年{start.month}月{start.day}日起施行。"
+        out.append(line)
+    return "\n".join(out)

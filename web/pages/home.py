@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from domain.draft import Draft, DraftStatus
 from domain.errors import DomainError, InvalidValueError, UnknownArticleError, WrongStateError
+from domain.suggestion import Outcome, Suggestion
+from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from liaison.rate_limits import RateLimitedError
+from projections.diff import diff_versions
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
+from projections.traceability import trace
 from web.api.public import CommentIn, receipt_out, submit_comment
 from web.deps import LiaisonDep, ReadDep
 from web.errors import client_address
@@ -156,4 +162,69 @@ def receipt_page(
             status_code=404,
             session=session,
         )
-    return render(request, "receipt.html", {"receipt": receipt, "new": bool(new)}, session=session)
+    context = {"receipt": receipt, "new": bool(new), "wall": _wall_of(liaison, receipt.receipt)}
+    return render(request, "receipt.html", context, session=session)
+
+
+def _wall_of(liaison: Liaison, receipt: str) -> str | None:
+    """The wall of the receipt's draft, once the draft is law."""
+    suggestion_id = liaison.app.receipts.find(receipt)
+    if suggestion_id is None:
+        return None
+    draft = liaison.app.get(liaison.app.get(suggestion_id, Suggestion).draft_id, Draft)
+    return f"/drafts/{draft.id}/wall" if draft.status is DraftStatus.ENACTED else None
+
+
+ADOPTED = (Outcome.ADOPTED.value, Outcome.PARTIALLY_ADOPTED.value)
+
+
+@router.get("/drafts/{draft_id}/wall", response_class=HTMLResponse)
+def wall(
+    request: Request, draft_id: UUID, liaison: LiaisonDep, conn: ReadDep, session: MaybeSignedIn
+) -> HTMLResponse:
+    """The wall (法条墙) of an enacted draft: what we asked, what you said, what we did."""
+    draft = liaison.app.get(draft_id, Draft)
+    if draft.status is not DraftStatus.ENACTED:
+        raise NotFoundError(f"draft {draft_id} is not enacted")
+    return render(
+        request, "wall.html", {"draft": draft, **wall_entries(conn, draft)}, session=session
+    )
+
+
+def wall_entries(conn: Connection, draft: Draft) -> dict[str, Any]:
+    """Adopted and partially adopted suggestions, by the article they shaped (the final article
+    the congress named, else the one commented on), beside the article before and after.
+    Only the words as reported go on the wall: no names, phones, receipts or first drafts."""
+    data = trace(conn, draft)
+    consulted = {a["number"]: a for a in data["articles"]}
+    diffs = {d.number: d for d in diff_versions(draft.consulted, draft.current)}
+    said_on = [(None, s) for s in data["general"]] + [
+        (a["number"], s) for a in data["articles"] for s in a["suggestions"]
+    ]
+    groups: dict[int, list[dict[str, Any]]] = {}
+    general = []
+    for asked, item in said_on:
+        if item["outcome"] not in ADOPTED:
+            continue
+        shown = {
+            "content": item["content"],
+            "outcome": item["outcome"],
+            "merged": len(item["absorbed"]),
+            "asked": asked,
+        }
+        target = item["final_article"] or asked
+        if target is None:
+            general.append(shown)
+        else:
+            groups.setdefault(target, []).append(shown)
+    entries = [
+        {
+            "number": number,
+            "asked": [consulted[n] for n in sorted({s["asked"] for s in said} - {None})],
+            "said": said,
+            "did": diffs.get(number),
+        }
+        for number, said in sorted(groups.items())
+    ]
+    count = len(general) + sum(len(e["said"]) for e in entries)
+    return {"entries": entries, "general": general, "count": count}

@@ -1,0 +1,103 @@
+"""Traceability for the congress: every draft, and per article the suggestions from their first
+words to the outcome, beside the article as consulted and as enacted (marked up)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection
+
+from domain.draft import Draft, DraftStatus
+from liaison.sessions import PageSession
+from liaison.users import Role
+from projections.diff import ArticleDiff, diff_versions
+from projections.drafts import list_drafts
+from projections.listings import list_contact_points
+from projections.traceability import trace
+from web.deps import LiaisonDep, ReadDep
+from web.i18n import N_, language, translator
+from web.pages.rendering import render, signed_in
+
+router = APIRouter(include_in_schema=False)
+Congress = signed_in(Role.CONGRESS)
+
+
+@router.get("/congress/drafts", response_class=HTMLResponse)
+def congress_drafts(
+    request: Request, conn: ReadDep, session: PageSession = Congress
+) -> HTMLResponse:
+    """Every draft, newest first, each leading to its trace."""
+    return render(request, "congress_drafts.html", {"drafts": list_drafts(conn)}, session=session)
+
+
+@router.get("/congress/drafts/{draft_id}", response_class=HTMLResponse)
+def congress_trace(
+    request: Request,
+    draft_id: UUID,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    contact_point: str = "",
+    session: PageSession = Congress,
+) -> HTMLResponse:
+    """One draft article by article: suggestions, their fate, and the text as enacted."""
+    draft = liaison.app.get(draft_id, Draft)
+    points = list_contact_points(conn)
+    chosen, errors = _contact_point(contact_point, points)
+    context = {
+        "draft": draft,
+        "contact_points": points,
+        "chosen": str(chosen) if chosen else "",
+        "errors": {k: translator(language(request))(v) for k, v in errors.items()},
+        **traced(conn, draft, chosen),
+    }
+    return render(request, "congress_trace.html", context, 422 if errors else 200, session=session)
+
+
+def _contact_point(given: str, points: list[dict[str, Any]]) -> tuple[UUID | None, dict[str, str]]:
+    if not given.strip():
+        return None, {}
+    try:
+        chosen = UUID(given.strip())
+    except ValueError:
+        chosen = None
+    if chosen is None or chosen.hex not in {p["id"] for p in points}:
+        return None, {"contact_point": N_("Please choose a contact point from the list.")}
+    return chosen, {}
+
+
+def traced(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[str, Any]:
+    """The trace with merged suggestions nested under the one they were folded into, and each
+    article's diff between the version consulted and the enacted text."""
+    data = trace(conn, draft, contact_point_id)
+    everything = data["general"] + [s for a in data["articles"] for s in a["suggestions"]]
+    by_id = {s["id"]: s for s in everything}
+
+    def shown(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = [s for s in items if not (s["merged_into"] and s["merged_into"] in by_id)]
+        return [s | {"merged": [by_id[i] for i in s["absorbed"] if i in by_id]} for s in kept]
+
+    enacted = draft.status is DraftStatus.ENACTED
+    diffs: dict[int, ArticleDiff] = (
+        {d.number: d for d in diff_versions(draft.consulted, draft.current)} if enacted else {}
+    )
+    articles = [
+        a | {"suggestions": shown(a["suggestions"]), "diff": diffs.get(a["number"])}
+        for a in data["articles"]
+    ]
+    consulted = {a["number"] for a in data["articles"]}
+    return {
+        "trace": data,
+        "articles": articles,
+        "general": shown(data["general"]),
+        "added": [d for n, d in diffs.items() if n not in consulted],
+        "enacted": enacted,
+        "counts": {
+            "suggestions": len(everything),
+            "adopted": sum(
+                1 for s in everything if s["outcome"] in ("adopted", "partially_adopted")
+            ),
+        },
+    }
