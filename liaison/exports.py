@@ -56,19 +56,28 @@ class Summary:
         return f"日志封印：位置 {self.seal_position}，哈希 {self.seal_hash}"
 
 
+def cell(value: object) -> object:
+    """Residents' words must not run as spreadsheet formulas (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def as_csv(summary: Summary) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens the Chinese text."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([summary.title])
-    writer.writerow([f"报送日期：{summary.submitted_on.isoformat()}"])
-    writer.writerow(HEADER)
+    rows: list[list[object]] = [
+        [summary.title],
+        [f"报送日期：{summary.submitted_on.isoformat()}"],
+        list(HEADER),
+    ]
     for number, row in enumerate(summary.rows, start=1):
         original = row.original if row.original != row.content else ""
-        writer.writerow(
+        rows.append(
             [number, row.article, row.content, original, row.source, row.proposer, row.outcome]
         )
-    writer.writerow([summary.seal])
+    rows.append([summary.seal])
+    out = io.StringIO()
+    csv.writer(out).writerows([[cell(value) for value in row] for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
+from liaison.exports import cell
 from liaison.sessions import PageSession
 from liaison.users import Role
 from projections.listings import list_contact_points
@@ -27,11 +28,6 @@ from web.pages.rendering import render, signed_in
 router = APIRouter(include_in_schema=False)
 router.include_router(congress_trace.router)
 Congress = signed_in(Role.CONGRESS)
-
-
-def inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (names and titles are typed by people)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _query(values: dict[str, str], **changes: str) -> str:
@@ -91,7 +87,7 @@ def congress_csv(
         lines += [[], [table.caption], table.header, *table.rows]
     lines += [[], *integrity_rows(liaison.chain.verify(), _)]
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows([[inert(c) for c in line] for line in lines])
+    csv.writer(out, lineterminator="\r\n").writerows([[cell(c) for c in line] for line in lines])
     name = "figures-{}-{}.csv".format(
         filters.values["from"] or "start", filters.values["to"] or "now"
     )
