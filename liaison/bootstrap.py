@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+from sqlalchemy import Engine, select
 
 from liaison.application import LiaisonApplication
 from liaison.audit import AuditLog
 from liaison.chain import HashChain
 from liaison.clock import Clock
-from liaison.database import create_database_engine, eventsourcing_env, metadata
+from liaison.database import (
+    SchemaMissingError,
+    create_database_engine,
+    eventsourcing_env,
+    metadata,
+    require_tables,
+    schema_lock,
+)
 from liaison.idempotency import IdempotencyStore
 from liaison.personal_data import PersonalDataVault
 from liaison.rate_limits import RateLimiter
@@ -19,7 +28,9 @@ from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
 from liaison.settings import Settings
 from liaison.users import UserDirectory
+from projections import projector as read_models
 from projections.projector import Projector
+from projections.tables import tracking
 
 
 @dataclass
@@ -41,24 +52,76 @@ class Liaison:
         self.engine.dispose()
 
 
-def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True) -> Liaison:
-    """Create tables if needed and wire everything.
+def create_schema(settings: Settings) -> None:
+    """Every table: the library's event log, ours, the read models (``liaison db init``).
 
+    Safe to run again (it makes only what is missing, so it also adds the tables of a newer
+    release) and safe to run twice at once (PostgreSQL's advisory lock serialises it)."""
+    engine = create_database_engine(settings)
+    try:
+        with schema_lock(engine):
+            env = eventsourcing_env(settings, create_tables=True)
+            factory = InfrastructureFactory.construct(Environment(LiaisonApplication.name, env))
+            try:
+                factory.application_recorder()  # creates the library's table, types, indexes
+            finally:
+                factory.close()
+            _create_tables(engine)
+    finally:
+        engine.dispose()
+
+
+def _create_tables(engine: Engine) -> None:
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+        metadata.create_all(conn)
+    read_models.create_tables(engine)
+
+
+def _require_schema(engine: Engine, events_table: str) -> None:
+    """On PostgreSQL nothing is created at start-up: fail clearly when init was not run."""
+    require_tables(
+        engine,
+        [
+            events_table,
+            *metadata.tables,
+            *read_models.metadata.tables,
+            *read_models.records.tables,
+        ],
+    )
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(tracking.c.position).where(tracking.c.name == read_models.NAME)
+        ).first()
+    if row is None:
+        raise SchemaMissingError("the read models have no tracking row: run `liaison db init`")
+
+
+def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True) -> Liaison:
+    """Wire everything; on SQLite, create what is missing first (zero setup).
+
+    On PostgreSQL the schema must exist already (``liaison db init``): creating it here
+    would race between workers starting together, so a missing table is an error.
     With ``project_on_save`` every command brings the read models up to date before it
     returns, so its caller reads its own write; bulk loads turn it off and catch up once.
     """
     settings = settings or Settings()
     engine = create_database_engine(settings)
-    metadata.create_all(engine)
+    if settings.is_sqlite:
+        _create_tables(engine)
     app = LiaisonApplication(
         env=eventsourcing_env(settings),
         vault=PersonalDataVault(engine),
         receipts=ReceiptBook(engine),
         clock=Clock(settings.timezone),
     )
+    try:
+        _require_schema(engine, app.recorder.events_table_name)  # type: ignore[attr-defined]
+    except Exception:
+        app.close()
+        engine.dispose()
+        raise
     chain = HashChain(engine, app.recorder)
     projector = Projector(app.recorder, app.mapper, engine, settings.projection_batch, chain)
-    projector.create_tables()
     if project_on_save:
         app.on_saved = projector.catch_up
     return Liaison(

@@ -1,4 +1,5 @@
-"""``liaison …``: serve, demo, users add, report, projections rebuild, verify."""
+"""``liaison …``: serve, demo, users add, report, projections rebuild|run, verify, db init,
+backup."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import argparse
 import contextlib
 import getpass
 import json
+import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 from domain.errors import DomainError
-from liaison.bootstrap import Liaison, bootstrap
+from liaison.bootstrap import Liaison, bootstrap, create_schema
+from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import report_sentence
 from liaison.settings import Settings
 from projections.statistics import Period, figures
@@ -31,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     try:
         return int(args.run(args, settings) or 0)
-    except (CommandError, DomainError) as error:
+    except (CommandError, DomainError, SchemaMissingError) as error:
         print(f"liaison: {error}", file=sys.stderr)
         return 2
 
@@ -43,7 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web site and the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (uvicorn's --workers)"
+    )
     serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="the database").add_subparsers(required=True)
+    init = db.add_parser("init", help="create the schema (once, before any worker starts)")
+    init.set_defaults(run=_db_init)
+
+    backup = commands.add_parser("backup", help="copy the live SQLite database to PATH")
+    backup.add_argument("path", type=Path)
+    backup.set_defaults(run=_backup)
 
     demo = commands.add_parser("demo", help="load the demo data set (once)")
     demo.set_defaults(run=_demo)
@@ -67,6 +85,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild = projections.add_parser("rebuild", help="drop the read models and replay the log")
     rebuild.set_defaults(run=_rebuild)
+    run = projections.add_parser("run", help="keep the read models current until stopped")
+    run.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds between polls when no notification wakes it (default 1)",
+    )
+    run.set_defaults(run=_projections_run)
 
     verify = commands.add_parser("verify", help="re-verify the event log's hash chain")
     verify.set_defaults(run=_verify)
@@ -78,7 +105,40 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from web.app import create_app
 
+    if args.workers > 1:  # each worker process builds its app from the same environment
+        uvicorn.run(
+            "web.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+        )
+        return
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
+
+
+def _db_init(args: argparse.Namespace, settings: Settings) -> None:
+    create_schema(settings)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(f"schema ready in {where}")
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> None:
+    if not settings.is_sqlite:
+        raise CommandError(
+            "on PostgreSQL, back up with pg_dump (see docs/operations.md); "
+            "`liaison backup` copies an SQLite database"
+        )
+    target: Path = args.path
+    if target.exists():
+        raise CommandError(f"{target} exists: choose a new name (a backup never overwrites)")
+    if not target.parent.is_dir():
+        raise CommandError(f"no directory {target.parent}")
+    try:
+        size = backup_sqlite(settings, target)
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
+    print(f"backed up to {target} ({size} bytes)")
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
@@ -135,6 +195,23 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
     finally:
         liaison.close()
     print(f"rebuilt the read models from {applied} events")
+
+
+def _projections_run(args: argparse.Namespace, settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    liaison = bootstrap(settings, project_on_save=False)
+    liaison.projector.label = "projector"
+    try:
+        logging.getLogger("liaison.projector").info(
+            "following the log from position %d", liaison.projector.position()
+        )
+        liaison.projector.run_forever(stop, args.interval)
+    finally:
+        liaison.close()
+    logging.getLogger("liaison.projector").info("stopped")
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:

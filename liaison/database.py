@@ -2,11 +2,17 @@
 and the few mutable tables that must not live in the log (keys, users, receipt codes).
 
 SQLite is the embedded default; PostgreSQL is chosen by ``LIAISON_DATABASE_URL`` alone.
+On PostgreSQL the schema is made once, by ``liaison db init``, never by processes racing
+at start-up; on SQLite every start makes what is missing, so nothing needs setting up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +27,8 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
+    text,
 )
 from sqlalchemy.engine import make_url
 
@@ -61,13 +69,28 @@ def sqlite_path(settings: Settings) -> Path:
     return Path(database)
 
 
-def eventsourcing_env(settings: Settings) -> dict[str, str]:
-    """Translate our one URL into the library's persistence settings."""
+class SchemaMissingError(RuntimeError):
+    """The database lacks tables that ``liaison db init`` makes."""
+
+
+SCHEMA_LOCK = 0x4C49_4149  # "LIAI": the advisory lock that serialises schema changes
+
+
+def eventsourcing_env(settings: Settings, *, create_tables: bool | None = None) -> dict[str, str]:
+    """Translate our one URL into the library's persistence settings.
+
+    The library creates its tables when the application starts unless told not to; that is
+    wanted on SQLite (zero setup) and never on PostgreSQL, where workers starting together
+    would race (``tuple concurrently updated``): there only ``liaison db init`` creates."""
+    if create_tables is None:
+        create_tables = settings.is_sqlite
+    flag = "y" if create_tables else "n"
     if settings.is_sqlite:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(sqlite_path(settings)),
             "SQLITE_LOCK_TIMEOUT": str(settings.lock_timeout),
+            "CREATE_TABLE": flag,
         }
     url = make_url(settings.database_url)
     return {
@@ -78,15 +101,30 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_USER": url.username or "",
         "POSTGRES_PASSWORD": url.password or "",
         "POSTGRES_LOCK_TIMEOUT": str(settings.lock_timeout),
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.pool_overflow),
+        "POSTGRES_PRE_PING": "y",  # a restarted server costs one retry, not an error
+        "CREATE_TABLE": flag,
     }
 
 
 def create_database_engine(settings: Settings) -> Engine:
     """An engine whose SQLite connections are durable (WAL, synchronous=FULL) and erase
     deleted rows' bytes (secure_delete). Transactions begin explicitly, so an engine
-    with the execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock first."""
+    with the execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock first.
+    PostgreSQL runs at READ COMMITTED, which ``SELECT … FOR UPDATE`` on the projector's
+    tracking row relies on: a waiting projector then reads the position its rival wrote.
+    Its lock waits end after ``lock_timeout`` as SQLite's do, so a stuck projector holding
+    that row delays a web worker's own catching up by seconds, not for ever."""
     if not settings.is_sqlite:
-        return create_engine(settings.database_url, pool_pre_ping=True)
+        return create_engine(
+            settings.database_url,
+            pool_pre_ping=True,
+            pool_size=settings.pool_size,
+            max_overflow=settings.pool_overflow,
+            isolation_level="READ COMMITTED",
+            connect_args={"options": f"-c lock_timeout={settings.lock_timeout * 1000}"},
+        )
     path = sqlite_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -124,3 +162,62 @@ def scrub(engine: Engine) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError("could not checkpoint the write-ahead log: the database is busy")
+
+
+@contextlib.contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock for schema changes, so two ``liaison db init`` runs
+    at once take turns. SQLite needs none: its write lock serialises table creation."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SET lock_timeout = 0"))  # wait for the other run, however long
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+            conn.execute(text("RESET lock_timeout"))
+
+
+def missing_tables(engine: Engine, wanted: Iterable[str]) -> list[str]:
+    present = set(inspect(engine).get_table_names())
+    return sorted(set(wanted) - present)
+
+
+def require_tables(engine: Engine, wanted: Iterable[str]) -> None:
+    missing = missing_tables(engine, wanted)
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise SchemaMissingError(
+            f"the database has no Liaison schema or an older one (missing {shown}): "
+            "run `liaison db init` once, before starting any web worker or projector"
+        )
+
+
+def backup_sqlite(settings: Settings, target: Path) -> int:
+    """Copy the live SQLite database to ``target`` with sqlite3's online backup API: a
+    consistent snapshot taken while the site keeps running. The copy is one file (no
+    write-ahead log beside it), checked before it is put in place; returns its size."""
+    source_path = sqlite_path(settings)
+    if not source_path.exists():
+        raise FileNotFoundError(f"no database at {source_path}")
+    partial = target.with_name(f".{target.name}.part")
+    partial.unlink(missing_ok=True)
+    source = sqlite3.connect(source_path, timeout=max(settings.lock_timeout, 1))
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    if verdict is None or verdict[0] != "ok":
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"the copy failed its integrity check: {verdict}")
+    os.replace(partial, target)
+    return target.stat().st_size

@@ -23,9 +23,17 @@ class Settings(BaseSettings):
     )
     timezone: str = Field("Asia/Shanghai", description="Zone of business dates such as 'today'")
     lock_timeout: int = Field(
-        5, description="Seconds a write waits for SQLite's lock before failing"
+        5, ge=0, description="Seconds a write waits for the store's write lock before failing"
     )
-    projection_batch: int = Field(1000, description="Events applied per read-model transaction")
+    projection_batch: int = Field(
+        1000, ge=1, description="Events applied per read-model transaction"
+    )
+    pool_size: int = Field(
+        5, ge=1, description="PostgreSQL: connections each pool of a process keeps open"
+    )
+    pool_overflow: int = Field(
+        10, ge=0, description="PostgreSQL: extra connections each pool may open under load"
+    )
     token_minutes: int = Field(60, ge=1, description="Minutes an API token stays valid")
     session_minutes: int = Field(480, ge=1, description="Minutes a page sign-in lasts")
     comments_per_minute: int = Field(

@@ -115,13 +115,14 @@ def figures(
             func.count().filter(suggestions.c.status == Status.REJECTED.value),
         ).where(received)
     ).one()
-    outcome_rows = dict(
-        conn.execute(
-            select(func.coalesce(suggestions.c.outcome, "awaiting"), func.count())
+    outcome_rows = {
+        outcome or "awaiting": count
+        for outcome, count in conn.execute(
+            select(suggestions.c.outcome, func.count())
             .where(reported, suggestions.c.reported_on.is_not(None))
-            .group_by(func.coalesce(suggestions.c.outcome, "awaiting"))
-        ).all()
-    )
+            .group_by(suggestions.c.outcome)
+        )
+    }
     suggestion_counts = {
         "received": int(received_row[0]),
         "merged": int(received_row[1]),

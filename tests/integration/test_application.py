@@ -247,7 +247,9 @@ def test_a_batch_of_opinions_is_recorded_together_or_not_at_all(setting: tuple) 
     saved = app.record_suggestions(items, "staff")
     events = app.recorder.max_notification_id()
     with pytest.raises(UnknownArticleError):
-        app.record_suggestions([*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], "s")
+        app.record_suggestions(
+            [*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], "s"
+        )
 
     assert len({s.receipt for s in saved}) == 5
     assert [app.get(s.id, Suggestion).content for s in saved] == [f"意见{i}" for i in range(5)]

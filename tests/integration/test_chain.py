@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import pytest
 from eventsourcing.persistence import Notification
-from sqlalchemy import select
+from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from liaison.bootstrap import Liaison
 from liaison.chain import GENESIS, event_chain, link
@@ -53,21 +54,40 @@ def _links(liaison: Liaison) -> dict[int, str]:
         return {int(position): str(value) for position, value in rows}
 
 
+class _Tamperer:
+    """Plain SQL on the library's event table and on the chain, in one transaction, on
+    either store: SQLite's table is ``stored_events`` keyed by ``rowid``, PostgreSQL's is
+    named after the application (``liaison_events``) and keyed by ``notification_id``."""
+
+    def __init__(self, conn: Connection, table: str, position: str) -> None:
+        self.conn, self.table, self.position = conn, table, position
+
+    def sql(self, statement: str, **params: Any) -> None:
+        self.conn.execute(text(statement), params)
+
+    def state(self, position: int) -> bytes:
+        query = f"SELECT state FROM {self.table} WHERE {self.position} = :p"
+        return bytes(self.conn.execute(text(query), {"p": position}).scalar_one())
+
+    def set_state(self, position: int, state: bytes) -> None:
+        self.sql(
+            f"UPDATE {self.table} SET state = :s WHERE {self.position} = :p", s=state, p=position
+        )
+
+    def delete_event(self, position: int) -> None:
+        self.sql(f"DELETE FROM {self.table} WHERE {self.position} = :p", p=position)
+
+
 @contextmanager
-def _database(liaison: Liaison) -> Iterator[sqlite3.Connection]:
-    """The SQLite file opened behind the application's back, as a tamperer would."""
-    path = liaison.settings.database_url.removeprefix("sqlite:///")
-    db = sqlite3.connect(path)
+def _database(liaison: Liaison) -> Iterator[_Tamperer]:
+    """The database opened behind the application's back, as a tamperer would."""
+    engine = create_engine(liaison.settings.database_url, poolclass=NullPool)
+    position = "rowid" if liaison.settings.is_sqlite else "notification_id"
     try:
-        with db:
-            yield db
+        with engine.begin() as conn:
+            yield _Tamperer(conn, liaison.app.recorder.events_table_name, position)
     finally:
-        db.close()
-
-
-def _state(db: sqlite3.Connection, position: int) -> bytes:
-    row = db.execute("SELECT state FROM stored_events WHERE rowid = ?", (position,)).fetchone()
-    return bytes(row[0])
+        engine.dispose()
 
 
 # link
@@ -188,7 +208,7 @@ def test_a_chain_added_to_an_existing_log_links_the_earlier_events_first(
 ) -> None:
     before = _links(history)
     with _database(history) as db:
-        db.execute("DELETE FROM event_chain")
+        db.sql("DELETE FROM event_chain")
 
     history.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
 
@@ -201,7 +221,7 @@ def test_a_chain_added_to_an_existing_log_links_the_earlier_events_first(
 def test_events_after_the_head_are_not_yet_chained_not_broken(history: Liaison) -> None:
     last = _positions(history)[-1]
     with _database(history) as db:
-        db.execute("DELETE FROM event_chain WHERE position = ?", (last,))
+        db.sql("DELETE FROM event_chain WHERE position = :p", p=last)
 
     result = history.chain.verify()
 
@@ -216,9 +236,9 @@ def test_events_after_the_head_are_not_yet_chained_not_broken(history: Liaison) 
 def test_one_changed_byte_in_a_stored_event_is_found(history: Liaison) -> None:
     target = _positions(history)[3]
     with _database(history) as db:
-        state = bytearray(_state(db, target))
+        state = bytearray(db.state(target))
         state[len(state) // 2] ^= 0x01
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(state), target))
+        db.set_state(target, bytes(state))
 
     result = history.chain.verify()
 
@@ -231,7 +251,7 @@ def test_one_changed_byte_in_a_stored_event_is_found(history: Liaison) -> None:
 def test_a_deleted_event_is_found(history: Liaison) -> None:
     target = _positions(history)[4]
     with _database(history) as db:
-        db.execute("DELETE FROM stored_events WHERE rowid = ?", (target,))
+        db.delete_event(target)
 
     result = history.chain.verify()
 
@@ -243,7 +263,7 @@ def test_a_deleted_event_is_found(history: Liaison) -> None:
 def test_the_last_event_deleted_is_found(history: Liaison) -> None:
     target = _positions(history)[-1]
     with _database(history) as db:
-        db.execute("DELETE FROM stored_events WHERE rowid = ?", (target,))
+        db.delete_event(target)
 
     result = history.chain.verify()
 
@@ -253,9 +273,9 @@ def test_the_last_event_deleted_is_found(history: Liaison) -> None:
 def test_two_swapped_payloads_are_found_at_the_first(history: Liaison) -> None:
     first, second = _positions(history)[2], _positions(history)[5]
     with _database(history) as db:
-        one, other = _state(db, first), _state(db, second)
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (other, first))
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (one, second))
+        one, other = db.state(first), db.state(second)
+        db.set_state(first, other)
+        db.set_state(second, one)
 
     result = history.chain.verify()
 
@@ -266,7 +286,7 @@ def test_two_swapped_payloads_are_found_at_the_first(history: Liaison) -> None:
 def test_an_event_slipped_between_chained_ones_is_found(history: Liaison) -> None:
     target = _positions(history)[3]
     with _database(history) as db:
-        db.execute("DELETE FROM event_chain WHERE position = ?", (target,))
+        db.sql("DELETE FROM event_chain WHERE position = :p", p=target)
 
     result = history.chain.verify()
 
@@ -278,7 +298,7 @@ def test_an_event_slipped_between_chained_ones_is_found(history: Liaison) -> Non
 def test_a_rewritten_link_is_found(history: Liaison) -> None:
     target = _positions(history)[1]
     with _database(history) as db:
-        db.execute("UPDATE event_chain SET hash = ? WHERE position = ?", ("f" * 64, target))
+        db.sql("UPDATE event_chain SET hash = :h WHERE position = :p", h="f" * 64, p=target)
 
     assert history.chain.verify().first_broken == target
 
@@ -302,9 +322,9 @@ def test_liaison_verify_exits_one_after_tampering(
     monkeypatch.setenv("LIAISON_DATABASE_URL", history.settings.database_url)
     target = _positions(history)[2]
     with _database(history) as db:
-        state = bytearray(_state(db, target))
+        state = bytearray(db.state(target))
         state[0] ^= 0x80
-        db.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(state), target))
+        db.set_state(target, bytes(state))
 
     assert main(["verify"]) == 1
     assert capsys.readouterr().err.startswith(f"BROKEN at position {target}: ")
