@@ -1,0 +1,320 @@
+"""``make bench``: Liaison's speed beside the physical limit, measured in one run.
+
+Baselines measured in the same run on the same disk: the library's bare ``Application.save``
+of a one-event aggregate and raw ``sqlite3`` single-row transactions (intake), and a raw scan
+and decode of the same notifications (projection). Prints a table and writes
+benchmarks/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import httpx2
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+
+from benchmarks.dataset import generate
+from liaison.bootstrap import bootstrap
+from liaison.settings import Settings
+from projections.statistics import figures
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+SIZES = {"100k": 100_000, "1M": 1_000_000, "4M": 4_000_000}
+LUA = ROOT / "benchmarks" / "comment.lua"
+
+
+def parse_size(text: str) -> int:
+    return SIZES.get(text) or int(text.lower().replace("k", "000").replace("m", "000000"))
+
+
+def per_second(count: int, action: Callable[[int], None]) -> float:
+    started = time.perf_counter()
+    for i in range(count):
+        action(i)
+    return count / (time.perf_counter() - started)
+
+
+class Ping(Aggregate):
+    """The smallest aggregate: one event."""
+
+
+def bare_save_rate(folder: Path, count: int) -> float:
+    app = Application(
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(folder / "bare.sqlite3"),
+        }
+    )
+    rate = per_second(count, lambda _i: app.save(Ping()))
+    app.close()
+    return rate
+
+
+def raw_sqlite_rate(folder: Path, count: int) -> float:
+    db = sqlite3.connect(folder / "raw.sqlite3", isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL"):
+        db.execute(f"PRAGMA {pragma}")
+    db.execute("CREATE TABLE t (id TEXT PRIMARY KEY, body BLOB)")
+
+    def insert(i: int) -> None:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t VALUES (?, ?)", (uuid4().hex, b"x" * 300))
+        db.execute("COMMIT")
+
+    rate = per_second(count, insert)
+    db.close()
+    return rate
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50": round(pick(0.50) * 1000, 2), "p95": round(pick(0.95) * 1000, 2)}
+
+
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, LIAISON_DATABASE_URL=url, LIAISON_COMMENTS_PER_MINUTE="100000000")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "liaison.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if (
+                httpx2.get(
+                    f"http://127.0.0.1:{port}/api/v1/public/contact-points", timeout=2
+                ).status_code
+                == 200
+            ):
+                return server
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def wrk(base: str, draft_id: str, cp: str, seconds: int, clients: int) -> dict[str, Any]:
+    env = dict(os.environ, DRAFT=draft_id, CP=cp)
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(LUA), base],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def ms(label: str) -> float:
+        found = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not found:
+            return float("nan")
+        value, unit = float(found.group(1)), found.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    failed = int(errors.group(1)) if errors else 0
+    failed += sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return {
+        "requests": total,
+        "errors": failed,
+        "per_s": rate,
+        "p50_ms": ms("50"),
+        "p99_ms": ms("99"),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> dict[str, Any]:
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    settings = Settings(database_url=url)
+    results: dict[str, Any] = {"size": size}
+
+    liaison = bootstrap(settings, project_on_save=False)
+    started = time.perf_counter()
+    data = generate(liaison, size)
+    results["generate_seconds"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    liaison.projector.catch_up()
+    results["catch_up_seconds"] = round(time.perf_counter() - started, 1)
+    liaison.close()
+
+    # intake through the application, one comment per command, beside the baselines
+    liaison = bootstrap(settings)
+    largest = data.largest_draft
+    results["intake_app_per_s"] = round(
+        per_second(
+            sample,
+            lambda i: liaison.app.comment_publicly(
+                largest, data.contact_points[i % 36], f"单条意见{i}", article=1
+            ),
+        ),
+        1,
+    )
+    results["intake_bare_save_per_s"] = round(bare_save_rate(folder, sample), 1)
+    results["intake_raw_sqlite_per_s"] = round(raw_sqlite_rate(folder, sample), 1)
+
+    # projection: a full rebuild beside a raw scan and decode of the same notifications
+    events = liaison.app.recorder.max_notification_id()
+    started = time.perf_counter()
+    position, decoded = 0, 0
+    while True:
+        page = liaison.app.recorder.select_notifications(
+            start=position, limit=1000, inclusive_of_start=False
+        )
+        if not page:
+            break
+        for notification in page:
+            liaison.app.mapper.to_domain_event(notification)
+        decoded += len(page)
+        position = page[-1].id
+    results["raw_scan_decode_per_s"] = round(decoded / (time.perf_counter() - started), 1)
+    started = time.perf_counter()
+    liaison.projector.rebuild()
+    results["rebuild_seconds"] = round(time.perf_counter() - started, 1)
+    results["projection_events_per_s"] = round(events / results["rebuild_seconds"], 1)
+    results["events"] = events
+    liaison.close()
+
+    # the server: HTTP intake, query latency, peak memory
+    port = 18000 + os.getpid() % 1000
+    server = start_server(url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        before = log_length(settings)
+        http = wrk(base, str(largest), str(data.contact_points[0]), http_seconds, 32)
+        acknowledged = http["requests"] - http["errors"]
+        results |= {
+            "http_comments_per_s": http["per_s"],
+            "http_p50_ms": http["p50_ms"],
+            "http_p99_ms": http["p99_ms"],
+            "http_errors": http["errors"],
+            "http_acknowledged": acknowledged,
+        }
+        results["query_p95_ms"], results["query_p50_ms"] = query_latencies(
+            base, data, liaison_token(settings)
+        )
+        results["server_rss_mb"] = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # counted once the server has stopped: requests in flight when the load ended are in
+    results["http_recorded"] = log_length(settings) - before
+    liaison = bootstrap(settings)
+    with liaison.engine.connect() as conn:
+        results["suggestions"] = figures(conn).suggestions["received"]
+    liaison.close()
+    return results
+
+
+def log_length(settings: Settings) -> int:
+    liaison = bootstrap(settings, project_on_save=False)
+    try:
+        from sqlalchemy import func, select
+
+        from projections.tables import suggestions
+
+        liaison.projector.catch_up()
+        with liaison.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(suggestions)).scalar_one())
+    finally:
+        liaison.close()
+
+
+def liaison_token(settings: Settings) -> str:
+    liaison = bootstrap(settings, project_on_save=False)
+    password = "bench-password-long"
+    if liaison.users.get("bench") is None:
+        liaison.users.add("bench", "congress", password, None)
+    from web.auth import TokenSigner
+
+    token = TokenSigner(liaison.signing_key, 60).issue(liaison.users.get("bench"))  # type: ignore[arg-type]
+    liaison.close()
+    return token
+
+
+def query_latencies(
+    base: str, data: Any, token: str, rounds: int = 40
+) -> tuple[dict[str, float], dict[str, float]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    paths = {
+        "stats": "/api/v1/stats?from=2016-01-01&to=2020-12-31",
+        "ranking": "/api/v1/stats/ranking?from=2016-01-01&to=2020-12-31",
+        "trace": f"/api/v1/drafts/{data.largest_draft}/trace"
+        f"?contact_point_id={data.contact_points[0]}",
+        "receipt": "/api/v1/public/receipts/{code}",
+    }
+    p95, p50 = {}, {}
+    with httpx2.Client(base_url=base, headers=headers, timeout=120) as client:
+        for name, path in paths.items():
+            samples = []
+            for i in range(rounds):
+                target = path.format(code=data.receipts[(i * 7919) % len(data.receipts)])
+                started = time.perf_counter()
+                answer = client.get(target)
+                samples.append(time.perf_counter() - started)
+                assert answer.status_code == 200, (target, answer.status_code, answer.text[:200])
+            measured = percentiles(samples[2:])  # the first two warm caches
+            p95[name], p50[name] = measured["p95"], measured["p50"]
+    return p95, p50
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [f"{'measure':32} {'value':>14}"]
+    for key, value in results.items():
+        lines.append(f"{key:32} {json.dumps(value, ensure_ascii=False):>14}")
+    app, bare, raw = (
+        results["intake_app_per_s"],
+        results["intake_bare_save_per_s"],
+        results["intake_raw_sqlite_per_s"],
+    )
+    lines.append(f"intake: app / bare save = {app / bare:.2f}, app / raw sqlite = {app / raw:.2f}")
+    proj, scan = results["projection_events_per_s"], results["raw_scan_decode_per_s"]
+    lines.append(f"projection / raw scan+decode = {proj / scan:.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default=os.environ.get("SIZE", "100k"))
+    parser.add_argument("--http-seconds", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
+        results = run(parse_size(args.size), Path(folder), args.http_seconds)
+    results["measured_on"] = date.today().isoformat()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
