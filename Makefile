@@ -5,16 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test faults lint clean
+.PHONY: install run test faults bench lint clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	if [ -f package.json ]; then npm ci --silent --no-audit --no-fund; fi
+	if [ -f package.json ] && command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; fi
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -25,7 +25,7 @@ run: $(STAMP)
 # (Debian's postgresql package); the browser tests need to run once only.
 test: $(STAMP)
 	LIAISON_TEST_STORE=sqlite $(BIN)/python -m pytest
-	LIAISON_TEST_STORE=postgres $(BIN)/python -m pytest -m "not e2e"
+	LIAISON_TEST_STORE=postgres $(BIN)/python -m pytest -m "not e2e and not slow"
 
 # The long fault tests: the server killed with SIGKILL over and over, the projector killed
 # mid-batch, the store held by another writer, races between staff, the state machine and
@@ -33,6 +33,11 @@ test: $(STAMP)
 # figures are printed at the end; docs/reliability.md records them.
 faults: $(STAMP)
 	LIAISON_TEST_STORE=sqlite FAULTS_LONG=1 $(BIN)/python -m pytest tests/reliability tests/property tests/api/test_schemathesis.py
+
+# Speed beside the physical limit, in one run: SIZE=100k (default), 1M or 4M suggestions.
+SIZE ?= 100k
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench --size $(SIZE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
