@@ -7,7 +7,7 @@ counters here: they are counted from these rows by business date when asked for.
 
 from __future__ import annotations
 
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any
 
 from sqlalchemy import Connection, Table, update
@@ -32,10 +32,15 @@ from projections.tables import (
 
 
 def insert_ignoring_existing(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+    if rows:
+        conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+
+
+@cache
+def _insert_ignoring(dialect_name: str, table: Table) -> Any:
+    """One statement per table, built once: SQLAlchemy then reuses its compiled form."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 def _set(conn: Connection, table: Table, row_id: Any, **values: Any) -> None:

@@ -25,7 +25,8 @@ from projections.handlers import apply, insert_ignoring_existing
 from projections.tables import ID, metadata, suggestions
 
 THRESHOLD = 0.3
-CAP = 500
+CAP = 100
+KEEP = 10  # the closest pairs kept per suggestion: campaigns send one text thousands of times
 
 similar_suggestions = Table(
     "rm_similar_suggestions",
@@ -119,7 +120,8 @@ def _compare(conn: Connection, suggestion_id: str) -> None:
                     "score": round(score, 4),
                 }
             )
-    insert_ignoring_existing(conn, similar_suggestions, pairs)
+    pairs.sort(key=lambda pair: -pair["score"])
+    insert_ignoring_existing(conn, similar_suggestions, pairs[:KEEP])
 
 
 def _after(event_type: type) -> Callable[[Callable[[Any, Connection], None]], Any]:

@@ -105,6 +105,7 @@ suggestions = Table(
     Column("original_content", Text, nullable=False),
     Column("draft_version", String(50), nullable=False),
     Index("ix_rm_suggestions_received", "received_on", "contact_point_id"),
+    Index("ix_rm_suggestions_draft_point", "draft_id", "contact_point_id", "received_on"),
     Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
 )
 
