@@ -16,6 +16,7 @@ MAX_MINUTES = 20_000
 MAX_DRAFT_TEXT = 500_000
 MAX_LABEL = 50
 MAX_PARTICIPANTS_PER_CALL = 500
+MAX_ARTICLE = 10_000  # article numbers: the Civil Code, the longest law, has 1,260
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -37,6 +38,13 @@ def optional_text(field: str, value: str | None, limit: int) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return checked_text(field, value, limit)
+
+
+def checked_article(field: str, number: int | None) -> int | None:
+    """An article number, or None; bounded, since every number ends up in a database column."""
+    if number is not None and not 1 <= number <= MAX_ARTICLE:
+        raise InvalidValueError(field, f"article numbers run from 1 to {MAX_ARTICLE}")
+    return number
 
 
 def checked_choice(field: str, value: str, choices: type[E]) -> E:

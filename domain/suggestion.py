@@ -15,7 +15,14 @@ from eventsourcing.domain import event
 
 from domain.base import LiaisonAggregate
 from domain.errors import InvalidValueError, MismatchError, NotReportedError, WrongStateError
-from domain.rules import MAX_CONTENT, MAX_REASON, checked_choice, checked_text, optional_text
+from domain.rules import (
+    MAX_CONTENT,
+    MAX_REASON,
+    checked_article,
+    checked_choice,
+    checked_text,
+    optional_text,
+)
 
 
 class Channel(StrEnum):
@@ -146,8 +153,7 @@ class Suggestion(LiaisonAggregate):
     @staticmethod
     def check(content: str, channel: str, article: int | None) -> tuple[str, str]:
         """Validate a new opinion's fields; returns the cleaned content and channel."""
-        if article is not None and article < 1:
-            raise InvalidValueError("article", "article numbers start at 1")
+        checked_article("article", article)
         return (
             checked_text("content", content, MAX_CONTENT),
             checked_choice("channel", channel, Channel).value,
@@ -252,11 +258,9 @@ class Suggestion(LiaisonAggregate):
             raise WrongStateError(f"feedback on suggestion {self.id} was already sent")
         if self.status not in (Status.REPORTED, *DECIDED):
             raise NotReportedError(f"suggestion {self.id} is {self.status.value}, not reported")
-        if final_article is not None and final_article < 1:
-            raise InvalidValueError("final_article", "article numbers start at 1")
         self._outcome_recorded(
+            final_article=checked_article("final_article", final_article),
             outcome=checked_choice("outcome", outcome, Outcome).value,
-            final_article=final_article,
             note=optional_text("note", note, MAX_REASON),
             occurred_on=on,
             actor=actor,

@@ -5,6 +5,12 @@ suggestion will have. Repeats wait for the first answer and return it. If the fi
 died half-way, a later repeat finds the claim stale and finishes the work with the same
 suggestion id, so the event store's key on (id, version) lets at most one suggestion exist
 per key, whatever crashes or races happen in between.
+
+Each attempt holds the claim by the time it took it (``claimed_at``), and gives it back
+(released, or forgotten after a refusal) only while it still holds it: an attempt that was
+slow enough to be taken over can no longer free the key for a second suggestion. A repeat
+that finds the claim still held first looks in the log, so a worker that died after saving
+is answered at once rather than when its claim goes stale.
 """
 
 from __future__ import annotations
@@ -81,74 +87,118 @@ class IdempotencyStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def run(self, key: str, print_: str, action: Callable[[UUID], Answer]) -> Answer:
-        """``action(suggestion_id)`` runs at most once to completion per key."""
+    def run(
+        self,
+        key: str,
+        print_: str,
+        action: Callable[[UUID], Answer],
+        lookup: Callable[[UUID], Answer | None] | None = None,
+    ) -> Answer:
+        """``action(suggestion_id)`` runs at most once to completion per key; ``lookup``
+        answers for a suggestion already saved, or None."""
         key = checked_key(key)
         deadline = time.monotonic() + WAIT_SECONDS
+        looked = False
         while True:
-            row = self._claim_or_get(key, print_)
-            if row is None:  # ours: do the work
-                return self._finish(key, action, self._get(key)["suggestion_id"])
+            held = self._claim(key, print_)
+            if held is not None:  # ours: do the work
+                return self._finish(key, action, *held, first=True)
+            row = self._get(key)
+            if row is None:  # forgotten after a refusal meanwhile: claim it afresh
+                continue
             if row["fingerprint"] != print_:
                 raise KeyReusedError()
             if row["status"] is not None:
                 return int(row["status"]), json.loads(row["body"])
-            if _age(row["claimed_at"]) > STALE_AFTER and self._take_over(key, row["claimed_at"]):
-                return self._finish(key, action, row["suggestion_id"])
+            suggestion_id = UUID(row["suggestion_id"])
+            if lookup is not None and (not looked or time.monotonic() > deadline):
+                looked = True  # the holder may have saved, then died or failed to answer
+                found = lookup(suggestion_id)
+                if found is not None:
+                    self._answer(key, found)
+                    return found
+            if _age(row["claimed_at"]) > STALE_AFTER:
+                taken = self._take_over(key, row["claimed_at"])
+                if taken is not None:
+                    return self._finish(key, action, suggestion_id, taken, first=False)
             if time.monotonic() > deadline:
                 raise StillRunningError("the first request with this key is still running")
-            time.sleep(0.02)
+            time.sleep(0.05)
 
-    def _finish(self, key: str, action: Callable[[UUID], Answer], suggestion_id: str) -> Answer:
+    def _finish(
+        self,
+        key: str,
+        action: Callable[[UUID], Answer],
+        suggestion_id: UUID,
+        held_since: datetime,
+        first: bool,
+    ) -> Answer:
         try:
-            status, body = action(UUID(suggestion_id))
-        except REFUSALS:  # refused before anything was saved: the key may be used again
-            with self.engine.begin() as conn:
-                conn.execute(delete(idempotency_keys).where(idempotency_keys.c.key == key))
+            answer = action(suggestion_id)
+        except REFUSALS:
+            if first:  # nobody else ever worked on this id: the key may be used afresh
+                self._forget(key, held_since)
+            else:  # the attempt taken over may still save this id: keep key and id together
+                self._release(key, held_since)
             raise
         except Exception:  # failed, perhaps after saving: a retry finishes with the same id
-            self._release(key)
+            self._release(key, held_since)
             raise
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(idempotency_keys)
-                .where(idempotency_keys.c.key == key)
-                .values(status=status, body=json.dumps(body, default=str))
-            )
-        return status, body
+        self._answer(key, answer)
+        return answer
 
-    def _claim_or_get(self, key: str, print_: str) -> dict[str, Any] | None:
+    def _claim(self, key: str, print_: str) -> tuple[UUID, datetime] | None:
+        """Our new claim (its suggestion id and when it was taken), or None if taken."""
+        suggestion_id, now = uuid4(), datetime.now(UTC)
         try:
             with self.engine.begin() as conn:
                 conn.execute(
                     insert(idempotency_keys).values(
                         key=key,
                         fingerprint=print_,
-                        suggestion_id=uuid4().hex,
-                        claimed_at=datetime.now(UTC),
+                        suggestion_id=suggestion_id.hex,
+                        claimed_at=now,
                     )
                 )
-            return None
         except IntegrityError:
-            return self._get(key) or self._claim_or_get(key, print_)
+            return None
+        return suggestion_id, now
 
-    def _release(self, key: str) -> None:
+    def _answer(self, key: str, answer: Answer) -> None:
+        status, body = answer
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(idempotency_keys)
+                .where(idempotency_keys.c.key == key)
+                .values(status=status, body=json.dumps(body, default=str))
+            )
+
+    def _held_by(self, key: str, held_since: datetime) -> Any:
+        return (idempotency_keys.c.key == key) & (idempotency_keys.c.claimed_at == held_since)
+
+    def _forget(self, key: str, held_since: datetime) -> None:
+        """Free the key after a refusal, unless someone has taken the claim over since."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(idempotency_keys).where(self._held_by(key, held_since)))
+
+    def _release(self, key: str, held_since: datetime) -> None:
         """Let the next repeat take over at once, keeping the suggestion id of this attempt."""
         with contextlib.suppress(Exception), self.engine.begin() as conn:
             conn.execute(
                 update(idempotency_keys)
-                .where(idempotency_keys.c.key == key)
+                .where(self._held_by(key, held_since))
                 .values(claimed_at=RELEASED)
             )
 
-    def _take_over(self, key: str, claimed_at: datetime) -> bool:
+    def _take_over(self, key: str, claimed_at: datetime) -> datetime | None:
+        now = datetime.now(UTC)
         with self.engine.begin() as conn:
             taken = conn.execute(
                 update(idempotency_keys)
                 .where(idempotency_keys.c.key == key, idempotency_keys.c.claimed_at == claimed_at)
-                .values(claimed_at=datetime.now(UTC))
+                .values(claimed_at=now)
             )
-        return taken.rowcount == 1
+        return now if taken.rowcount == 1 else None
 
     def _get(self, key: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -10,8 +10,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from domain.errors import DomainError, InvalidValueError, MismatchError, UnknownArticleError
 from liaison.errors import ConflictError, NotFoundError
@@ -103,12 +105,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
         if isinstance(error, Denied):
             await run_in_threadpool(audit_denial, request, str(error.detail))
+        headers = getattr(error, "headers", None)
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         if is_page(request):
-            return await page_error(request, error.status_code, getattr(error, "headers", None))
+            return await page_error(request, error.status_code, headers)
         return JSONResponse(
-            {"detail": error.detail},
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            {"detail": error.detail}, status_code=error.status_code, headers=headers
         )
 
     @app.exception_handler(DomainError)
@@ -124,9 +127,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PersistenceError)
     @app.exception_handler(SQLAlchemyOperationalError)
+    @app.exception_handler(PoolTimeoutError)
     async def _busy(request: Request, error: Exception) -> Response:
-        """The store is locked by another writer past the lock timeout (or unreachable): say so
-        and when to retry; nothing was acknowledged, so nothing is lost."""
+        """The store is locked by another writer past the lock timeout, unreachable, or every
+        pooled connection is in use: say so and when to retry; nothing was acknowledged, so
+        nothing is lost."""
         if isinstance(error, PersistenceError) and not isinstance(error, BUSY):
             raise error
         if is_page(request):
@@ -146,6 +151,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the address answers to. Starlette's own 405 names only the methods of the
+    first route with that path, though GET and POST of one address are separate routes."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 def _in_path(error: RequestValidationError) -> bool:

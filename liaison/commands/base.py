@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, PersistenceError, RecordConflictError
+from eventsourcing.persistence import (
+    ConnectionUnavailableError,
+    JSONTranscoder,
+    RecordConflictError,
+)
+from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import Environment, EnvType
-from sqlalchemy.exc import SQLAlchemyError
 
 from liaison.clock import Clock
 from liaison.errors import ConflictError, NotFoundError
@@ -23,6 +29,8 @@ from liaison.transcodings import DateAsISO
 A = TypeVar("A", bound=Aggregate)
 log = logging.getLogger(__name__)
 PUBLIC = "public"
+WRITER_WAIT = 5.0
+"""Seconds a save waits for its turn to write: as long as the library's pool would wait."""
 
 
 class ServiceBase(Application[UUID]):
@@ -40,6 +48,13 @@ class ServiceBase(Application[UUID]):
         self.clock = clock
         self.on_saved: Callable[[], None] | None = None
         super().__init__(env)
+        # SQLite writes one at a time. The library's pool hands out its one writer connection
+        # from behind a queue that every reader stands in too, so a save waiting for the
+        # writer held up every read in the process (503s under a few concurrent writers).
+        # Saves take turns here instead, out of the readers' way.
+        self._writer = (
+            threading.Lock() if isinstance(self.recorder, SQLiteAggregateRecorder) else None
+        )
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Any:
         """Configure from the settings only: the library must not read ``os.environ``."""
@@ -52,18 +67,31 @@ class ServiceBase(Application[UUID]):
     def save(self, *aggregates: Any, **kwargs: Any) -> Any:
         """Save atomically; a concurrent change to the same aggregate is a ConflictError."""
         try:
-            recordings = super().save(*aggregates, **kwargs)
+            with self._turn_to_write():
+                recordings = super().save(*aggregates, **kwargs)
         except RecordConflictError as error:
             raise ConflictError("changed by someone else at the same time; try again") from error
         if self.on_saved is not None:
             try:
                 self.on_saved()
-            except (
-                PersistenceError,
-                SQLAlchemyError,
-            ):  # saved and durable: read models catch up later
+            except Exception:
+                # Saved and durable, whatever the read models make of it (a busy store, an
+                # event they cannot apply): the save is answered as done, since a 500 here
+                # would invite a retry that records it twice. They catch up later.
                 log.warning("read models not brought up to date after a save", exc_info=True)
         return recordings
+
+    @contextmanager
+    def _turn_to_write(self) -> Iterator[None]:
+        if self._writer is None:  # PostgreSQL: many writers at once
+            yield
+            return
+        if not self._writer.acquire(timeout=WRITER_WAIT):  # answered 503, like a locked store
+            raise ConnectionUnavailableError("timed out waiting for the event store's writer")
+        try:
+            yield
+        finally:
+            self._writer.release()
 
     def get(self, aggregate_id: UUID, kind: type[A]) -> A:
         try:

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from web.api.common import ERRORS
+from web.api.common import ERRORS, MAX_POSITION, aware
 from web.auth import Admin
 from web.deps import LiaisonDep
 
@@ -29,8 +29,13 @@ def recent(
     user: Admin,
     liaison: LiaisonDep,
     action: str | None = Query(None, max_length=32),
-    before: int | None = Query(None, ge=1, description="the smallest id already seen"),
+    before: int | None = Query(
+        None, ge=1, le=MAX_POSITION, description="the smallest id already seen"
+    ),
     limit: int = Query(200, ge=1, le=1000),
 ) -> list[AuditEntry]:
     """Audit entries, newest first."""
-    return [AuditEntry(**row) for row in liaison.audit.recent(limit, before, action)]
+    return [
+        AuditEntry(**(row | {"at": aware(row["at"])}))  # stored in UTC; SQLite drops the offset
+        for row in liaison.audit.recent(limit, before, action)
+    ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import UTC, date, datetime, tzinfo
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator
 
 
 class ErrorOut(BaseModel):
@@ -29,5 +31,38 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+MAX_POSITION = 2**63 - 1
+"""Ids and positions are 64-bit in every database: a larger number is refused, not a 500."""
+
+
 def uuid_or_none(value: str | None) -> UUID | None:
     return UUID(value) if value else None
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``, as documented: pydantic alone also takes ``0`` (a Unix time)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+def _iso_datetime(value: Any) -> Any:
+    """Only ISO 8601 with an offset, as documented (not a number, not a local time)."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _DATETIME.fullmatch(value)):
+        return value
+    raise ValueError("must be a time in ISO 8601 with an offset, e.g. 2021-03-05T14:00:00+08:00")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+
+
+def aware(moment: datetime, zone: tzinfo = UTC) -> datetime:
+    """A time with its offset; one stored without (SQLite, older events) is in ``zone``."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

@@ -13,7 +13,7 @@ from domain.draft import Draft, DraftLevel, DraftStatus
 from domain.rules import MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
 from projections.drafts import list_drafts
 from projections.traceability import trace
-from web.api.common import ERRORS
+from web.api.common import ERRORS, IsoDate
 from web.auth import CurrentUser, Reader, Registrar, scope
 from web.deps import LiaisonDep, ReadDep
 
@@ -24,8 +24,8 @@ class DraftIn(BaseModel):
     title: str = Field(min_length=1, max_length=MAX_TITLE)
     level: DraftLevel
     issuer: str = Field(min_length=1, max_length=MAX_TITLE)
-    received_on: date
-    deadline: date
+    received_on: IsoDate
+    deadline: IsoDate
     text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
 
 
@@ -35,7 +35,7 @@ class VersionIn(BaseModel):
 
 
 class EnactIn(BaseModel):
-    enacted_on: date
+    enacted_on: IsoDate
     text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
 
 

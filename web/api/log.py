@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from web.api.common import ERRORS
+from web.api.common import ERRORS, MAX_POSITION
 from web.auth import Congress
-from web.deps import LiaisonDep, ReadDep
+from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1", tags=["event log"], responses=ERRORS)
 
@@ -41,16 +41,18 @@ class IntegrityOut(BaseModel):
 def events(
     user: Congress,
     liaison: LiaisonDep,
-    conn: ReadDep,
-    after: int = Query(0, ge=0, description="the last position already seen"),
+    after: int = Query(0, ge=0, le=MAX_POSITION, description="the last position already seen"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> EventPage:
     """The whole log in order; `next` is the cursor for the following page."""
+    # Catch up before taking a connection: holding one while the projector waits for
+    # another can exhaust the pool when many readers come at once.
     liaison.projector.catch_up()  # every event listed is chained
     notifications = liaison.app.recorder.select_notifications(
         start=after, limit=limit, inclusive_of_start=False
     )
-    hashes = liaison.chain.hashes(conn, [n.id for n in notifications])
+    with liaison.engine.connect() as conn:
+        hashes = liaison.chain.hashes(conn, [n.id for n in notifications])
     items = []
     for n in notifications:
         event = liaison.app.mapper.to_domain_event(n)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Request, status
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
-from domain.rules import MAX_CONTENT, MAX_NAME
+from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME
 from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.errors import ConflictError, NotFoundError
@@ -38,7 +38,7 @@ STATUS_AFTER = {
 
 class CommentIn(BaseModel):
     contact_point_id: UUID
-    article: int | None = Field(None, ge=1)
+    article: int | None = Field(None, ge=1, le=MAX_ARTICLE)
     content: str = Field(min_length=1, max_length=MAX_CONTENT)
     name: str | None = Field(None, max_length=MAX_NAME)
     phone: str | None = Field(None, max_length=32)
@@ -122,12 +122,18 @@ def submit_comment(
     Shared by the API and the draft page's form."""
     app = liaison.app
 
-    def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
-        """Runs once per new comment: repeats of a key get the stored answer."""
-        try:  # a retry after a crash may find its suggestion already saved
+    def saved(suggestion_id: UUID) -> tuple[int, dict[str, Any]] | None:
+        """The answer for a comment already in the log (an attempt that died after saving)."""
+        try:
             return 201, _comment_out(app.get(suggestion_id, Suggestion))
         except NotFoundError:
-            pass
+            return None
+
+    def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
+        """Runs once per new comment: repeats of a key get the stored answer."""
+        found = saved(suggestion_id)
+        if found is not None:
+            return found
         wait = liaison.limiter.take(f"comment:{address}", liaison.settings.comments_per_minute, 60)
         if wait:
             raise RateLimitedError("too many comments from this address; please wait", wait)
@@ -148,7 +154,7 @@ def submit_comment(
     if idempotency_key is None:
         return record(uuid4())[1]
     request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
-    return liaison.idempotency.run(idempotency_key, request_print, record)[1]
+    return liaison.idempotency.run(idempotency_key, request_print, record, saved)[1]
 
 
 @router.get("/receipts/{receipt}")

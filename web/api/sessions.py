@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
 from domain.session import ConsultationSession, SessionKind, SessionStatus
+from liaison.bootstrap import Liaison
 from projections.listings import list_sessions
-from web.api.common import ERRORS
+from web.api.common import ERRORS, IsoDate, IsoDateTime, aware
 from web.auth import Reader, Staff, require_contact_point, require_visible, scope
 from web.deps import LiaisonDep, ReadDep
 
@@ -23,7 +25,7 @@ class SessionIn(BaseModel):
     draft_ids: list[UUID] = Field(min_length=1, max_length=20)
     kind: SessionKind
     title: str = Field(min_length=1, max_length=MAX_TITLE)
-    starts_at: datetime
+    starts_at: IsoDateTime
     venue: str | None = Field(None, max_length=MAX_TITLE)
 
 
@@ -33,7 +35,7 @@ class AttendanceIn(BaseModel):
 
 class CompleteIn(BaseModel):
     minutes: str | None = Field(None, max_length=MAX_MINUTES)
-    held_on: date | None = Field(None, description="default: the day it was to start")
+    held_on: IsoDate | None = Field(None, description="default: the day it was to start")
 
 
 class CancelIn(BaseModel):
@@ -64,20 +66,25 @@ class SessionOut(BaseModel):
     participant_ids: list[UUID]
 
 
-def session_out(session: ConsultationSession) -> SessionOut:
+def session_out(session: ConsultationSession, zone: tzinfo = UTC) -> SessionOut:
+    """``zone``: where a start recorded without an offset (the demo's, say) took place."""
     return SessionOut(
         id=session.id,
         contact_point_id=session.contact_point_id,
         draft_ids=session.draft_ids,
         kind=session.kind,
         title=session.title,
-        starts_at=session.starts_at,
+        starts_at=aware(session.starts_at, zone),
         venue=session.venue,
         status=session.status,
         held_on=session.held_on,
         minutes=session.minutes,
         participant_ids=session.participant_ids,
     )
+
+
+def _out(liaison: Liaison, session: ConsultationSession) -> SessionOut:
+    return session_out(session, ZoneInfo(liaison.settings.timezone))
 
 
 def _own(liaison: LiaisonDep, session_id: UUID, user: Reader) -> ConsultationSession:
@@ -99,7 +106,7 @@ def schedule(body: SessionIn, user: Staff, liaison: LiaisonDep) -> SessionOut:
         user.username,
         venue=body.venue,
     )
-    return session_out(session)
+    return _out(liaison, session)
 
 
 @router.post("/{session_id}/attendance")
@@ -108,8 +115,8 @@ def record_attendance(
 ) -> SessionOut:
     """Record who attended (people already recorded are not counted twice)."""
     _own(liaison, session_id, user)
-    return session_out(
-        liaison.app.record_attendance(session_id, body.participant_ids, user.username)
+    return _out(
+        liaison, liaison.app.record_attendance(session_id, body.participant_ids, user.username)
     )
 
 
@@ -120,10 +127,11 @@ def complete(
     """Record that the session was held, with its minutes."""
     _own(liaison, session_id, user)
     body = body or CompleteIn()
-    return session_out(
+    return _out(
+        liaison,
         liaison.app.complete_session(
             session_id, user.username, minutes=body.minutes, held_on=body.held_on
-        )
+        ),
     )
 
 
@@ -134,7 +142,7 @@ def cancel(
     """Cancel a scheduled session."""
     _own(liaison, session_id, user)
     reason = body.reason if body else None
-    return session_out(liaison.app.cancel_session(session_id, user.username, reason=reason))
+    return _out(liaison, liaison.app.cancel_session(session_id, user.username, reason=reason))
 
 
 @router.get("")
@@ -151,4 +159,4 @@ def list_all(
 @router.get("/{session_id}")
 def get_one(session_id: UUID, user: Reader, liaison: LiaisonDep) -> SessionOut:
     """One session with its attendance."""
-    return session_out(_own(liaison, session_id, user))
+    return _out(liaison, _own(liaison, session_id, user))

@@ -10,14 +10,14 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
 from projections.statistics import Period, figures, ranking
-from web.api.common import ERRORS
+from web.api.common import ERRORS, IsoDate
 from web.auth import CurrentUser, Reader, scope
 from web.deps import ReadDep
 
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERRORS)
 
-From = Annotated[date | None, Query(alias="from", description="first day, inclusive")]
-To = Annotated[date | None, Query(alias="to", description="last day, inclusive")]
+From = Annotated[IsoDate | None, Query(alias="from", description="first day, inclusive")]
+To = Annotated[IsoDate | None, Query(alias="to", description="last day, inclusive")]
 
 
 class DraftCounts(BaseModel):

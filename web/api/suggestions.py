@@ -9,11 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from domain.rules import MAX_CONTENT, MAX_REASON
+from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from projections.listings import list_suggestions
-from web.api.common import ERRORS
+from web.api.common import ERRORS, IsoDate
 from web.auth import Decider, Reader, Staff, require_contact_point, require_visible, scope
 from web.deps import LiaisonDep, ReadDep
 
@@ -33,12 +33,12 @@ ENVELOPE = {
 class SuggestionIn(BaseModel):
     contact_point_id: UUID
     draft_id: UUID
-    article: int | None = Field(None, ge=1)
+    article: int | None = Field(None, ge=1, le=MAX_ARTICLE)
     content: str = Field(min_length=1, max_length=MAX_CONTENT)
     participant_id: UUID | None = None
     session_id: UUID | None = None
     channel: Channel
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 class MergeIn(BaseModel):
@@ -56,7 +56,7 @@ class ScreenIn(BaseModel):
 
 class OutcomeIn(BaseModel):
     outcome: Outcome
-    final_article: int | None = Field(None, ge=1)
+    final_article: int | None = Field(None, ge=1, le=MAX_ARTICLE)
     note: str | None = Field(None, max_length=MAX_REASON)
 
 
