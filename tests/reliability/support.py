@@ -158,7 +158,12 @@ def compare_with_rebuild(liaison: Liaison) -> RebuildCheck:
     replayed = liaison.projector.rebuild()
     after_rows, after_figures = read_models(liaison.engine), all_figures(liaison.engine)
     for table in before_rows:
-        assert after_rows[table] == before_rows[table], f"{table} differs from its rebuild"
+        live, rebuilt = set(before_rows[table]), set(after_rows[table])
+        assert after_rows[table] == before_rows[table], (
+            f"{table} differs from its rebuild: {len(live - rebuilt)} rows only live, e.g. "
+            f"{sorted(live - rebuilt, key=repr)[:2]}; {len(rebuilt - live)} only rebuilt, "
+            f"e.g. {sorted(rebuilt - live, key=repr)[:2]}"
+        )
     assert after_figures == before_figures, "the figures differ from a rebuild's"
     return RebuildCheck(
         events=replayed,
