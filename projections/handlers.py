@@ -1,16 +1,19 @@
 """How each event changes the read-model rows.
 
-Every handler is idempotent (inserts ignore rows already there, updates set values), so an
-event applied twice leaves the rows as if applied once. Figures are never kept as running
-counters here: they are counted from these rows by business date when asked for.
+Handlers describe changes (``Changes``), which the projector writes set-based per batch.
+Every change is idempotent (inserts ignore rows already there, updates set values), so an
+event applied twice leaves the rows as if applied once.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from functools import cache, singledispatch
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.contact_point import ContactPoint
@@ -31,9 +34,51 @@ from projections.tables import (
 )
 
 
-def insert_ignoring_existing(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+class Changes:
+    """The row changes of one batch of events, written set-based once the batch is read.
+
+    Handlers only describe what changes; ``write`` then inserts each table's new rows with
+    one statement, and folds the updates of a row into one (later events win), grouped into
+    one ``executemany`` per table and set of columns. Inserts come first, so an update in
+    the same batch finds its row. ``touched`` names the rows each table gained or changed,
+    for read models kept from other read models (``after_write`` hooks)."""
+
+    def __init__(self) -> None:
+        self.inserts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        self.updates: dict[Table, dict[str, dict[str, Any]]] = defaultdict(dict)
+
+    def insert(self, table: Table, *rows: dict[str, Any]) -> None:
+        self.inserts[table].extend(rows)
+
+    def update(self, table: Table, row_id: UUID, **values: Any) -> None:
+        self.updates[table].setdefault(row_id.hex, {}).update(values)
+
+    def touched(self, table: Table) -> set[str]:
+        """Ids (hex) of the table's rows inserted or updated in this batch."""
+        inserted = {row["id"] for row in self.inserts.get(table, ()) if "id" in row}
+        return inserted | set(self.updates.get(table, {}))
+
+    def write(self, conn: Connection) -> int:
+        """Write every change; returns how many statements it took."""
+        statements = 0
+        for table, rows in self.inserts.items():
+            if rows:
+                conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+                statements += 1
+        for table, by_id in self.updates.items():
+            grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for row_id, values in by_id.items():
+                grouped[tuple(sorted(values))].append({"_id": row_id, **values})
+            for columns, params in grouped.items():
+                conn.execute(_update_by_id(table, columns), params)
+                statements += 1
+        for hook in after_write:
+            hook(conn, self)
+        return statements
+
+
+after_write: list[Callable[[Connection, Changes], None]] = []
+"""Run after a batch's rows are written, in its transaction: read models derived from rows."""
 
 
 @cache
@@ -43,57 +88,57 @@ def _insert_ignoring(dialect_name: str, table: Table) -> Any:
     return dialect.insert(table).on_conflict_do_nothing()
 
 
-def _set(conn: Connection, table: Table, row_id: Any, **values: Any) -> None:
-    conn.execute(update(table).where(table.c.id == row_id.hex).values(**values))
+@cache
+def _update_by_id(table: Table, columns: tuple[str, ...]) -> Any:
+    return (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({column: bindparam(column) for column in columns})
+    )
 
 
 @singledispatch
-def apply(event: Any, conn: Connection) -> None:
+def apply(event: Any, changes: Changes) -> None:
     """Events no view needs still advance the position (the projector does that)."""
 
 
 @apply.register
-def _(event: ContactPoint.Designated, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: ContactPoint.Designated, changes: Changes) -> None:
+    changes.insert(
         contact_points,
-        [{"id": event.originator_id.hex, "name": event.name, "district": event.district}],
+        {"id": event.originator_id.hex, "name": event.name, "district": event.district},
     )
 
 
 @apply.register
-def _(event: Draft.Received, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: Draft.Received, changes: Changes) -> None:
+    changes.insert(
         drafts,
-        [
-            {
-                "id": event.originator_id.hex,
-                "title": event.title,
-                "level": event.level,
-                "issuer": event.issuer,
-                "status": DraftStatus.RECEIVED.value,
-                "received_on": event.occurred_on,
-                "deadline": event.deadline,
-            }
-        ],
+        {
+            "id": event.originator_id.hex,
+            "title": event.title,
+            "level": event.level,
+            "issuer": event.issuer,
+            "status": DraftStatus.RECEIVED.value,
+            "received_on": event.occurred_on,
+            "deadline": event.deadline,
+        },
     )
 
 
 @apply.register
-def _(event: Draft.Opened, conn: Connection) -> None:
-    _set(conn, drafts, event.originator_id, status=DraftStatus.OPEN.value)
+def _(event: Draft.Opened, changes: Changes) -> None:
+    changes.update(drafts, event.originator_id, status=DraftStatus.OPEN.value)
 
 
 @apply.register
-def _(event: Draft.Closed, conn: Connection) -> None:
-    _set(conn, drafts, event.originator_id, status=DraftStatus.CLOSED.value)
+def _(event: Draft.Closed, changes: Changes) -> None:
+    changes.update(drafts, event.originator_id, status=DraftStatus.CLOSED.value)
 
 
 @apply.register
-def _(event: Draft.Enacted, conn: Connection) -> None:
-    _set(
-        conn,
+def _(event: Draft.Enacted, changes: Changes) -> None:
+    changes.update(
         drafts,
         event.originator_id,
         status=DraftStatus.ENACTED.value,
@@ -102,56 +147,48 @@ def _(event: Draft.Enacted, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: Participant.Registered, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: Participant.Registered, changes: Changes) -> None:
+    changes.insert(
         participants,
-        [
-            {
-                "id": event.originator_id.hex,
-                "contact_point_id": event.contact_point_id.hex,
-                "kind": event.kind,
-                "erased": False,
-            }
-        ],
+        {
+            "id": event.originator_id.hex,
+            "contact_point_id": event.contact_point_id.hex,
+            "kind": event.kind,
+            "erased": False,
+        },
     )
 
 
 @apply.register
-def _(event: Participant.Erased, conn: Connection) -> None:
-    _set(conn, participants, event.originator_id, erased=True)
+def _(event: Participant.Erased, changes: Changes) -> None:
+    changes.update(participants, event.originator_id, erased=True)
 
 
 @apply.register
-def _(event: ConsultationSession.Scheduled, conn: Connection) -> None:
+def _(event: ConsultationSession.Scheduled, changes: Changes) -> None:
     session_id = event.originator_id.hex
-    insert_ignoring_existing(
-        conn,
+    changes.insert(
         sessions,
-        [
-            {
-                "id": session_id,
-                "contact_point_id": event.contact_point_id.hex,
-                "kind": event.kind,
-                "title": event.title,
-                "status": SessionStatus.SCHEDULED.value,
-                "starts_on": event.occurred_on,
-            }
-        ],
+        {
+            "id": session_id,
+            "contact_point_id": event.contact_point_id.hex,
+            "kind": event.kind,
+            "title": event.title,
+            "status": SessionStatus.SCHEDULED.value,
+            "starts_on": event.occurred_on,
+        },
     )
-    insert_ignoring_existing(
-        conn,
+    changes.insert(
         session_drafts,
-        [{"session_id": session_id, "draft_id": d.hex} for d in event.draft_ids],
+        *[{"session_id": session_id, "draft_id": d.hex} for d in event.draft_ids],
     )
 
 
 @apply.register
-def _(event: ConsultationSession.AttendanceRecorded, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: ConsultationSession.AttendanceRecorded, changes: Changes) -> None:
+    changes.insert(
         attendances,
-        [
+        *[
             {"session_id": event.originator_id.hex, "participant_id": p.hex}
             for p in event.participant_ids
         ],
@@ -159,9 +196,8 @@ def _(event: ConsultationSession.AttendanceRecorded, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: ConsultationSession.Held, conn: Connection) -> None:
-    _set(
-        conn,
+def _(event: ConsultationSession.Held, changes: Changes) -> None:
+    changes.update(
         sessions,
         event.originator_id,
         status=SessionStatus.HELD.value,
@@ -170,54 +206,50 @@ def _(event: ConsultationSession.Held, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: ConsultationSession.Cancelled, conn: Connection) -> None:
-    _set(conn, sessions, event.originator_id, status=SessionStatus.CANCELLED.value)
+def _(event: ConsultationSession.Cancelled, changes: Changes) -> None:
+    changes.update(sessions, event.originator_id, status=SessionStatus.CANCELLED.value)
 
 
 @apply.register
-def _(event: Suggestion.Received, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: Suggestion.Received, changes: Changes) -> None:
+    changes.insert(
         suggestions,
-        [
-            {
-                "id": event.originator_id.hex,
-                "contact_point_id": event.contact_point_id.hex,
-                "draft_id": event.draft_id.hex,
-                "article": event.article,
-                "participant_id": event.participant_id.hex if event.participant_id else None,
-                "session_id": event.session_id.hex if event.session_id else None,
-                "channel": event.channel,
-                "receipt": event.receipt,
-                "received_on": event.occurred_on,
-                "status": Status.RECEIVED.value,
-                "content": event.content,
-                "original_content": event.content,
-                "draft_version": event.draft_version,
-            }
-        ],
+        {
+            "id": event.originator_id.hex,
+            "contact_point_id": event.contact_point_id.hex,
+            "draft_id": event.draft_id.hex,
+            "article": event.article,
+            "participant_id": event.participant_id.hex if event.participant_id else None,
+            "session_id": event.session_id.hex if event.session_id else None,
+            "channel": event.channel,
+            "receipt": event.receipt,
+            "received_on": event.occurred_on,
+            "status": Status.RECEIVED.value,
+            "content": event.content,
+            "original_content": event.content,
+            "draft_version": event.draft_version,
+        },
     )
 
 
 @apply.register
-def _(event: Suggestion.Revised, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, content=event.content)
+def _(event: Suggestion.Revised, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, content=event.content)
 
 
 @apply.register
-def _(event: Suggestion.Accepted, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=Status.ACCEPTED.value)
+def _(event: Suggestion.Accepted, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=Status.ACCEPTED.value)
 
 
 @apply.register
-def _(event: Suggestion.Rejected, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=Status.REJECTED.value)
+def _(event: Suggestion.Rejected, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=Status.REJECTED.value)
 
 
 @apply.register
-def _(event: Suggestion.Merged, conn: Connection) -> None:
-    _set(
-        conn,
+def _(event: Suggestion.Merged, changes: Changes) -> None:
+    changes.update(
         suggestions,
         event.originator_id,
         status=Status.MERGED.value,
@@ -226,9 +258,8 @@ def _(event: Suggestion.Merged, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: Suggestion.Reported, conn: Connection) -> None:
-    _set(
-        conn,
+def _(event: Suggestion.Reported, changes: Changes) -> None:
+    changes.update(
         suggestions,
         event.originator_id,
         status=Status.REPORTED.value,
@@ -238,9 +269,8 @@ def _(event: Suggestion.Reported, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: Suggestion.OutcomeRecorded, conn: Connection) -> None:
-    _set(
-        conn,
+def _(event: Suggestion.OutcomeRecorded, changes: Changes) -> None:
+    changes.update(
         suggestions,
         event.originator_id,
         status=event.outcome,
@@ -250,24 +280,18 @@ def _(event: Suggestion.OutcomeRecorded, conn: Connection) -> None:
 
 
 @apply.register
-def _(event: Suggestion.FedBack, conn: Connection) -> None:
-    _set(conn, suggestions, event.originator_id, status=Status.FED_BACK.value)
+def _(event: Suggestion.FedBack, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=Status.FED_BACK.value)
 
 
 @apply.register
-def _(event: Report.Submitted, conn: Connection) -> None:
-    insert_ignoring_existing(
-        conn,
+def _(event: Report.Submitted, changes: Changes) -> None:
+    changes.insert(
         reports,
-        [
-            {
-                "id": event.originator_id.hex,
-                "contact_point_id": event.contact_point_id.hex,
-                "draft_id": event.draft_id.hex,
-                "submitted_on": event.occurred_on,
-            }
-        ],
+        {
+            "id": event.originator_id.hex,
+            "contact_point_id": event.contact_point_id.hex,
+            "draft_id": event.draft_id.hex,
+            "submitted_on": event.occurred_on,
+        },
     )
-
-
-from projections import similarity  # noqa: E402, F401 - registers the near-duplicate hints

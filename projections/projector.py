@@ -223,8 +223,12 @@ class Projector:
             return len(fresh), more
 
     def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
+        """Decode the batch, gather its row changes, then write them set-based."""
+        changes = handlers.Changes()
+        to_domain_event, apply = self.mapper.to_domain_event, handlers.apply
         for notification in notifications:
-            handlers.apply(self.mapper.to_domain_event(notification), conn)
+            apply(to_domain_event(notification), changes)
+        changes.write(conn)
 
     @contextlib.contextmanager
     def _wakeups(self) -> Iterator[Wait]:
