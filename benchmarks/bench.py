@@ -162,8 +162,9 @@ def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> 
     data = generate(liaison, size)
     results["generate_seconds"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
-    liaison.projector.catch_up()
+    caught_up = liaison.projector.catch_up()
     results["catch_up_seconds"] = round(time.perf_counter() - started, 1)
+    results["catch_up_events_per_s"] = round(caught_up / results["catch_up_seconds"], 1)
     liaison.close()
 
     # intake through the application, one comment per command, beside the baselines
@@ -286,6 +287,46 @@ def query_latencies(
     return p95, p50
 
 
+def targets(results: dict[str, Any], small: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Each target of issue 7 with the figure measured for it, and whether it is met.
+    ``small`` is the 100k run's results (for "no worse than 2x the 100k figure")."""
+    rows = [
+        ("HTTP intake, comments/s", ">= 500", results["http_comments_per_s"], lambda v: v >= 500),
+        ("HTTP intake p99, ms", "< 200", results["http_p99_ms"], lambda v: v < 200),
+        ("HTTP errors", "0", results["http_errors"], lambda v: v == 0),
+        (
+            "projection, events/s",
+            ">= 10,000",
+            results["projection_events_per_s"],
+            lambda v: v >= 10_000,
+        ),
+        (
+            "projection / raw scan+decode",
+            ">= 0.30",
+            round(results["projection_events_per_s"] / results["raw_scan_decode_per_s"], 2),
+            lambda v: v >= 0.30,
+        ),
+        (
+            "full rebuild, s",
+            "< 900 (4M)",
+            results["rebuild_seconds"],
+            lambda v: v * 4_000_000 / max(1, results["size"]) < 900,
+        ),
+        ("server peak RSS, MB", "< 300", results["server_rss_mb"], lambda v: v < 300),
+    ]
+    for name, p95 in results["query_p95_ms"].items():
+        rows.append((f"{name} p95, ms", "< 20", p95, lambda v: v < 20))
+        if small is not None and name in small.get("query_p95_ms", {}):
+            before = small["query_p95_ms"][name]
+            rows.append(
+                (f"{name} p95 / 100k p95", "<= 2", round(p95 / before, 2), lambda v: v <= 2)
+            )
+    return [
+        {"target": name, "limit": limit, "measured": value, "met": bool(check(value))}
+        for name, limit, value, check in rows
+    ]
+
+
 def table(results: dict[str, Any]) -> str:
     lines = [f"{'measure':32} {'value':>14}"]
     for key, value in results.items():
@@ -298,6 +339,11 @@ def table(results: dict[str, Any]) -> str:
     lines.append(f"intake: app / bare save = {app / bare:.2f}, app / raw sqlite = {app / raw:.2f}")
     proj, scan = results["projection_events_per_s"], results["raw_scan_decode_per_s"]
     lines.append(f"projection / raw scan+decode = {proj / scan:.2f}")
+    lines.append("")
+    lines.append(f"{'target':32} {'limit':>12} {'measured':>12}  met")
+    for row in results.get("targets", []):
+        met = "yes" if row["met"] else "NO"
+        lines.append(f"{row['target']:32} {row['limit']:>12} {row['measured']:>12}  {met}")
     return "\n".join(lines)
 
 
@@ -310,8 +356,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
         results = run(parse_size(args.size), Path(folder), args.http_seconds)
     results["measured_on"] = date.today().isoformat()
+    small_file = RESULTS / "100k.json"
+    small = json.loads(small_file.read_text()) if small_file.exists() else None
+    results["targets"] = targets(results, small if results["size"] > 100_000 else None)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    args.out.write_text(text)
+    (RESULTS / f"{args.size}.json").write_text(text)
     print(table(results))
     return 0
 

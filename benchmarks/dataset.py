@@ -19,7 +19,8 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.commands.suggestions import NewSuggestion
 
-BATCH = 500
+BATCH = 2000
+SAMPLE = 5000  # receipts kept for lookups and decisions: a 4M run need not hold them all
 OPINIONS = [
     "建议明确适用范围。",
     "建议延长期限。",
@@ -37,6 +38,7 @@ class Dataset:
     drafts: list[UUID]
     largest_draft: UUID
     receipts: list[str]
+    """The first ``SAMPLE`` receipts and every ``size // SAMPLE``-th after them."""
 
 
 def draft_shares(count: int, rng: random.Random) -> list[float]:
@@ -83,7 +85,14 @@ def generate(
     sessions: dict[tuple[UUID, UUID], UUID] = {}
     shares = draft_shares(draft_count, rng)
     receipts: list[str] = []
+    every = max(1, size // SAMPLE)
     written = 0
+
+    def keep(saved: list[Suggestion], offset: int) -> None:
+        receipts.extend(
+            s.receipt for n, s in enumerate(saved, offset) if n < SAMPLE or n % every == 0
+        )
+
     batch: list[NewSuggestion] = []
     for draft, share in zip(drafts, shares, strict=True):
         count = (
@@ -135,12 +144,12 @@ def generate(
                 )
             batch.append(item)
             if len(batch) == BATCH:
-                receipts += [s.receipt for s in app.record_suggestions(batch, "bench")]
+                keep(app.record_suggestions(batch, "bench"), written)
                 written += len(batch)
                 progress(len(batch))
                 batch = []
     if batch:
-        receipts += [s.receipt for s in app.record_suggestions(batch, "bench")]
+        keep(app.record_suggestions(batch, "bench"), written)
         written += len(batch)
         progress(len(batch))
     decide_a_sample(liaison, receipts[: min(2000, max(20, size // 50))], rng)

@@ -108,7 +108,11 @@ class Projector:
         self.mapper = mapper
         self.engine = engine
         self.chain = chain
-        self.writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        # Read models are derived: a batch lost to a power cut is applied again from the log
+        # (its position is in the same transaction), so its commit need not wait for the disk.
+        self.writer = engine.execution_options(
+            sqlite_begin="IMMEDIATE", deferred_durability=True
+        )
         self.batch = batch
         self.label = ""
         """Prefixed to the host and process id recorded with each batch."""
