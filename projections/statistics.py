@@ -1,8 +1,10 @@
-"""The figures reported upward, counted from the read model by business date.
+"""The figures reported upward, by business date.
 
 Exactly as DOMAIN.md defines them, for one contact point or all, over an inclusive period
-(either end may be open). Counting at query time from indexed rows keeps every figure a
-pure function of the events: there are no running counters to drift.
+(either end may be open). Suggestions and people are read from the pre-aggregated read
+models (projections/aggregates.py), which the projector recounts from the rows after each
+batch: every figure stays a pure function of the events, with no running counters to drift,
+and a query reads a few hundred aggregate rows whatever the number of suggestions.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, true, union
+from sqlalchemy import ColumnElement, Connection, and_, func, select, true, union_all
 
 from domain.draft import DraftLevel
 from domain.session import SessionStatus
-from domain.suggestion import Outcome, Status
+from domain.suggestion import Outcome
+from projections import activity, aggregates
+from projections.periods import covering
 from projections.tables import (
+    agg_received,
+    agg_reported,
     attendances,
     contact_points,
     drafts,
     session_drafts,
     sessions,
-    suggestions,
 )
 
 
@@ -70,88 +75,111 @@ def _of(table: Any, contact_point_id: UUID | None) -> ColumnElement[bool]:
 def figures(
     conn: Connection, contact_point_id: UUID | None = None, period: Period = Period()
 ) -> Figures:
+    """Sessions and attendances are counted from their rows (a few per contact point and
+    week); everything about suggestions and people comes from the aggregates, so the time
+    does not grow with the number of suggestions."""
     held = and_(
         sessions.c.status == SessionStatus.HELD.value,
         period.covers(sessions.c.held_on),
         _of(sessions, contact_point_id),
     )
-    received = and_(period.covers(suggestions.c.received_on), _of(suggestions, contact_point_id))
-    reported = and_(period.covers(suggestions.c.reported_on), _of(suggestions, contact_point_id))
-
-    consulted = union(
-        select(session_drafts.c.draft_id.label("draft_id"))
-        .join(sessions, sessions.c.id == session_drafts.c.session_id)
-        .where(held),
-        select(suggestions.c.draft_id.label("draft_id")).where(received),
-    ).subquery()
-    by_level = dict(
+    runs = covering(agg_received, period.start, period.end)
+    per_draft: dict[str, tuple[int, int, int]] = {}
+    if runs:
+        counted = union_all(
+            *[
+                select(
+                    agg_received.c.draft_id,
+                    agg_received.c.received,
+                    agg_received.c.merged,
+                    agg_received.c.rejected,
+                ).where(run, _of(agg_received, contact_point_id))
+                for run in runs
+            ]
+        ).subquery()
+        per_draft = {
+            draft_id: (int(received), int(merged), int(rejected))
+            for draft_id, received, merged, rejected in conn.execute(
+                select(
+                    counted.c.draft_id,
+                    func.sum(counted.c.received),
+                    func.sum(counted.c.merged),
+                    func.sum(counted.c.rejected),
+                ).group_by(counted.c.draft_id)
+            )
+        }
+    consulted = set(per_draft) | set(
         conn.execute(
-            select(drafts.c.level, func.count())
-            .join(consulted, consulted.c.draft_id == drafts.c.id)
-            .group_by(drafts.c.level)
-        ).all()
+            select(session_drafts.c.draft_id)
+            .join(sessions, sessions.c.id == session_drafts.c.session_id)
+            .where(held)
+            .distinct()
+        ).scalars()
     )
-    draft_counts = {level.value: int(by_level.get(level.value, 0)) for level in DraftLevel}
-
-    attended = (
-        select(attendances.c.participant_id.label("participant_id"))
-        .join(sessions, sessions.c.id == attendances.c.session_id)
-        .where(held)
+    levels = (
+        dict(
+            conn.execute(select(drafts.c.id, drafts.c.level).where(drafts.c.id.in_(consulted)))
+            .tuples()
+            .all()
+        )
+        if consulted
+        else {}
     )
-    people = union(
-        attended,
-        select(suggestions.c.participant_id.label("participant_id")).where(
-            received, suggestions.c.participant_id.is_not(None)
-        ),
-    ).subquery()
+    draft_counts = {
+        level.value: sum(1 for v in levels.values() if v == level.value) for level in DraftLevel
+    }
 
     def count(statement: Any) -> int:
         return int(conn.execute(statement).scalar_one())
 
-    received_row = conn.execute(
-        select(
-            func.count(),
-            func.count().filter(suggestions.c.status == Status.MERGED.value),
-            func.count().filter(suggestions.c.status == Status.REJECTED.value),
-        ).where(received)
-    ).one()
-    outcome_rows = {
-        outcome or "awaiting": count
-        for outcome, count in conn.execute(
-            select(suggestions.c.outcome, func.count())
-            .where(reported, suggestions.c.reported_on.is_not(None))
-            .group_by(suggestions.c.outcome)
+    r = agg_reported
+    outcome_rows = dict(
+        zip(
+            aggregates.OUTCOMES,
+            conn.execute(
+                select(*(func.coalesce(func.sum(r.c[o]), 0) for o in aggregates.OUTCOMES)).where(
+                    period.covers(r.c.reported_on), _of(r, contact_point_id)
+                )
+            ).one(),
+            strict=True,
         )
-    }
+    )
     suggestion_counts = {
-        "received": int(received_row[0]),
-        "merged": int(received_row[1]),
-        "rejected": int(received_row[2]),
+        "received": sum(v[0] for v in per_draft.values()),
+        "merged": sum(v[1] for v in per_draft.values()),
+        "rejected": sum(v[2] for v in per_draft.values()),
         "reported": int(sum(outcome_rows.values())),
         **{o.value: int(outcome_rows.get(o.value, 0)) for o in Outcome},
         "awaiting_outcome": int(outcome_rows.get("awaiting", 0)),
     }
+    scope = activity.ALL if contact_point_id is None else contact_point_id.hex
     return Figures(
         drafts={"total": sum(draft_counts.values()), **draft_counts},
         sessions=count(select(func.count()).select_from(sessions).where(held)),
-        attendances=count(select(func.count()).select_from(attended.subquery())),
-        participants=count(select(func.count()).select_from(people)),
+        attendances=count(
+            select(func.count())
+            .select_from(attendances)
+            .join(sessions, sessions.c.id == attendances.c.session_id)
+            .where(held)
+        ),
+        participants=activity.people(conn, scope, period.start, period.end),
         suggestions=suggestion_counts,
     )
 
 
 def ranking(conn: Connection, period: Period = Period()) -> list[dict[str, Any]]:
     """Every contact point, by suggestions reported, then adopted (+ partially) in the period."""
-    in_period = period.covers(suggestions.c.reported_on)
-    adopted = suggestions.c.outcome.in_([Outcome.ADOPTED.value, Outcome.PARTIALLY_ADOPTED.value])
+    r = agg_reported
     totals = (
         select(
-            suggestions.c.contact_point_id,
-            func.count().label("reported"),
-            func.count().filter(adopted).label("adopted_total"),
+            r.c.contact_point_id,
+            func.sum(r.c.awaiting + r.c.adopted + r.c.partially_adopted + r.c.not_adopted).label(
+                "reported"
+            ),
+            func.sum(r.c.adopted + r.c.partially_adopted).label("adopted_total"),
         )
-        .where(in_period, suggestions.c.reported_on.is_not(None))
-        .group_by(suggestions.c.contact_point_id)
+        .where(period.covers(r.c.reported_on))
+        .group_by(r.c.contact_point_id)
         .subquery()
     )
     rows = conn.execute(

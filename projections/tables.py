@@ -9,7 +9,9 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -88,7 +90,7 @@ suggestions = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("contact_point_id", ID, nullable=False),
-    Column("draft_id", ID, nullable=False, index=True),
+    Column("draft_id", ID, nullable=False),
     Column("article", Integer),
     Column("participant_id", ID),
     Column("session_id", ID),
@@ -104,9 +106,26 @@ suggestions = Table(
     Column("content", Text, nullable=False),
     Column("original_content", Text, nullable=False),
     Column("draft_version", String(50), nullable=False),
-    Index("ix_rm_suggestions_received", "received_on", "contact_point_id"),
+    # covers recounting a day's figures (projections/aggregates.py)
+    Index("ix_rm_suggestions_received", "received_on", "contact_point_id", "draft_id", "status"),
     Index("ix_rm_suggestions_draft_point", "draft_id", "contact_point_id", "received_on"),
+    # a page of one article's suggestions in the trace's order, for all or one contact point
+    Index("ix_rm_suggestions_draft_article", "draft_id", "article", "received_on", "id"),
+    Index(
+        "ix_rm_suggestions_draft_point_article",
+        "draft_id",
+        "contact_point_id",
+        "article",
+        "received_on",
+        "id",
+    ),
     Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
+    Index(
+        "ix_rm_suggestions_merged_into",
+        "merged_into",
+        sqlite_where=Column("merged_into").is_not(None),
+        postgresql_where=Column("merged_into").is_not(None),
+    ),
 )
 
 reports = Table(
@@ -116,4 +135,67 @@ reports = Table(
     Column("contact_point_id", ID, nullable=False),
     Column("draft_id", ID, nullable=False),
     Column("submitted_on", Date, nullable=False),
+)
+
+# Pre-aggregated figures (projections/aggregates.py), kept by the projector after each batch.
+# Small rows looked up by key: SQLite keeps them in their primary key's order (WITHOUT ROWID).
+
+agg_received = Table(
+    "rm_agg_received",
+    metadata,
+    Column("grain", String(1), nullable=False),  # d(ay), m(onth), y(ear)
+    Column("starts_on", Date, nullable=False),  # the bucket's first day
+    Column("contact_point_id", ID, nullable=False),
+    Column("draft_id", ID, nullable=False),
+    Column("received", Integer, nullable=False),
+    Column("merged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    PrimaryKeyConstraint("grain", "starts_on", "contact_point_id", "draft_id"),
+    sqlite_with_rowid=False,
+)
+
+agg_reported = Table(
+    "rm_agg_reported",
+    metadata,
+    Column("reported_on", Date, nullable=False),
+    Column("contact_point_id", ID, nullable=False),
+    Column("draft_id", ID, nullable=False),
+    Column("awaiting", Integer, nullable=False),
+    Column("adopted", Integer, nullable=False),
+    Column("partially_adopted", Integer, nullable=False),
+    Column("not_adopted", Integer, nullable=False),
+    PrimaryKeyConstraint("reported_on", "contact_point_id", "draft_id"),
+    sqlite_with_rowid=False,
+)
+
+agg_articles = Table(
+    "rm_agg_articles",
+    metadata,
+    Column("draft_id", ID, nullable=False),
+    Column("contact_point_id", ID, nullable=False),
+    Column("article", Integer, nullable=False),  # 0: on the whole draft
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("draft_id", "contact_point_id", "article"),
+    sqlite_with_rowid=False,
+)
+
+agg_people = Table(
+    "rm_agg_people",
+    metadata,
+    Column("scope", String(32), nullable=False),  # a contact point, or "" for all
+    Column("participant_id", ID, nullable=False),
+    Column("number", Integer, nullable=False),  # the person's bit in the scope's bitmaps
+    PrimaryKeyConstraint("scope", "participant_id"),
+    Index("ix_rm_agg_people_number", "scope", "number", unique=True),
+    sqlite_with_rowid=False,
+)
+
+agg_activity = Table(
+    "rm_agg_activity",
+    metadata,
+    Column("scope", String(32), nullable=False),
+    Column("grain", String(1), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("bits", LargeBinary, nullable=False),  # little-endian bitmap of numbers
+    PrimaryKeyConstraint("scope", "grain", "starts_on"),
 )

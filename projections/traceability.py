@@ -1,54 +1,60 @@
 """From a resident's words to the final article: per draft and article, each suggestion with
 its first words, its rewording, what was merged into it, the report that carried it, the
-congress's decision and the article as enacted."""
+congress's decision and the article as enacted.
+
+A national draft draws hundreds of thousands of opinions, so a trace is paged: each article
+says how many suggestions it has (``rm_agg_articles``) and shows at most ``limit`` of them
+from ``offset``, in the order received; ``article`` narrows it to one article (or
+``"general"``, the whole draft). The page is one ``UNION ALL`` of a ``LIMIT``ed query per
+article that has suggestions, each read in order from the index on (draft, [contact point,]
+article, received_on, id): it never reads the rest of the draft. Without ``limit`` every
+suggestion comes back (the wall of an enacted draft)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, true, union_all
 
 from domain.draft import Draft, DraftStatus
+from projections.aggregates import GENERAL
 from projections.listings import absorbed_by
-from projections.tables import suggestions
+from projections.tables import agg_articles, agg_reported, suggestions
+
+Article = int | Literal["general"]
+PER_STATEMENT = 400
+"""Subqueries per ``UNION ALL``: SQLite allows 500 terms in a compound select."""
 
 
-def trace(conn: Connection, draft: Draft, contact_point_id: UUID | None = None) -> dict[str, Any]:
-    query = select(suggestions).where(suggestions.c.draft_id == draft.id.hex)
-    if contact_point_id is not None:
-        query = query.where(suggestions.c.contact_point_id == contact_point_id.hex)
-    rows = [
-        dict(r._mapping)
-        for r in conn.execute(query.order_by(suggestions.c.received_on, suggestions.c.id))
-    ]
-    absorbed = absorbed_by(conn, [r["id"] for r in rows])
+def trace(
+    conn: Connection,
+    draft: Draft,
+    contact_point_id: UUID | None = None,
+    limit: int | None = None,
+    article: Article | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
     enacted = draft.current if draft.status is DraftStatus.ENACTED else None
     final_texts = {a.number: a.text for a in enacted.articles} if enacted else {}
-
+    consulted = draft.consulted
+    counts = _counts(conn, draft, contact_point_id)
+    numbers = [a.number for a in consulted.articles]
+    if article is None:
+        shown: list[int | None] = [None, *numbers]
+    else:
+        shown = [None] if article == "general" else [n for n in numbers if n == article]
+    rows = (
+        _everything(conn, draft, contact_point_id)
+        if limit is None
+        else _pages(conn, draft, contact_point_id, shown, counts, offset, limit)
+    )
+    absorbed = absorbed_by(conn, [r["id"] for r in rows])
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        final_article = row["final_article"]
-        by_article[row["article"]].append(
-            {
-                "id": str(UUID(row["id"])),
-                "receipt": row["receipt"],
-                "content": row["content"],
-                "original_content": row["original_content"],
-                "status": row["status"],
-                "channel": row["channel"],
-                "received_on": row["received_on"],
-                "outcome": row["outcome"],
-                "report_id": str(UUID(row["report_id"])) if row["report_id"] else None,
-                "reported_on": row["reported_on"],
-                "final_article": final_article,
-                "final_article_text": final_texts.get(final_article) if final_article else None,
-                "merged_into": str(UUID(row["merged_into"])) if row["merged_into"] else None,
-                "absorbed": [str(UUID(i)) for i in absorbed.get(row["id"], [])],
-            }
-        )
-    consulted = draft.consulted
+        by_article[row["article"]].append(_suggestion(row, absorbed, final_texts))
+    general_count = counts.get(GENERAL, 0)
     return {
         "draft": {
             "id": str(draft.id),
@@ -58,16 +64,121 @@ def trace(conn: Connection, draft: Draft, contact_point_id: UUID | None = None) 
             "consulted_version": consulted.label,
             "enacted_on": draft.enacted_on,
         },
+        "suggestion_count": general_count + sum(counts.get(n, 0) for n in numbers),
+        "adopted_total": _adopted(conn, draft, contact_point_id),
+        "general_count": general_count,
         "articles": [
             {
-                "number": article.number,
-                "heading": article.heading,
-                "chapter": article.chapter,
-                "text": article.text,
-                "final_text": final_texts.get(article.number),
-                "suggestions": by_article.get(article.number, []),
+                "number": a.number,
+                "heading": a.heading,
+                "chapter": a.chapter,
+                "text": a.text,
+                "final_text": final_texts.get(a.number),
+                "suggestion_count": counts.get(a.number, 0),
+                "suggestions": by_article.get(a.number, []),
             }
-            for article in consulted.articles
+            for a in consulted.articles
+            if a.number in shown
         ],
-        "general": by_article.get(None, []),
+        "general": by_article.get(None, []) if None in shown else [],
     }
+
+
+def _suggestion(
+    row: dict[str, Any], absorbed: dict[str, list[str]], final_texts: dict[int, str]
+) -> dict[str, Any]:
+    final_article = row["final_article"]
+    return {
+        "id": str(UUID(row["id"])),
+        "receipt": row["receipt"],
+        "content": row["content"],
+        "original_content": row["original_content"],
+        "status": row["status"],
+        "channel": row["channel"],
+        "received_on": row["received_on"],
+        "outcome": row["outcome"],
+        "report_id": str(UUID(row["report_id"])) if row["report_id"] else None,
+        "reported_on": row["reported_on"],
+        "final_article": final_article,
+        "final_article_text": final_texts.get(final_article) if final_article else None,
+        "merged_into": str(UUID(row["merged_into"])) if row["merged_into"] else None,
+        "absorbed": [str(UUID(i)) for i in absorbed.get(row["id"], [])],
+    }
+
+
+def _of(table: Any, contact_point_id: UUID | None) -> Any:
+    return true() if contact_point_id is None else table.c.contact_point_id == contact_point_id.hex
+
+
+def _counts(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[int, int]:
+    """Suggestions per article (``GENERAL``: on the whole draft)."""
+    t = agg_articles
+    return {
+        number: int(count)
+        for number, count in conn.execute(
+            select(t.c.article, func.sum(t.c.count))
+            .where(t.c.draft_id == draft.id.hex, _of(t, contact_point_id))
+            .group_by(t.c.article)
+        )
+    }
+
+
+def _adopted(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> int:
+    r = agg_reported
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), 0)).where(
+                r.c.draft_id == draft.id.hex, _of(r, contact_point_id)
+            )
+        ).scalar_one()
+    )
+
+
+def _everything(
+    conn: Connection, draft: Draft, contact_point_id: UUID | None
+) -> list[dict[str, Any]]:
+    query = select(suggestions).where(
+        suggestions.c.draft_id == draft.id.hex, _of(suggestions, contact_point_id)
+    )
+    return [
+        dict(r._mapping)
+        for r in conn.execute(query.order_by(suggestions.c.received_on, suggestions.c.id))
+    ]
+
+
+def _pages(
+    conn: Connection,
+    draft: Draft,
+    contact_point_id: UUID | None,
+    shown: list[int | None],
+    counts: dict[int, int],
+    offset: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Each shown article's page: only articles with suggestions past ``offset`` are read."""
+    wanted = [n for n in shown if counts.get(GENERAL if n is None else n, 0) > offset]
+    if limit <= 0 or not wanted:
+        return []
+    s = suggestions
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(wanted), PER_STATEMENT):
+        pages = [
+            select(
+                select(s)
+                .where(
+                    s.c.draft_id == draft.id.hex,
+                    _of(s, contact_point_id),
+                    s.c.article.is_(None) if number is None else s.c.article == number,
+                )
+                .order_by(s.c.received_on, s.c.id)
+                .limit(limit)
+                .offset(offset)
+                .subquery()
+            )
+            for number in wanted[start : start + PER_STATEMENT]
+        ]
+        statement = pages[0] if len(pages) == 1 else union_all(*pages)
+        rows.extend(dict(r._mapping) for r in conn.execute(statement))
+    order = {number: i for i, number in enumerate(wanted)}
+    rows.sort(key=lambda r: (order[r["article"]], r["received_on"], r["id"]))
+    return rows

@@ -1,0 +1,144 @@
+"""Distinct people over any period, from bitmaps kept per contact point and day, month, year.
+
+``participants`` (DOMAIN.md) counts the distinct registered people who attended a held
+session or gave a suggestion in the period. Counted from rows, that reads every such row of
+the period; here each scope (a contact point, or ``""`` for all) numbers its people densely
+(``rm_agg_people``) and keeps, per day, month and year, the bitmap of who was active
+(``rm_agg_activity``). A period is at most ~90 buckets (``periods.spans``): the count is the
+popcount of their OR, a few kilobytes whatever the number of suggestions.
+
+Activity only ever grows: suggestions and attendances are never removed, and a held session
+stays held on its day. So the bits of a batch's new rows are OR-ed in; OR is idempotent and
+the bitmaps stay exactly the people of the rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import Connection, func, insert, or_, select
+
+from domain.session import SessionStatus
+from projections.handlers import Changes
+from projections.keyed import chunks, upsert, with_keys
+from projections.periods import covering, month_of, year_of
+from projections.tables import agg_activity, agg_people, attendances, sessions, suggestions
+
+ALL = ""
+"""The scope over every contact point."""
+
+
+def people(conn: Connection, scope: str, start: date | None, end: date | None) -> int:
+    """How many distinct people were active in the scope over the inclusive period."""
+    runs = covering(agg_activity, start, end)
+    union = 0
+    if runs:
+        for (blob,) in conn.execute(
+            select(agg_activity.c.bits).where(agg_activity.c.scope == scope, or_(*runs))
+        ):
+            union |= int.from_bytes(blob, "little")
+    return union.bit_count()
+
+
+def add(conn: Connection, changes: Changes) -> None:
+    """OR the people active in this batch's new rows into their scopes' bitmaps."""
+    active: set[tuple[str, date, str]] = {
+        (row["contact_point_id"], row["received_on"], row["participant_id"])
+        for row in changes.inserts.get(suggestions, [])
+        if row.get("participant_id")
+    }
+    held = sessions.c.status == SessionStatus.HELD.value
+    attended = changes.inserts.get(attendances, [])
+    for ids in chunks(sorted({row["session_id"] for row in attended})):
+        found = {
+            row.id: (row.contact_point_id, row.held_on)
+            for row in conn.execute(
+                select(sessions.c.id, sessions.c.contact_point_id, sessions.c.held_on).where(
+                    sessions.c.id.in_(ids), held
+                )
+            )
+        }
+        active.update(
+            (*found[row["session_id"]], row["participant_id"])
+            for row in attended
+            if row["session_id"] in found
+        )
+    for ids in chunks(sorted(changes.touched(sessions))):  # held in this batch
+        active.update(
+            (row.contact_point_id, row.held_on, row.participant_id)
+            for row in conn.execute(
+                select(
+                    sessions.c.contact_point_id, sessions.c.held_on, attendances.c.participant_id
+                )
+                .join(attendances, attendances.c.session_id == sessions.c.id)
+                .where(sessions.c.id.in_(ids), held)
+            )
+        )
+    if not active:
+        return
+    numbers = _numbers(conn, {(scope, p) for cp, _, p in active for scope in (cp, ALL)})
+    bits: dict[tuple[str, str, date], int] = defaultdict(int)
+    for cp, day, person in active:
+        for scope in (cp, ALL):
+            bit = 1 << numbers[(scope, person)]
+            for grain, first in (("d", day), ("m", month_of(day)), ("y", year_of(day))):
+                bits[(scope, grain, first)] |= bit
+    _or_into(conn, bits)
+
+
+def _numbers(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Each person's number in each scope: the next free one when first seen there."""
+    p = agg_people
+    found: dict[tuple[str, str], int] = {}
+    for chunk in chunks(sorted(wanted)):
+        rows = with_keys(
+            conn,
+            ("i", "scope", "participant_id"),
+            [(i, *key) for i, key in enumerate(chunk)],
+            f"SELECT k.i, p.number FROM k JOIN {p.name} p"
+            " ON p.scope = k.scope AND p.participant_id = k.participant_id",
+        )
+        found.update((chunk[i], number) for i, number in rows)
+    missing = sorted(wanted - found.keys())
+    if missing:
+        following: dict[str, int] = {}
+        for scope in sorted({scope for scope, _ in missing}):
+            top = conn.execute(select(func.max(p.c.number)).where(p.c.scope == scope)).scalar()
+            following[scope] = 0 if top is None else top + 1
+        new_rows = []
+        for scope, person in missing:
+            found[(scope, person)] = following[scope]
+            new_rows.append({"scope": scope, "participant_id": person, "number": following[scope]})
+            following[scope] += 1
+        conn.execute(insert(p), new_rows)
+    return found
+
+
+def _or_into(conn: Connection, bits: dict[tuple[str, str, date], int]) -> None:
+    t = agg_activity
+    for chunk in chunks(sorted(bits)):
+        old = {
+            chunk[i]: int.from_bytes(blob, "little")
+            for i, blob in with_keys(
+                conn,
+                ("i", "scope", "grain", "starts_on"),
+                [(i, *key) for i, key in enumerate(chunk)],
+                f"SELECT k.i, t.bits FROM k JOIN {t.name} t"
+                " ON t.scope = k.scope AND t.grain = k.grain AND t.starts_on = k.starts_on",
+            )
+        }
+        changed = []
+        for key in chunk:
+            union = bits[key] | old.get(key, 0)
+            if union != old.get(key):
+                scope, grain, first = key
+                changed.append(
+                    {"scope": scope, "grain": grain, "starts_on": first, "bits": _bytes(union)}
+                )
+        if changed:
+            conn.execute(upsert(conn, t, ("scope", "grain", "starts_on")), changed)
+
+
+def _bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")

@@ -1,0 +1,382 @@
+"""The pre-aggregated figures equal a straightforward count over the rows.
+
+A seeded city with sessions, attendance, screening, merging, reports and outcomes is
+projected in small batches (so that a suggestion's changes fall in different batches from
+its arrival), then every figure, the ranking and the trace's counts and pages, for random
+periods and contact points, are compared with counts written the obvious way over the rows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Connection, and_, func, select, true, union
+
+from domain.draft import Draft, DraftLevel
+from domain.session import SessionStatus
+from domain.suggestion import Outcome, Status
+from liaison.bootstrap import Liaison, bootstrap
+from projections import activity
+from projections.periods import spans
+from projections.statistics import Period, figures, ranking
+from projections.tables import (
+    agg_activity,
+    agg_articles,
+    agg_received,
+    agg_reported,
+    attendances,
+    contact_points,
+    drafts,
+    session_drafts,
+    sessions,
+    suggestions,
+)
+from projections.traceability import trace
+from tests.conftest import store_settings
+
+TEXT = "\n".join(f"第{n}条　第{n}项。" for n in range(1, 6))
+START = date(2019, 11, 1)
+
+
+def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
+    """Four contact points, eight drafts, people, sessions and some 500 suggestions that go
+    through every state, on dates spread over 2019-11 … 2022-02."""
+    rng = random.Random(seed)
+    app = liaison.app
+    cps = [app.designate_contact_point(f"点{i}", "区", "admin").id for i in range(4)]
+    levels = ["national", "municipal", "district"]
+    draft_ids = [
+        app.receive_draft(
+            f"草案{i}",
+            levels[i % 3],
+            "法工委",
+            START + timedelta(days=90 * i),
+            START + timedelta(days=90 * i + 60),
+            TEXT,
+            "admin",
+        ).id
+        for i in range(8)
+    ]
+    people = {
+        cp: [app.register_participant(cp, "居民", "resident", "s").id for _ in range(6)]
+        for cp in cps
+    }
+
+    def some_day(draft_index: int) -> date:
+        return START + timedelta(days=90 * draft_index + rng.randrange(75))
+
+    for _ in range(14):
+        cp, d = rng.choice(cps), rng.randrange(8)
+        day = some_day(d)
+        session = app.schedule_session(
+            cp,
+            [draft_ids[d], draft_ids[(d + 1) % 8]],
+            "symposium",
+            "座谈会",
+            datetime(day.year, day.month, day.day, 9),
+            "s",
+        )
+        app.record_attendance(session.id, rng.sample(people[cp], 3), "s")
+        fate = rng.random()
+        if fate < 0.6:
+            app.complete_session(session.id, "s")
+            if rng.random() < 0.5:  # attendance recorded after the session was held
+                app.record_attendance(session.id, rng.sample(people[cp], 2), "s")
+        elif fate < 0.8:
+            app.cancel_session(session.id, "s", on=day)
+
+    made: dict[tuple[UUID, UUID], list[tuple[UUID, date]]] = {}
+    for _ in range(500):
+        cp, d = rng.choice(cps), rng.randrange(8)
+        day = some_day(d)
+        by = rng.choice(people[cp]) if rng.random() < 0.4 else None
+        article = rng.choice([None, 1, 2, 3, 4, 5])
+        s = app.record_suggestion(
+            cp,
+            draft_ids[d],
+            f"意见{rng.random()}",
+            "letter" if by else "online",
+            "s",
+            article=article,
+            participant_id=by,
+            received_on=day,
+        )
+        made.setdefault((cp, draft_ids[d]), []).append((s.id, day))
+
+    for (cp, draft_id), items in made.items():
+        rng.shuffle(items)
+        accepted = []
+        for index, (suggestion_id, day) in enumerate(items):
+            roll = rng.random() if index else 0.5  # the first one stays to merge into
+            if roll < 0.15:
+                app.merge_suggestion(suggestion_id, items[0][0], "s", on=day)
+            elif roll < 0.3:
+                app.screen_suggestion(suggestion_id, "reject", "s", reason="无关", on=day)
+            elif roll < 0.75:
+                app.screen_suggestion(suggestion_id, "accept", "s", on=day)
+                accepted.append((suggestion_id, day))
+        for part in (accepted[: len(accepted) // 2], accepted[len(accepted) // 2 :]):
+            if not part:
+                continue
+            submitted = max(day for _, day in part) + timedelta(days=rng.randrange(40))
+            app.submit_report(cp, draft_id, [i for i, _ in part], submitted, "s")
+            for suggestion_id, _ in part:
+                if rng.random() < 0.7:
+                    outcome = rng.choice([o.value for o in Outcome])
+                    app.record_outcome(suggestion_id, outcome, "congress", final_article=1)
+                    if rng.random() < 0.3:
+                        app.send_feedback(suggestion_id, "已反馈", "s")
+    return {"cps": cps, "drafts": draft_ids}
+
+
+@pytest.fixture(scope="module")
+def city(
+    new_store: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Liaison, dict[str, Any]]]:
+    folder: Path = tmp_path_factory.mktemp("aggregates")
+    wired = bootstrap(store_settings(new_store(folder), projection_batch=7), project_on_save=False)
+    made = build_city(wired)
+    wired.projector.catch_up()
+    yield wired, made
+    wired.close()
+
+
+# --- the figures written the obvious way, over the rows -------------------------------------
+
+
+def _of(table: Any, cp: UUID | None) -> Any:
+    return true() if cp is None else table.c.contact_point_id == cp.hex
+
+
+def counted(conn: Connection, cp: UUID | None, period: Period) -> dict[str, Any]:
+    held = and_(
+        sessions.c.status == SessionStatus.HELD.value,
+        period.covers(sessions.c.held_on),
+        _of(sessions, cp),
+    )
+    received = and_(period.covers(suggestions.c.received_on), _of(suggestions, cp))
+    consulted = union(
+        select(session_drafts.c.draft_id)
+        .join(sessions, sessions.c.id == session_drafts.c.session_id)
+        .where(held),
+        select(suggestions.c.draft_id).where(received),
+    ).subquery()
+    levels = [
+        level
+        for (level,) in conn.execute(
+            select(drafts.c.level).join(consulted, consulted.c.draft_id == drafts.c.id)
+        )
+    ]
+    attended = (
+        select(attendances.c.participant_id)
+        .join(sessions, sessions.c.id == attendances.c.session_id)
+        .where(held)
+    )
+    people = {
+        *conn.execute(attended).scalars(),
+        *conn.execute(
+            select(suggestions.c.participant_id).where(
+                received, suggestions.c.participant_id.is_not(None)
+            )
+        ).scalars(),
+    }
+    rows = conn.execute(select(suggestions.c.status).where(received)).scalars().all()
+    outcomes = (
+        conn.execute(
+            select(suggestions.c.outcome).where(
+                period.covers(suggestions.c.reported_on),
+                suggestions.c.reported_on.is_not(None),
+                _of(suggestions, cp),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    numbers = {
+        "received": len(rows),
+        "merged": rows.count(Status.MERGED.value),
+        "rejected": rows.count(Status.REJECTED.value),
+        "reported": len(outcomes),
+        **{o.value: outcomes.count(o.value) for o in Outcome},
+        "awaiting_outcome": outcomes.count(None),
+    }
+    adopted = numbers["adopted"] + numbers["partially_adopted"]
+    return {
+        "drafts": {"total": len(levels), **{lv.value: levels.count(lv.value) for lv in DraftLevel}},
+        "sessions": conn.execute(select(func.count()).select_from(sessions).where(held)).scalar(),
+        "attendances": len(conn.execute(attended).all()),
+        "participants": len(people),
+        "suggestions": numbers,
+        "adopted_total": adopted,
+        "adoption_rate": round(adopted / len(outcomes), 4) if outcomes else 0,
+    }
+
+
+def ranked(conn: Connection, period: Period) -> list[dict[str, Any]]:
+    rows = []
+    for cp_id, name in conn.execute(select(contact_points.c.id, contact_points.c.name)):
+        outcomes = (
+            conn.execute(
+                select(suggestions.c.outcome).where(
+                    suggestions.c.contact_point_id == cp_id,
+                    suggestions.c.reported_on.is_not(None),
+                    period.covers(suggestions.c.reported_on),
+                )
+            )
+            .scalars()
+            .all()
+        )
+        adopted = sum(1 for o in outcomes if o in ("adopted", "partially_adopted"))
+        rows.append(
+            {
+                "contact_point_id": str(UUID(cp_id)),
+                "name": name,
+                "reported": len(outcomes),
+                "adopted_total": adopted,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["reported"], -r["adopted_total"], r["name"]))
+
+
+def random_period(rng: random.Random) -> Period:
+    def day() -> date:
+        return START + timedelta(days=rng.randrange(-40, 900))
+
+    first, last = sorted((day(), day()))
+    if rng.random() < 0.15:
+        first = None  # type: ignore[assignment]
+    if rng.random() < 0.15:
+        last = None  # type: ignore[assignment]
+    if rng.random() < 0.2 and first is not None:  # whole months and years too
+        first = first.replace(day=1, month=1 if rng.random() < 0.5 else first.month)
+    return Period(first, last)
+
+
+# --- the comparisons -------------------------------------------------------------------------
+
+
+def test_every_figure_equals_a_count_over_the_rows(city: tuple[Liaison, dict[str, Any]]) -> None:
+    liaison, made = city
+    rng = random.Random(5)
+    with liaison.engine.connect() as conn:
+        assert counted(conn, None, Period())["suggestions"]["reported"] > 20  # a real test
+        cases = [(None, Period())] + [
+            (rng.choice([None, *made["cps"]]), random_period(rng)) for _ in range(80)
+        ]
+        for cp, period in cases:
+            assert figures(conn, cp, period).as_dict() == counted(conn, cp, period), (cp, period)
+
+
+def test_the_ranking_equals_a_count_over_the_rows(city: tuple[Liaison, dict[str, Any]]) -> None:
+    liaison, _ = city
+    rng = random.Random(6)
+    with liaison.engine.connect() as conn:
+        for period in [Period()] + [random_period(rng) for _ in range(20)]:
+            assert ranking(conn, period) == ranked(conn, period), period
+
+
+def test_the_trace_counts_and_pages_equal_the_rows(city: tuple[Liaison, dict[str, Any]]) -> None:
+    liaison, made = city
+    for draft_id in made["drafts"]:
+        draft = liaison.app.get(draft_id, Draft)
+        for cp in (None, *made["cps"]):
+            with liaison.engine.connect() as conn:
+                everything = trace(conn, draft, cp)
+                paged = trace(conn, draft, cp, limit=3)
+                one = trace(conn, draft, cp, article=2, offset=2, limit=4)
+            assert paged["suggestion_count"] == everything["suggestion_count"]
+            assert everything["suggestion_count"] == len(everything["general"]) + sum(
+                len(a["suggestions"]) for a in everything["articles"]
+            )
+            for full, page in zip(everything["articles"], paged["articles"], strict=True):
+                assert page["suggestion_count"] == len(full["suggestions"])
+                assert page["suggestions"] == full["suggestions"][:3]
+            assert paged["general"] == everything["general"][:3]
+            assert paged["general_count"] == len(everything["general"])
+            article_two = everything["articles"][1]["suggestions"]
+            assert [a["number"] for a in one["articles"]] == [2]
+            assert one["articles"][0]["suggestions"] == article_two[2:6]
+            assert one["general"] == []
+
+
+def test_batch_size_does_not_change_the_aggregates(
+    city: tuple[Liaison, dict[str, Any]], new_store: Any, tmp_path: Path
+) -> None:
+    """A rebuild in batches of 1000 gives the rows projected in batches of 7 (people's
+    numbers may differ: compare who was active per bucket by count)."""
+    liaison, _ = city
+
+    def snapshot() -> dict[str, Any]:
+        with liaison.engine.connect() as conn:
+            tables = {
+                t.name: sorted(tuple(r) for r in conn.execute(select(t)))
+                for t in (agg_received, agg_reported, agg_articles)
+            }
+            tables["activity"] = sorted(
+                (r.scope, r.grain, r.starts_on, int.from_bytes(r.bits, "little").bit_count())
+                for r in conn.execute(select(agg_activity))
+            )
+        return tables
+
+    before = snapshot()
+    liaison.projector.batch = 1000
+    try:
+        liaison.projector.rebuild()
+    finally:
+        liaison.projector.batch = 7
+    assert snapshot() == before
+
+
+def _next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+@given(
+    st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))),
+    st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))),
+)
+def test_a_period_is_covered_by_whole_buckets_exactly_once(
+    start: date | None, end: date | None
+) -> None:
+    runs = spans(start, end)
+    first, last = start or date.min, end or date.max
+    if first > last:
+        assert runs == []
+        return
+    assert len(runs) <= 5
+    covered = []
+    for grain, low, high in runs:
+        if grain == "d":
+            covered.append((low, high))
+        elif grain == "m":
+            assert low.day == 1 and high.day == 1
+            following = (
+                date(high.year + high.month // 12, high.month % 12 + 1, 1)
+                if high < date(9999, 12, 1)
+                else None
+            )
+            covered.append((low, (following - timedelta(days=1)) if following else date.max))
+        else:
+            assert (low.month, low.day, high.month, high.day) == (1, 1, 1, 1)
+            covered.append((low, date(high.year, 12, 31)))
+    assert covered[0][0] == first and covered[-1][1] == last
+    for (_, end_before), (start_after, _) in zip(covered, covered[1:], strict=False):
+        assert start_after == end_before + timedelta(days=1)
+
+
+def test_people_are_counted_once_across_contact_points_and_buckets(
+    city: tuple[Liaison, dict[str, Any]],
+) -> None:
+    liaison, made = city
+    with liaison.engine.connect() as conn:
+        everyone = activity.people(conn, activity.ALL, None, None)
+        per_point = [activity.people(conn, cp.hex, None, None) for cp in made["cps"]]
+    assert everyone == sum(per_point) > 0  # people belong to one contact point each
