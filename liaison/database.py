@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     LargeBinary,
@@ -30,6 +31,8 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 
 from liaison.settings import Settings
@@ -117,7 +120,7 @@ def create_database_engine(settings: Settings) -> Engine:
     Its lock waits end after ``lock_timeout`` as SQLite's do, so a stuck projector holding
     that row delays a web worker's own catching up by seconds, not for ever."""
     if not settings.is_sqlite:
-        return create_engine(
+        engine = create_engine(
             settings.database_url,
             pool_pre_ping=True,
             pool_size=settings.pool_size,
@@ -125,6 +128,13 @@ def create_database_engine(settings: Settings) -> Engine:
             isolation_level="READ COMMITTED",
             connect_args={"options": f"-c lock_timeout={settings.lock_timeout * 1000}"},
         )
+
+        @event.listens_for(engine, "begin")
+        def _begin_postgres(connection: Any) -> None:
+            if connection.get_execution_options().get(DEFERRED, False):
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+
+        return engine
     path = sqlite_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -133,17 +143,51 @@ def create_database_engine(settings: Settings) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
+    def _configure(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "secure_delete=ON"):
             dbapi_connection.execute(f"PRAGMA {pragma}")
+        record.info["synchronous"] = "FULL"
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "")
+        options = connection.get_execution_options()
+        synchronous = "NORMAL" if options.get(DEFERRED, False) else "FULL"
+        info = connection.connection.info  # kept with the pooled connection
+        if info.get("synchronous") != synchronous:  # set between transactions, never inside
+            connection.exec_driver_sql(f"PRAGMA synchronous={synchronous}")
+            info["synchronous"] = synchronous
+        mode = options.get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
     return engine
+
+
+DEFERRED = "deferred_durability"
+
+
+def deferred(engine: Engine) -> Engine:
+    """The engine for writes that only matter once an event saved after them is durable
+    (an idempotency claim, a rate-limit hit, a receipt code, a personal-data key, an answer):
+    their commits skip the flush to disk, and the event's commit makes them durable.
+
+    Why that is safe. On SQLite (WAL mode) such a transaction runs at ``synchronous=NORMAL``:
+    its frames are appended to the write-ahead log without an fsync. The event store commits
+    at ``FULL`` and fsyncs that same log, which makes every earlier frame durable with its
+    own; a checkpoint syncs the log before copying it back. On PostgreSQL the transaction
+    runs with ``SET LOCAL synchronous_commit = off``; the event's later synchronous commit
+    flushes the WAL up to its own record, which lies after this one. A power cut before the
+    event is saved may lose these rows, but then nothing was acknowledged: a retry claims
+    afresh. A crash of the process alone loses nothing either way. Never for the event
+    store itself, nor for anything acknowledged on its own (accounts, sessions, erasure)."""
+    return engine.execution_options(**{DEFERRED: True})
+
+
+def insert_or_ignore(conn: Connection, table: Table) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` on either store: a taken unique key shows as a
+    row count of 0 instead of an error that would end a PostgreSQL transaction."""
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def scrub(engine: Engine) -> None:

@@ -26,12 +26,14 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Integer,
     String,
     Table,
     Text,
+    bindparam,
     delete,
     insert,
     select,
@@ -40,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError, InvalidValueError
-from liaison.database import metadata
+from liaison.database import deferred, insert_or_ignore, metadata
 
 idempotency_keys = Table(
     "idempotency_keys",
@@ -163,6 +165,57 @@ class IdempotencyStore:
         except IntegrityError:
             return None
         return suggestion_id, now
+
+    def claim_many(
+        self, conn: Connection, claims: list[tuple[str, str, UUID]], now: datetime
+    ) -> set[UUID]:
+        """Claim keys ``(key, fingerprint, suggestion id)`` in the caller's transaction, in
+        the order given; the suggestion ids whose claims were made now. The others' keys were
+        claimed before (or earlier in the list): repeats, to be answered by ``run``."""
+        if not claims:
+            return set()
+        conn.execute(
+            insert_or_ignore(conn, idempotency_keys),
+            [
+                {"key": k, "fingerprint": p, "suggestion_id": i.hex, "claimed_at": now}
+                for k, p, i in claims
+            ],
+        )
+        ours = {(k, i.hex): i for k, _p, i in claims}
+        found = conn.execute(
+            select(idempotency_keys.c.key, idempotency_keys.c.suggestion_id).where(
+                idempotency_keys.c.key.in_([k for k, _p, _i in claims])
+            )
+        )
+        pairs = [(row.key, row.suggestion_id) for row in found]
+        return {ours[pair] for pair in pairs if pair in ours}
+
+    def forget_in(self, conn: Connection, key: str, held_since: datetime) -> None:
+        """Free a key claimed in the caller's transaction, which refused its request."""
+        conn.execute(delete(idempotency_keys).where(self._held_by(key, held_since)))
+
+    def answer_many(self, answers: list[tuple[str, Answer]]) -> None:
+        """Store the answers of saved comments in one transaction. Deferred durability is
+        enough: a repeat whose answer was lost finds its suggestion in the log."""
+        if not answers:
+            return
+        statement = (
+            update(idempotency_keys)
+            .where(idempotency_keys.c.key == bindparam("answered"))
+            .values(status=bindparam("status"), body=bindparam("body"))
+        )
+        with deferred(self.engine).begin() as conn:
+            conn.execute(
+                statement,
+                [
+                    {"answered": key, "status": status, "body": json.dumps(body, default=str)}
+                    for key, (status, body) in answers
+                ],
+            )
+
+    def release(self, key: str, held_since: datetime) -> None:
+        """Let the next repeat take over at once (a failure after the claim was committed)."""
+        self._release(key, held_since)
 
     def _answer(self, key: str, answer: Answer) -> None:
         status, body = answer

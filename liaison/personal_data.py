@@ -15,12 +15,12 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValueError
 from domain.rules import MAX_NAME, MAX_TITLE, checked_text, optional_text
-from liaison.database import personal_keys, scrub
+from liaison.database import insert_or_ignore, personal_keys, scrub
 
 PREFIX = "v1."
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,22}[0-9]$")
@@ -70,6 +70,16 @@ class PersonalDataVault:
                 raise
             return existing
         return key
+
+    def add_subjects(self, conn: Connection, keys: dict[UUID, bytes]) -> None:
+        """Keys of new subjects, in the caller's transaction, which must commit before any
+        event sealed with them is saved. A subject that has a key keeps it (its id was used
+        before: nothing sealed with the new key may then be saved)."""
+        if keys:
+            conn.execute(
+                insert_or_ignore(conn, personal_keys),
+                [{"subject_id": subject.hex, "key": key} for subject, key in keys.items()],
+            )
 
     def seal(self, key: bytes, subject_id: UUID, field: str, value: str | None) -> str | None:
         if value is None:

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import BigInteger, Column, Engine, Integer, String, Table, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError
-from liaison.database import metadata
+from liaison.database import insert_or_ignore, metadata
 
 
 class RateLimitedError(DomainError):
@@ -53,6 +64,38 @@ class RateLimiter:
     def take(self, bucket: str, limit: int, window: int) -> int:
         """Count a hit if admitted; returns 0, or the seconds to wait when refused."""
         return self._count(bucket, limit, window)
+
+    def take_many(
+        self, conn: Connection, bucket: str, limit: int, window: int, hits: int
+    ) -> list[int]:
+        """``take`` for several hits on one bucket in the caller's transaction, in order:
+        0 for each admitted, the seconds to wait for each refused. The transaction must hold
+        the write lock from its start on SQLite (``BEGIN IMMEDIATE``); on PostgreSQL the row
+        is locked until it ends, so take buckets in a fixed order to avoid deadlocks."""
+        now = int(self.clock())
+        query = select(rate_limits).where(rate_limits.c.bucket == bucket).with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            made = conn.execute(
+                insert_or_ignore(conn, rate_limits).values(bucket=bucket, window_start=now, hits=0)
+            )
+            row = conn.execute(query).one() if made.rowcount != 1 else None
+        start, count = (now, 0) if row is None else (row.window_start, row.hits)
+        if now >= start + window:
+            start, count = now, 0
+        waits = []
+        for _ in range(hits):
+            if count >= limit:
+                waits.append(max(1, start + window - now))
+            else:
+                count += 1
+                waits.append(0)
+        conn.execute(
+            update(rate_limits)
+            .where(rate_limits.c.bucket == bucket)
+            .values(window_start=start, hits=count)
+        )
+        return waits
 
     def _count(self, bucket: str, limit: int | None, window: int) -> int:
         """Read, decide and count in one transaction that holds the row (or the write lock)."""

@@ -10,10 +10,10 @@ import re
 import secrets
 from uuid import UUID
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from liaison.database import receipt_codes
+from liaison.database import insert_or_ignore, receipt_codes
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 10
@@ -67,6 +67,28 @@ class ReceiptBook:
         except IntegrityError:
             return {suggestion_id: self.claim(suggestion_id) for suggestion_id in suggestion_ids}
         return codes
+
+    def claim_in(self, conn: Connection, suggestion_ids: list[UUID]) -> dict[UUID, str]:
+        """Codes for suggestions, claimed together in the caller's transaction (a suggestion
+        that has one keeps it); a code taken already (49 random bits: rare) is drawn again."""
+        codes: dict[UUID, str] = {}
+        wanted = list(suggestion_ids)
+        for _ in range(8):
+            if not wanted:
+                return codes
+            drawn = {i.hex: (i, new_code()) for i in wanted}
+            conn.execute(
+                insert_or_ignore(conn, receipt_codes),
+                [{"code": c, "suggestion_id": h} for h, (_i, c) in drawn.items()],
+            )
+            for suggestion_id, code in conn.execute(
+                select(receipt_codes.c.suggestion_id, receipt_codes.c.code).where(
+                    receipt_codes.c.suggestion_id.in_(list(drawn))
+                )
+            ):
+                codes[drawn[suggestion_id][0]] = code
+            wanted = [i for i in wanted if i not in codes]
+        raise RuntimeError("could not find a free receipt code")  # pragma: no cover
 
     def code_of(self, suggestion_id: UUID) -> str | None:
         with self.engine.connect() as connection:
