@@ -12,6 +12,7 @@ from liaison.application import LiaisonApplication
 from liaison.audit import AuditLog
 from liaison.chain import HashChain
 from liaison.clock import Clock
+from liaison.commands.intake import PublicIntake
 from liaison.database import (
     SchemaMissingError,
     create_database_engine,
@@ -45,6 +46,7 @@ class Liaison:
     limiter: RateLimiter
     sessions: SessionStore
     idempotency: IdempotencyStore
+    intake: PublicIntake
     signing_key: str
 
     def close(self) -> None:
@@ -124,6 +126,8 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
     projector = Projector(app.recorder, app.mapper, engine, settings.projection_batch, chain)
     if project_on_save:
         app.on_saved = projector.catch_up
+    limiter = RateLimiter(engine)
+    idempotency = IdempotencyStore(engine)
     return Liaison(
         settings=settings,
         engine=engine,
@@ -132,8 +136,9 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         users=UserDirectory(engine),
         chain=chain,
         audit=AuditLog(engine),
-        limiter=RateLimiter(engine),
+        limiter=limiter,
         sessions=SessionStore(engine, settings.session_minutes),
-        idempotency=IdempotencyStore(engine),
+        idempotency=idempotency,
+        intake=PublicIntake(app, engine, idempotency, limiter),
         signing_key=signing_key(engine, settings.secret_key),
     )

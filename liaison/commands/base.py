@@ -67,19 +67,29 @@ class ServiceBase(Application[UUID]):
     def save(self, *aggregates: Any, **kwargs: Any) -> Any:
         """Save atomically; a concurrent change to the same aggregate is a ConflictError."""
         try:
-            with self._turn_to_write():
-                recordings = super().save(*aggregates, **kwargs)
+            recordings = self.write(*aggregates, **kwargs)
         except RecordConflictError as error:
             raise ConflictError("changed by someone else at the same time; try again") from error
-        if self.on_saved is not None:
-            try:
-                self.on_saved()
-            except Exception:
-                # Saved and durable, whatever the read models make of it (a busy store, an
-                # event they cannot apply): the save is answered as done, since a 500 here
-                # would invite a retry that records it twice. They catch up later.
-                log.warning("read models not brought up to date after a save", exc_info=True)
+        self.follow_up()
         return recordings
+
+    def write(self, *aggregates: Any, **kwargs: Any) -> Any:
+        """Save atomically in the writer's turn, and nothing more: the store's own
+        ``RecordConflictError`` is raised as it is, and the read models are left alone."""
+        with self._turn_to_write():
+            return super().save(*aggregates, **kwargs)
+
+    def follow_up(self) -> None:
+        """Bring the read models up to date after a save, so its caller reads its write."""
+        if self.on_saved is None:
+            return
+        try:
+            self.on_saved()
+        except Exception:
+            # Saved and durable, whatever the read models make of it (a busy store, an
+            # event they cannot apply): the save is answered as done, since a 500 here
+            # would invite a retry that records it twice. They catch up later.
+            log.warning("read models not brought up to date after a save", exc_info=True)
 
     @contextmanager
     def _turn_to_write(self) -> Iterator[None]:

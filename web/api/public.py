@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Header, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME
 from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
-from liaison.errors import ConflictError, NotFoundError
+from liaison.errors import NotFoundError
 from liaison.idempotency import fingerprint
-from liaison.rate_limits import RateLimitedError
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
 from web.api.common import ERRORS
@@ -101,18 +101,23 @@ def _comment_out(suggestion: Suggestion) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-@router.post("/drafts/{draft_id}/comments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/drafts/{draft_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentOut,
+    response_class=JSONResponse,
+)
 def comment(
     draft_id: UUID,
     body: CommentIn,
     liaison: LiaisonDep,
     request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> CommentOut:
+) -> JSONResponse:
     """Comment on an open draft (or one article); the answer carries the receipt code."""
-    return CommentOut(
-        **submit_comment(liaison, client_address(request), draft_id, body, idempotency_key)
-    )
+    answer = submit_comment(liaison, client_address(request), draft_id, body, idempotency_key)
+    # built from a CommentOut already (``_comment_out``): sent as it is, not validated again
+    return JSONResponse(answer, status_code=status.HTTP_201_CREATED)
 
 
 def submit_comment(
@@ -120,41 +125,22 @@ def submit_comment(
 ) -> dict[str, Any]:
     """Record a public comment once per Idempotency-Key, within the address's rate limit.
     Shared by the API and the draft page's form."""
-    app = liaison.app
-
-    def saved(suggestion_id: UUID) -> tuple[int, dict[str, Any]] | None:
-        """The answer for a comment already in the log (an attempt that died after saving)."""
-        try:
-            return 201, _comment_out(app.get(suggestion_id, Suggestion))
-        except NotFoundError:
-            return None
-
-    def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
-        """Runs once per new comment: repeats of a key get the stored answer."""
-        found = saved(suggestion_id)
-        if found is not None:
-            return found
-        wait = liaison.limiter.take(f"comment:{address}", liaison.settings.comments_per_minute, 60)
-        if wait:
-            raise RateLimitedError("too many comments from this address; please wait", wait)
-        try:
-            suggestion = app.comment_publicly(
-                draft_id,
-                body.contact_point_id,
-                body.content,
-                article=body.article,
-                name=body.name,
-                phone=body.phone,
-                suggestion_id=suggestion_id,
-            )
-        except ConflictError:  # the first attempt saved it meanwhile
-            suggestion = app.get(suggestion_id, Suggestion)
-        return 201, _comment_out(suggestion)
-
-    if idempotency_key is None:
-        return record(uuid4())[1]
-    request_print = fingerprint(str(draft_id), body.model_dump(mode="json"))
-    return liaison.idempotency.run(idempotency_key, request_print, record, saved)[1]
+    request_print = (
+        "" if idempotency_key is None else fingerprint(str(draft_id), body.model_dump(mode="json"))
+    )
+    return liaison.intake.comment(
+        address,
+        draft_id,
+        body.contact_point_id,
+        body.content,
+        body.article,
+        body.name,
+        body.phone,
+        idempotency_key,
+        request_print,
+        _comment_out,
+        liaison.settings.comments_per_minute,
+    )[1]
 
 
 @router.get("/receipts/{receipt}")
