@@ -31,7 +31,8 @@ from web.pages import account, congress, home, staff
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
-API_ROUTERS = [
+API_ROUTERS = [  # public first: its routes are matched first, the busiest of all
+    public,
     token,
     contact_points,
     drafts,
@@ -42,7 +43,6 @@ API_ROUTERS = [
     stats,
     log,
     audit,
-    public,
 ]
 
 
