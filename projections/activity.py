@@ -91,15 +91,15 @@ def _numbers(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, 
     """Each person's number in each scope: the next free one when first seen there."""
     p = agg_people
     found: dict[tuple[str, str], int] = {}
-    for chunk in chunks(sorted(wanted)):
-        rows = with_keys(
-            conn,
-            ("i", "scope", "participant_id"),
-            [(i, *key) for i, key in enumerate(chunk)],
-            f"SELECT k.i, p.number FROM k JOIN {p.name} p"
-            " ON p.scope = k.scope AND p.participant_id = k.participant_id",
+    for chunk in chunks(sorted({person for _, person in wanted})):
+        found.update(
+            ((row.scope, row.participant_id), row.number)
+            for row in conn.execute(
+                select(p.c.scope, p.c.participant_id, p.c.number).where(
+                    p.c.participant_id.in_(chunk)
+                )
+            )
         )
-        found.update((chunk[i], number) for i, number in rows)
     missing = sorted(wanted - found.keys())
     if missing:
         following: dict[str, int] = {}

@@ -17,18 +17,15 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Connection, and_, func, select, true, union_all
 
 from domain.draft import DraftLevel
-from domain.session import SessionStatus
 from domain.suggestion import Outcome
 from projections import activity, aggregates
-from projections.periods import covering
+from projections.periods import covering, spans
 from projections.tables import (
     agg_received,
     agg_reported,
-    attendances,
+    agg_sessions,
     contact_points,
     drafts,
-    session_drafts,
-    sessions,
 )
 
 
@@ -75,31 +72,25 @@ def _of(table: Any, contact_point_id: UUID | None) -> ColumnElement[bool]:
 def figures(
     conn: Connection, contact_point_id: UUID | None = None, period: Period = Period()
 ) -> Figures:
-    """Sessions and attendances are counted from their rows (a few per contact point and
-    week); everything about suggestions and people comes from the aggregates, so the time
-    does not grow with the number of suggestions."""
-    held = and_(
-        sessions.c.status == SessionStatus.HELD.value,
-        period.covers(sessions.c.held_on),
-        _of(sessions, contact_point_id),
-    )
-    runs = covering(agg_received, period.start, period.end)
-    per_draft: dict[str, tuple[int, int, int]] = {}
+    """Read from the aggregates, at most ~90 buckets of one scope (a contact point, or all):
+    the time does not grow with the number of suggestions or sessions."""
+    scope = aggregates.ALL if contact_point_id is None else contact_point_id.hex
+    runs = spans(period.start, period.end)
+    per_draft: dict[str, tuple[int, ...]] = {}
+    sessions_held = attended = 0
     if runs:
+        a = agg_received
         counted = union_all(
             *[
-                select(
-                    agg_received.c.draft_id,
-                    agg_received.c.received,
-                    agg_received.c.merged,
-                    agg_received.c.rejected,
-                ).where(run, _of(agg_received, contact_point_id))
-                for run in runs
+                select(a.c.draft_id, a.c.received, a.c.merged, a.c.rejected).where(
+                    a.c.contact_point_id == scope, run
+                )
+                for run in covering(a, period.start, period.end)
             ]
         ).subquery()
         per_draft = {
-            draft_id: (int(received), int(merged), int(rejected))
-            for draft_id, received, merged, rejected in conn.execute(
+            draft_id: tuple(int(v) for v in values)
+            for draft_id, *values in conn.execute(
                 select(
                     counted.c.draft_id,
                     func.sum(counted.c.received),
@@ -108,30 +99,34 @@ def figures(
                 ).group_by(counted.c.draft_id)
             )
         }
-    consulted = set(per_draft) | set(
-        conn.execute(
-            select(session_drafts.c.draft_id)
-            .join(sessions, sessions.c.id == session_drafts.c.session_id)
-            .where(held)
-            .distinct()
-        ).scalars()
-    )
+        t = agg_sessions
+        held = union_all(
+            *[
+                select(t.c.sessions, t.c.attendances).where(t.c.contact_point_id == scope, run)
+                for run in covering(t, period.start, period.end)
+            ]
+        ).subquery()
+        sessions_held, attended = (
+            int(v)
+            for v in conn.execute(
+                select(
+                    func.coalesce(func.sum(held.c.sessions), 0),
+                    func.coalesce(func.sum(held.c.attendances), 0),
+                )
+            ).one()
+        )
     levels = (
         dict(
-            conn.execute(select(drafts.c.id, drafts.c.level).where(drafts.c.id.in_(consulted)))
+            conn.execute(select(drafts.c.id, drafts.c.level).where(drafts.c.id.in_(per_draft)))
             .tuples()
             .all()
         )
-        if consulted
+        if per_draft
         else {}
     )
     draft_counts = {
         level.value: sum(1 for v in levels.values() if v == level.value) for level in DraftLevel
     }
-
-    def count(statement: Any) -> int:
-        return int(conn.execute(statement).scalar_one())
-
     r = agg_reported
     outcome_rows = dict(
         zip(
@@ -152,16 +147,10 @@ def figures(
         **{o.value: int(outcome_rows.get(o.value, 0)) for o in Outcome},
         "awaiting_outcome": int(outcome_rows.get("awaiting", 0)),
     }
-    scope = activity.ALL if contact_point_id is None else contact_point_id.hex
     return Figures(
         drafts={"total": sum(draft_counts.values()), **draft_counts},
-        sessions=count(select(func.count()).select_from(sessions).where(held)),
-        attendances=count(
-            select(func.count())
-            .select_from(attendances)
-            .join(sessions, sessions.c.id == attendances.c.session_id)
-            .where(held)
-        ),
+        sessions=sessions_held,
+        attendances=attended,
         participants=activity.people(conn, scope, period.start, period.end),
         suggestions=suggestion_counts,
     )

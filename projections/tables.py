@@ -143,14 +143,29 @@ reports = Table(
 agg_received = Table(
     "rm_agg_received",
     metadata,
+    Column("contact_point_id", ID, nullable=False),  # "" for all contact points
     Column("grain", String(1), nullable=False),  # d(ay), m(onth), y(ear)
     Column("starts_on", Date, nullable=False),  # the bucket's first day
-    Column("contact_point_id", ID, nullable=False),
     Column("draft_id", ID, nullable=False),
     Column("received", Integer, nullable=False),
     Column("merged", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
-    PrimaryKeyConstraint("grain", "starts_on", "contact_point_id", "draft_id"),
+    Column("sessions", Integer, nullable=False),  # held sessions that took up the draft
+    PrimaryKeyConstraint("contact_point_id", "grain", "starts_on", "draft_id"),
+    Index("ix_rm_agg_received_bucket", "grain", "starts_on"),
+    sqlite_with_rowid=False,
+)
+
+agg_sessions = Table(
+    "rm_agg_sessions",
+    metadata,
+    Column("contact_point_id", ID, nullable=False),  # "" for all contact points
+    Column("grain", String(1), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("sessions", Integer, nullable=False),  # held
+    Column("attendances", Integer, nullable=False),  # person-times at held sessions
+    PrimaryKeyConstraint("contact_point_id", "grain", "starts_on"),
+    Index("ix_rm_agg_sessions_bucket", "grain", "starts_on"),
     sqlite_with_rowid=False,
 )
 
@@ -185,7 +200,7 @@ agg_people = Table(
     Column("scope", String(32), nullable=False),  # a contact point, or "" for all
     Column("participant_id", ID, nullable=False),
     Column("number", Integer, nullable=False),  # the person's bit in the scope's bitmaps
-    PrimaryKeyConstraint("scope", "participant_id"),
+    PrimaryKeyConstraint("participant_id", "scope"),
     Index("ix_rm_agg_people_number", "scope", "number", unique=True),
     sqlite_with_rowid=False,
 )

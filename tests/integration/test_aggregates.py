@@ -32,6 +32,7 @@ from projections.tables import (
     agg_articles,
     agg_received,
     agg_reported,
+    agg_sessions,
     attendances,
     contact_points,
     drafts,
@@ -318,7 +319,7 @@ def test_batch_size_does_not_change_the_aggregates(
         with liaison.engine.connect() as conn:
             tables = {
                 t.name: sorted(tuple(r) for r in conn.execute(select(t)))
-                for t in (agg_received, agg_reported, agg_articles)
+                for t in (agg_received, agg_sessions, agg_reported, agg_articles)
             }
             tables["activity"] = sorted(
                 (r.scope, r.grain, r.starts_on, int.from_bytes(r.bits, "little").bit_count())
