@@ -11,7 +11,9 @@ from sqlalchemy import Connection
 from liaison.bootstrap import Liaison
 
 
-def get_liaison(request: Request) -> Liaison:
+async def get_liaison(request: Request) -> Liaison:
+    """Async, though it awaits nothing: FastAPI runs a plain function dependency in its
+    thread pool, a hop per request for one attribute."""
     return request.app.state.liaison  # type: ignore[no-any-return]
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ WINDOW = 60
 CACHED_DRAFTS = 64
 MAX_GROUP = 200
 """Comments saved together at most: bounds a group's time and its statements' parameters."""
+PROJECT_EVERY = 0.25
+"""Seconds the read models may lag behind public comments while more keep arriving."""
 ONLINE = Channel.ONLINE.value
 log = logging.getLogger(__name__)
 
@@ -103,8 +106,9 @@ class PublicIntake:
         self._leading = False
         self._drafts: dict[UUID, Draft] = {}  # touched by the leader only
         self._contact_points: set[UUID] = set()
+        self._unprojected = False  # saved since the read models last caught up (leader only)
+        self._projected_at = 0.0
         self.new_id: Callable[[], UUID] = uuid4  # each new comment's suggestion id
-        self.groups = 0  # groups saved
 
     @property
     def waiting(self) -> int:
@@ -200,7 +204,8 @@ class PublicIntake:
             for comment in group:
                 comment.taken = True
         try:
-            self._save_group(group)
+            if self._save_group(group):
+                self._unprojected = True
         except BaseException as error:  # each request must learn its fate, whatever happens
             for comment in group:
                 if comment.answer is None and comment.error is None and not comment.repeat:
@@ -208,19 +213,41 @@ class PublicIntake:
             if not isinstance(error, Exception):
                 raise
         finally:
-            for comment in group:
-                comment.woken.set()
-            with self._mutex:
-                if self._queue:
-                    successor = self._queue[0]
-                    successor.lead = True
-                    successor.woken.set()
-                else:
-                    self._leading = False
+            try:
+                if self._unprojected and not self.waiting:
+                    self._project()  # nobody waits: answer once the read models show it
+            finally:
+                for comment in group:
+                    comment.woken.set()
+            try:
+                if self._unprojected and time.monotonic() - self._projected_at >= PROJECT_EVERY:
+                    self._project()  # under load: after answering, before the next group
+            finally:
+                self._hand_over()
+
+    def _project(self) -> None:
+        """Bring the read models up to date. When no comment waits, before the group is
+        answered, so its callers read their writes as a staff command's do; under load at
+        least every ``PROJECT_EVERY`` seconds, after answering. A catch-up costs much the
+        same however many events it applies, so under load one covers many groups; run by
+        the leader, it never competes with a group's writes for the store."""
+        self._unprojected, self._projected_at = False, time.monotonic()
+        self.app.follow_up()
+
+    def _hand_over(self) -> None:
+        """The lead passes to the oldest comment waiting, or lapses."""
+        with self._mutex:
+            if self._queue:
+                successor = self._queue[0]
+                successor.lead = True
+                successor.woken.set()
+            else:
+                self._leading = False
 
     # -- one group ---------------------------------------------------------------------------
 
-    def _save_group(self, group: list[Comment]) -> None:
+    def _save_group(self, group: list[Comment]) -> bool:
+        """Admit, save and answer the group; whether any of it was saved."""
         drafts = self._place(group)
         held_since = datetime.now(UTC)
         try:
@@ -229,7 +256,7 @@ class PublicIntake:
         except Exception as error:  # rolled back: nothing of the group was claimed
             for comment in group:
                 comment.repeat, comment.error = False, error
-            return
+            return False
         built = []
         today = self.app.clock.today()
         for comment in admitted:
@@ -259,9 +286,7 @@ class PublicIntake:
             self.idempotency.answer_many(answers)
         except Exception:  # a repeat finds the suggestion in the log instead
             log.warning("answers of saved comments not stored", exc_info=True)
-        if saved:
-            self.groups += 1
-            self.app.follow_up()
+        return bool(saved)
 
     def _place(self, group: list[Comment]) -> dict[UUID, Draft]:
         """Each comment's refusal, if any, in the order ``comment_publicly`` checks; raised
