@@ -123,7 +123,14 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         engine.dispose()
         raise
     chain = HashChain(engine, app.recorder)
-    projector = Projector(app.recorder, app.mapper, engine, settings.projection_batch, chain)
+    projector = Projector(
+        app.recorder,
+        app.mapper,
+        engine,
+        settings.projection_batch,
+        chain,
+        cache_mb=settings.projection_cache_mb,
+    )
     if project_on_save:
         app.on_saved = projector.catch_up
     limiter = RateLimiter(engine)

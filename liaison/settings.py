@@ -26,7 +26,12 @@ class Settings(BaseSettings):
         5, ge=0, description="Seconds a write waits for the store's write lock before failing"
     )
     projection_batch: int = Field(
-        1000, ge=1, description="Events applied per read-model transaction"
+        5000, ge=1, description="Events applied per read-model transaction"
+    )
+    projection_cache_mb: int = Field(
+        256,
+        ge=1,
+        description="SQLite: page cache of the projector while it catches up (released after)",
     )
     pool_size: int = Field(
         5, ge=1, description="PostgreSQL: connections each pool of a process keeps open"
