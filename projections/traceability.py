@@ -8,15 +8,17 @@ from ``offset``, in the order received; ``article`` narrows it to one article (o
 ``"general"``, the whole draft). The page is one ``UNION ALL`` of a ``LIMIT``ed query per
 article that has suggestions, each read in order from the index on (draft, [contact point,]
 article, received_on, id): it never reads the rest of the draft. Without ``limit`` every
-suggestion comes back (the wall of an enacted draft)."""
+suggestion comes back (the wall of an enacted draft). Dates and ids come back as the
+strings JSON carries, so the API sends the trace as it is."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select, true, union_all
+from sqlalchemy import Connection, Integer, bindparam, func, select, true, union_all
 
 from domain.draft import Draft, DraftStatus
 from projections.aggregates import GENERAL
@@ -24,6 +26,10 @@ from projections.listings import absorbed_by
 from projections.tables import agg_articles, agg_reported, suggestions
 
 Article = int | Literal["general"]
+OVERVIEW_LIMIT = 5
+"""Suggestions per article when every article is listed."""
+ARTICLE_LIMIT = 20
+"""Suggestions per page of one article."""
 PER_STATEMENT = 400
 """Subqueries per ``UNION ALL``: SQLite allows 500 terms in a compound select."""
 
@@ -62,7 +68,7 @@ def trace(
             "level": draft.level.value,
             "status": draft.status.value,
             "consulted_version": consulted.label,
-            "enacted_on": draft.enacted_on,
+            "enacted_on": draft.enacted_on.isoformat() if draft.enacted_on else None,
         },
         "suggestion_count": general_count + sum(counts.get(n, 0) for n in numbers),
         "adopted_total": _adopted(conn, draft, contact_point_id),
@@ -89,21 +95,27 @@ def _suggestion(
 ) -> dict[str, Any]:
     final_article = row["final_article"]
     return {
-        "id": str(UUID(row["id"])),
+        "id": _uuid(row["id"]),
         "receipt": row["receipt"],
         "content": row["content"],
         "original_content": row["original_content"],
         "status": row["status"],
         "channel": row["channel"],
-        "received_on": row["received_on"],
+        "received_on": row["received_on"].isoformat(),
         "outcome": row["outcome"],
-        "report_id": str(UUID(row["report_id"])) if row["report_id"] else None,
-        "reported_on": row["reported_on"],
+        "report_id": _uuid(row["report_id"]) if row["report_id"] else None,
+        "reported_on": row["reported_on"].isoformat() if row["reported_on"] else None,
         "final_article": final_article,
         "final_article_text": final_texts.get(final_article) if final_article else None,
-        "merged_into": str(UUID(row["merged_into"])) if row["merged_into"] else None,
-        "absorbed": [str(UUID(i)) for i in absorbed.get(row["id"], [])],
+        "merged_into": _uuid(row["merged_into"]) if row["merged_into"] else None,
+        "absorbed": [_uuid(i) for i in absorbed.get(row["id"], [])],
     }
+
+
+def _uuid(hex_id: str) -> str:
+    """``str(UUID(hex_id))`` without making a UUID (a trace page has hundreds)."""
+    h = hex_id
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _of(table: Any, contact_point_id: UUID | None) -> Any:
@@ -159,26 +171,65 @@ def _pages(
     wanted = [n for n in shown if counts.get(GENERAL if n is None else n, 0) > offset]
     if limit <= 0 or not wanted:
         return []
-    s = suggestions
+    general = wanted[0] is None
+    numbered = wanted[1:] if general else wanted
+    params: dict[str, Any] = {"draft": draft.id.hex, "limit": limit, "offset": offset}
+    if contact_point_id is not None:
+        params["point"] = contact_point_id.hex
     rows: list[dict[str, Any]] = []
-    for start in range(0, len(wanted), PER_STATEMENT):
-        pages = [
-            select(
-                select(s)
-                .where(
-                    s.c.draft_id == draft.id.hex,
-                    _of(s, contact_point_id),
-                    s.c.article.is_(None) if number is None else s.c.article == number,
-                )
-                .order_by(s.c.received_on, s.c.id)
-                .limit(limit)
-                .offset(offset)
-                .subquery()
-            )
-            for number in wanted[start : start + PER_STATEMENT]
-        ]
-        statement = pages[0] if len(pages) == 1 else union_all(*pages)
-        rows.extend(dict(r._mapping) for r in conn.execute(statement))
+    names = [c.name for c in COLUMNS]
+    for start in range(0, max(len(numbered), 1), PER_STATEMENT):
+        part = numbered[start : start + PER_STATEMENT]
+        with_general = general and start == 0
+        if not part and not with_general:
+            break
+        statement = _page_statement(len(part), with_general, contact_point_id is not None)
+        found = conn.execute(statement, {**params, **{f"a{i}": n for i, n in enumerate(part)}})
+        rows.extend(dict(zip(names, row, strict=True)) for row in found)
     order = {number: i for i, number in enumerate(wanted)}
     rows.sort(key=lambda r: (order[r["article"]], r["received_on"], r["id"]))
     return rows
+
+
+COLUMNS = [
+    suggestions.c[name]
+    for name in (
+        "id",
+        "article",
+        "receipt",
+        "content",
+        "original_content",
+        "status",
+        "channel",
+        "received_on",
+        "outcome",
+        "report_id",
+        "reported_on",
+        "final_article",
+        "merged_into",
+    )
+]
+
+
+@lru_cache(maxsize=256)
+def _page_statement(articles: int, general: bool, one_point: bool) -> Any:
+    """``UNION ALL`` of one ``LIMIT``ed query per article, built once per shape: SQLAlchemy
+    then reuses its compiled form (building forty took longer than running them)."""
+    s = suggestions
+    conditions = [s.c.draft_id == bindparam("draft")]
+    if one_point:
+        conditions.append(s.c.contact_point_id == bindparam("point"))
+    which = [s.c.article.is_(None)] if general else []
+    which += [s.c.article == bindparam(f"a{i}") for i in range(articles)]
+    pages = [
+        select(
+            select(*COLUMNS)
+            .where(*conditions, article)
+            .order_by(s.c.received_on, s.c.id)
+            .limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer))
+            .subquery()
+        )
+        for article in which
+    ]
+    return pages[0] if len(pages) == 1 else union_all(*pages)

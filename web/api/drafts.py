@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftLevel, DraftStatus
-from domain.rules import MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
+from domain.rules import MAX_ARTICLE, MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
+from liaison.errors import NotFoundError
 from projections.drafts import list_drafts
-from projections.traceability import trace
-from web.api.common import ERRORS, IsoDate
+from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article, trace
+from web.api.common import ERRORS, MAX_POSITION, IsoDate
 from web.auth import CurrentUser, Reader, Registrar, scope
 from web.deps import LiaisonDep, ReadDep
 
@@ -141,14 +143,90 @@ def enact(draft_id: UUID, body: EnactIn, user: Registrar, liaison: LiaisonDep) -
     return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user.username))
 
 
-@router.get("/{draft_id}/trace")
+MAX_TRACE_LIMIT = 500
+
+
+class TracedSuggestion(BaseModel):
+    id: UUID
+    receipt: str
+    content: str
+    original_content: str
+    status: str
+    channel: str
+    received_on: date
+    outcome: str | None
+    report_id: UUID | None
+    reported_on: date | None
+    final_article: int | None
+    final_article_text: str | None
+    merged_into: UUID | None
+    absorbed: list[UUID]
+
+
+class TracedArticle(BaseModel):
+    number: int
+    heading: str
+    chapter: str | None
+    text: str
+    final_text: str | None
+    suggestion_count: int
+    suggestions: list[TracedSuggestion]
+
+
+class TracedDraft(BaseModel):
+    id: UUID
+    title: str
+    level: str
+    status: str
+    consulted_version: str
+    enacted_on: date | None
+
+
+class TraceOut(BaseModel):
+    draft: TracedDraft
+    suggestion_count: int
+    adopted_total: int
+    general_count: int
+    articles: list[TracedArticle]
+    general: list[TracedSuggestion]
+
+
+@router.get("/{draft_id}/trace", response_model=TraceOut)
 def trace_draft(
     draft_id: UUID,
     user: Reader,
     liaison: LiaisonDep,
     conn: ReadDep,
     contact_point_id: UUID | None = None,
-) -> dict[str, Any]:
-    """Per article: each suggestion, its rewording and merges, report, outcome, final text."""
+    article: Annotated[
+        str | None,
+        Query(
+            pattern=rf"^(general|[1-9][0-9]{{0,{len(str(MAX_ARTICLE)) - 1}}})$",
+            description="only this article (a number, or general: on the whole draft)",
+        ),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_POSITION, description="skip this many")] = 0,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_TRACE_LIMIT,
+            description=f"suggestions per article (default {OVERVIEW_LIMIT}, "
+            f"or {ARTICLE_LIMIT} for one article)",
+        ),
+    ] = None,
+) -> Response:
+    """Per article: how many suggestions, and a page of them with rewording, merges, report,
+    outcome and final text."""
     draft = liaison.app.get(draft_id, Draft)
-    return trace(conn, draft, scope(user, contact_point_id))
+    chosen: Article | None = None
+    if article == "general":
+        chosen = "general"
+    elif article is not None:
+        chosen = int(article)
+        if chosen not in {a.number for a in draft.consulted.articles}:
+            raise NotFoundError(f"no article {chosen} in the version consulted")
+    if limit is None:
+        limit = OVERVIEW_LIMIT if chosen is None else ARTICLE_LIMIT
+    traced = trace(conn, draft, scope(user, contact_point_id), limit, chosen, offset)
+    return JSONResponse(traced)  # JSON-ready already: validating hundreds of items cost ~10 ms

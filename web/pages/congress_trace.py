@@ -3,20 +3,21 @@ words to the outcome, beside the article as consulted and as enacted (marked up)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from domain.draft import Draft, DraftStatus
+from liaison.errors import NotFoundError
 from liaison.sessions import PageSession
 from liaison.users import Role
 from projections.diff import ArticleDiff, diff_versions
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
-from projections.traceability import trace
+from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article, trace
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import N_, language, translator
 from web.pages.rendering import render, signed_in
@@ -40,6 +41,8 @@ def congress_trace(
     liaison: LiaisonDep,
     conn: ReadDep,
     contact_point: str = "",
+    article: Annotated[str, Query(max_length=12)] = "",
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     session: PageSession = Congress,
 ) -> HTMLResponse:
     """One draft article by article: suggestions, their fate, and the text as enacted."""
@@ -51,9 +54,20 @@ def congress_trace(
         "contact_points": points,
         "chosen": str(chosen) if chosen else "",
         "errors": {k: translator(language(request))(v) for k, v in errors.items()},
-        **traced(conn, draft, chosen),
+        **traced(conn, draft, chosen, _article(article, draft), offset),
     }
     return render(request, "congress_trace.html", context, 422 if errors else 200, session=session)
+
+
+def _article(given: str, draft: Draft) -> Article | None:
+    """The one article asked for (a number of the version consulted, or ``general``)."""
+    if not given:
+        return None
+    if given == "general":
+        return "general"
+    if given.isdigit() and int(given) in {a.number for a in draft.consulted.articles}:
+        return int(given)
+    raise NotFoundError(f"no article {given} in the version consulted")
 
 
 def _contact_point(given: str, points: list[dict[str, Any]]) -> tuple[UUID | None, dict[str, str]]:
@@ -68,10 +82,19 @@ def _contact_point(given: str, points: list[dict[str, Any]]) -> tuple[UUID | Non
     return chosen, {}
 
 
-def traced(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[str, Any]:
-    """The trace with merged suggestions nested under the one they were folded into, and each
-    article's diff between the version consulted and the enacted text."""
-    data = trace(conn, draft, contact_point_id)
+def traced(
+    conn: Connection,
+    draft: Draft,
+    contact_point_id: UUID | None,
+    article: Article | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """A page of the trace (a few suggestions per article, or a page of one article from
+    ``offset``), with merged suggestions nested under the one they were folded into when
+    both are on the page, and each article's diff between the version consulted and the
+    enacted text."""
+    size = OVERVIEW_LIMIT if article is None else ARTICLE_LIMIT
+    data = trace(conn, draft, contact_point_id, limit=size, article=article, offset=offset)
     everything = data["general"] + [s for a in data["articles"] for s in a["suggestions"]]
     by_id = {s["id"]: s for s in everything}
 
@@ -79,25 +102,41 @@ def traced(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dic
         kept = [s for s in items if not (s["merged_into"] and s["merged_into"] in by_id)]
         return [s | {"merged": [by_id[i] for i in s["absorbed"] if i in by_id]} for s in kept]
 
+    def paging(count: int, on_page: int) -> dict[str, Any]:
+        return {
+            "first": offset + 1 if on_page else 0,
+            "last": offset + on_page,
+            "count": count,
+            "more": offset + on_page < count,
+            "next": offset + size,
+            "previous": max(0, offset - ARTICLE_LIMIT) if offset else None,
+        }
+
     enacted = draft.status is DraftStatus.ENACTED
     diffs: dict[int, ArticleDiff] = (
         {d.number: d for d in diff_versions(draft.consulted, draft.current)} if enacted else {}
     )
     articles = [
-        a | {"suggestions": shown(a["suggestions"]), "diff": diffs.get(a["number"])}
+        a
+        | {
+            "suggestions": shown(a["suggestions"]),
+            "diff": diffs.get(a["number"]),
+            "paging": paging(a["suggestion_count"], len(a["suggestions"])),
+        }
         for a in data["articles"]
     ]
-    consulted = {a["number"] for a in data["articles"]}
+    consulted = {a.number for a in draft.consulted.articles}
     return {
         "trace": data,
         "articles": articles,
         "general": shown(data["general"]),
-        "added": [d for n, d in diffs.items() if n not in consulted],
+        "general_paging": paging(data["general_count"], len(data["general"])),
+        "narrowed": article,
+        "added": [d for n, d in diffs.items() if n not in consulted] if article is None else [],
         "enacted": enacted,
         "counts": {
-            "suggestions": len(everything),
-            "adopted": sum(
-                1 for s in everything if s["outcome"] in ("adopted", "partially_adopted")
-            ),
+            "suggestions": data["suggestion_count"],
+            "adopted": data["adopted_total"],
+            "articles": len(consulted),
         },
     }
