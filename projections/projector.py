@@ -139,9 +139,11 @@ class Projector:
         """Apply every event recorded after the tracking position (or, once ``stop`` is
         set, end after the batch in hand); returns how many."""
         applied = 0
-        with self._lock, self._bulk_connection() as conn:
+        with self._lock, self.writer.connect() as conn, _BulkMode(conn, self.cache_mb) as bulk:
             while stop is None or not stop.is_set():
                 count, more = self._apply_next_batch(conn)
+                if more:
+                    bulk.enter()
                 applied += count
                 if progress is not None and count:
                     progress(applied, count)
@@ -181,32 +183,6 @@ class Projector:
                     return
                 log.exception("projecting failed; trying again in %.1f s", interval)
                 stop.wait(max(interval, 0.5))
-
-    @contextlib.contextmanager
-    def _bulk_connection(self) -> Iterator[Connection]:
-        """One connection for a whole catch-up. On SQLite it gets a page cache sized for the
-        work (``cache_mb``) and defers checkpoints to the end: a rebuild touches the same
-        index pages batch after batch, and with SQLite's 2 MB default cache and a checkpoint
-        after each commit it wrote every page out again and again (a rebuild of a million
-        suggestions wrote 40 GB; now 10 GB, in half the time). Both are set back afterwards,
-        so a web worker that caught up keeps no big cache."""
-        with self.writer.connect() as conn:
-            if conn.dialect.name != "sqlite":
-                yield conn
-                return
-            driver = conn.connection.driver_connection  # outside any transaction
-            assert driver is not None
-            driver.execute(f"PRAGMA cache_size = -{self.cache_mb * 1024}")
-            driver.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction():
-                    conn.rollback()
-                driver.execute(f"PRAGMA cache_size = {DEFAULT_CACHE}")
-                driver.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_CHECKPOINT}")
-                with contextlib.suppress(Exception):  # busy readers: a later commit does it
-                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _apply_next_batch(self, conn: Connection) -> tuple[int, bool]:
         """Apply the next batch; returns how many events, and whether more may follow.
@@ -294,6 +270,38 @@ class Projector:
         finally:
             conn.invalidate()
             conn.close()
+
+
+class _BulkMode:
+    """For a catch-up of more than one batch, on SQLite: a page cache sized for the work
+    (``cache_mb``) and checkpoints deferred to its end. A rebuild touches the same index
+    pages batch after batch; with SQLite's 2 MB default cache and a checkpoint after each
+    commit it wrote every page out again and again (a rebuild of a million suggestions
+    wrote 40 GB; now 10 GB, in half the time). Both are set back afterwards, so a web
+    worker that caught up keeps no big cache; a catch-up of one batch changes nothing."""
+
+    def __init__(self, conn: Connection, cache_mb: int) -> None:
+        self.driver = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        self.cache_mb = cache_mb
+        self.entered = False
+
+    def enter(self) -> None:
+        if self.driver is None or self.entered:
+            return
+        self.entered = True
+        self.driver.execute(f"PRAGMA cache_size = -{self.cache_mb * 1024}")
+        self.driver.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+
+    def __enter__(self) -> _BulkMode:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.driver is None or not self.entered:
+            return
+        self.driver.execute(f"PRAGMA cache_size = {DEFAULT_CACHE}")
+        self.driver.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_CHECKPOINT}")
+        with contextlib.suppress(Exception):  # busy readers: a later commit does it
+            self.driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _sleep(stop: threading.Event, interval: float) -> None:
