@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import Connection, bindparam, func, insert, or_, select
 
 from domain.session import SessionStatus
 from projections.handlers import Changes
 from projections.keyed import chunks, upsert, with_keys
-from projections.periods import covering, month_of, year_of
+from projections.periods import month_of, runs, shape, year_of
 from projections.tables import agg_activity, agg_people, attendances, sessions, suggestions
 
 ALL = ""
@@ -31,14 +33,18 @@ ALL = ""
 
 def people(conn: Connection, scope: str, start: date | None, end: date | None) -> int:
     """How many distinct people were active in the scope over the inclusive period."""
-    runs = covering(agg_activity, start, end)
+    grains, bounds = shape(start, end)
     union = 0
-    if runs:
-        for (blob,) in conn.execute(
-            select(agg_activity.c.bits).where(agg_activity.c.scope == scope, or_(*runs))
-        ):
+    if grains:
+        for (blob,) in conn.execute(_bitmaps(grains), {"scope": scope, **bounds}):
             union |= int.from_bytes(blob, "little")
     return union.bit_count()
+
+
+@lru_cache(maxsize=64)
+def _bitmaps(grains: tuple[str, ...]) -> Any:
+    t = agg_activity
+    return select(t.c.bits).where(t.c.scope == bindparam("scope"), or_(*runs(t, grains)))
 
 
 def add(conn: Connection, changes: Changes) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, Date, and_, bindparam
 
 
 def month_of(day: date) -> date:
@@ -51,4 +51,27 @@ def covering(table: Any, start: date | None, end: date | None) -> list[ColumnEle
     return [
         and_(table.c.grain == grain, table.c.starts_on.between(first, final))
         for grain, first, final in spans(start, end)
+    ]
+
+
+def shape(start: date | None, end: date | None) -> tuple[tuple[str, ...], dict[str, date]]:
+    """The grains of the period's runs and the bounds to bind: statements over ``runs`` are
+    built once per shape (SQLAlchemy then reuses them), not per query."""
+    found = spans(start, end)
+    bounds: dict[str, date] = {}
+    for i, (_, first, last) in enumerate(found):
+        bounds[f"first{i}"], bounds[f"last{i}"] = first, last
+    return tuple(grain for grain, _, _ in found), bounds
+
+
+def runs(table: Any, grains: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """One condition per run of a ``shape``, its bounds as parameters ``first<i>``, ``last<i>``."""
+    return [
+        and_(
+            table.c.grain == grain,
+            table.c.starts_on.between(
+                bindparam(f"first{i}", type_=Date), bindparam(f"last{i}", type_=Date)
+            ),
+        )
+        for i, grain in enumerate(grains)
     ]

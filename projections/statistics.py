@@ -11,15 +11,26 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    and_,
+    bindparam,
+    func,
+    select,
+    true,
+    union_all,
+)
 
 from domain.draft import DraftLevel
 from domain.suggestion import Outcome
 from projections import activity, aggregates
-from projections.periods import covering, spans
+from projections.periods import runs, shape
 from projections.tables import (
     agg_received,
     agg_reported,
@@ -65,76 +76,36 @@ class Figures:
         return asdict(self)
 
 
-def _of(table: Any, contact_point_id: UUID | None) -> ColumnElement[bool]:
-    return true() if contact_point_id is None else table.c.contact_point_id == contact_point_id.hex
-
-
 def figures(
     conn: Connection, contact_point_id: UUID | None = None, period: Period = Period()
 ) -> Figures:
     """Read from the aggregates, at most ~90 buckets of one scope (a contact point, or all):
     the time does not grow with the number of suggestions or sessions."""
     scope = aggregates.ALL if contact_point_id is None else contact_point_id.hex
-    runs = spans(period.start, period.end)
+    grains, bounds = shape(period.start, period.end)
+    params = {"scope": scope, **bounds}
     per_draft: dict[str, tuple[int, ...]] = {}
     sessions_held = attended = 0
-    if runs:
-        a = agg_received
-        counted = union_all(
-            *[
-                select(a.c.draft_id, a.c.received, a.c.merged, a.c.rejected).where(
-                    a.c.contact_point_id == scope, run
-                )
-                for run in covering(a, period.start, period.end)
-            ]
-        ).subquery()
+    if grains:
         per_draft = {
             draft_id: tuple(int(v) for v in values)
-            for draft_id, *values in conn.execute(
-                select(
-                    counted.c.draft_id,
-                    func.sum(counted.c.received),
-                    func.sum(counted.c.merged),
-                    func.sum(counted.c.rejected),
-                ).group_by(counted.c.draft_id)
-            )
+            for draft_id, *values in conn.execute(_per_draft(grains), params)
         }
-        t = agg_sessions
-        held = union_all(
-            *[
-                select(t.c.sessions, t.c.attendances).where(t.c.contact_point_id == scope, run)
-                for run in covering(t, period.start, period.end)
-            ]
-        ).subquery()
-        sessions_held, attended = (
-            int(v)
-            for v in conn.execute(
-                select(
-                    func.coalesce(func.sum(held.c.sessions), 0),
-                    func.coalesce(func.sum(held.c.attendances), 0),
-                )
-            ).one()
-        )
+        sessions_held, attended = (int(v) for v in conn.execute(_held(grains), params).one())
     levels = (
-        dict(
-            conn.execute(select(drafts.c.id, drafts.c.level).where(drafts.c.id.in_(per_draft)))
-            .tuples()
-            .all()
-        )
-        if per_draft
-        else {}
+        dict(conn.execute(_LEVELS, {"ids": list(per_draft)}).tuples().all()) if per_draft else {}
     )
     draft_counts = {
         level.value: sum(1 for v in levels.values() if v == level.value) for level in DraftLevel
     }
-    r = agg_reported
     outcome_rows = dict(
         zip(
             aggregates.OUTCOMES,
             conn.execute(
-                select(*(func.coalesce(func.sum(r.c[o]), 0) for o in aggregates.OUTCOMES)).where(
-                    period.covers(r.c.reported_on), _of(r, contact_point_id)
-                )
+                _outcomes(
+                    contact_point_id is not None, period.start is not None, period.end is not None
+                ),
+                {"scope": scope, "start": period.start, "end": period.end},
             ).one(),
             strict=True,
         )
@@ -156,9 +127,86 @@ def figures(
     )
 
 
+# Statements built once per shape of period: building them per query cost more than running them.
+
+_LEVELS = select(drafts.c.id, drafts.c.level).where(
+    drafts.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+@lru_cache(maxsize=64)
+def _per_draft(grains: tuple[str, ...]) -> Any:
+    """Suggestions received, merged, rejected per draft consulted (by suggestion or session)."""
+    a = agg_received
+    counted = union_all(
+        *[
+            select(a.c.draft_id, a.c.received, a.c.merged, a.c.rejected).where(
+                a.c.contact_point_id == bindparam("scope"), run
+            )
+            for run in runs(a, grains)
+        ]
+    ).subquery()
+    return select(
+        counted.c.draft_id,
+        func.sum(counted.c.received),
+        func.sum(counted.c.merged),
+        func.sum(counted.c.rejected),
+    ).group_by(counted.c.draft_id)
+
+
+@lru_cache(maxsize=64)
+def _held(grains: tuple[str, ...]) -> Any:
+    t = agg_sessions
+    held = union_all(
+        *[
+            select(t.c.sessions, t.c.attendances).where(
+                t.c.contact_point_id == bindparam("scope"), run
+            )
+            for run in runs(t, grains)
+        ]
+    ).subquery()
+    return select(
+        func.coalesce(func.sum(held.c.sessions), 0),
+        func.coalesce(func.sum(held.c.attendances), 0),
+    )
+
+
+@lru_cache(maxsize=8)
+def _outcomes(one_point: bool, has_start: bool, has_end: bool) -> Any:
+    """Reports are few (one per contact point, draft and report date): no roll-ups."""
+    r = agg_reported
+    conditions = [r.c.contact_point_id == bindparam("scope")] if one_point else []
+    if has_start:
+        conditions.append(r.c.reported_on >= bindparam("start", type_=Date))
+    if has_end:
+        conditions.append(r.c.reported_on <= bindparam("end", type_=Date))
+    return select(*(func.coalesce(func.sum(r.c[o]), 0) for o in aggregates.OUTCOMES)).where(
+        *conditions
+    )
+
+
 def ranking(conn: Connection, period: Period = Period()) -> list[dict[str, Any]]:
     """Every contact point, by suggestions reported, then adopted (+ partially) in the period."""
+    statement = _ranking(period.start is not None, period.end is not None)
+    return [
+        {
+            "contact_point_id": str(UUID(row.id)),
+            "name": row.name,
+            "reported": int(row.reported),
+            "adopted_total": int(row.adopted_total),
+        }
+        for row in conn.execute(statement, {"start": period.start, "end": period.end})
+    ]
+
+
+@lru_cache(maxsize=4)
+def _ranking(has_start: bool, has_end: bool) -> Any:
     r = agg_reported
+    conditions = []
+    if has_start:
+        conditions.append(r.c.reported_on >= bindparam("start", type_=Date))
+    if has_end:
+        conditions.append(r.c.reported_on <= bindparam("end", type_=Date))
     totals = (
         select(
             r.c.contact_point_id,
@@ -167,30 +215,19 @@ def ranking(conn: Connection, period: Period = Period()) -> list[dict[str, Any]]
             ),
             func.sum(r.c.adopted + r.c.partially_adopted).label("adopted_total"),
         )
-        .where(period.covers(r.c.reported_on))
+        .where(*conditions)
         .group_by(r.c.contact_point_id)
         .subquery()
     )
-    rows = conn.execute(
+    reported = func.coalesce(totals.c.reported, 0)
+    adopted = func.coalesce(totals.c.adopted_total, 0)
+    return (
         select(
             contact_points.c.id,
             contact_points.c.name,
-            func.coalesce(totals.c.reported, 0).label("reported"),
-            func.coalesce(totals.c.adopted_total, 0).label("adopted_total"),
+            reported.label("reported"),
+            adopted.label("adopted_total"),
         )
         .outerjoin(totals, totals.c.contact_point_id == contact_points.c.id)
-        .order_by(
-            func.coalesce(totals.c.reported, 0).desc(),
-            func.coalesce(totals.c.adopted_total, 0).desc(),
-            contact_points.c.name,
-        )
-    ).all()
-    return [
-        {
-            "contact_point_id": str(UUID(row.id)),
-            "name": row.name,
-            "reported": int(row.reported),
-            "adopted_total": int(row.adopted_total),
-        }
-        for row in rows
-    ]
+        .order_by(reported.desc(), adopted.desc(), contact_points.c.name)
+    )

@@ -124,25 +124,35 @@ def _of(table: Any, contact_point_id: UUID | None) -> Any:
 
 def _counts(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[int, int]:
     """Suggestions per article (``GENERAL``: on the whole draft)."""
-    t = agg_articles
+    params = {"draft": draft.id.hex, "point": contact_point_id.hex if contact_point_id else None}
     return {
         number: int(count)
-        for number, count in conn.execute(
-            select(t.c.article, func.sum(t.c.count))
-            .where(t.c.draft_id == draft.id.hex, _of(t, contact_point_id))
-            .group_by(t.c.article)
-        )
+        for number, count in conn.execute(_counted(contact_point_id is not None), params)
     }
 
 
 def _adopted(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> int:
+    params = {"draft": draft.id.hex, "point": contact_point_id.hex if contact_point_id else None}
+    return int(conn.execute(_adoptions(contact_point_id is not None), params).scalar_one())
+
+
+@lru_cache(maxsize=2)
+def _counted(one_point: bool) -> Any:
+    t = agg_articles
+    point = t.c.contact_point_id == bindparam("point") if one_point else true()
+    return (
+        select(t.c.article, func.sum(t.c.count))
+        .where(t.c.draft_id == bindparam("draft"), point)
+        .group_by(t.c.article)
+    )
+
+
+@lru_cache(maxsize=2)
+def _adoptions(one_point: bool) -> Any:
     r = agg_reported
-    return int(
-        conn.execute(
-            select(func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), 0)).where(
-                r.c.draft_id == draft.id.hex, _of(r, contact_point_id)
-            )
-        ).scalar_one()
+    point = r.c.contact_point_id == bindparam("point") if one_point else true()
+    return select(func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), 0)).where(
+        r.c.draft_id == bindparam("draft"), point
     )
 
 
