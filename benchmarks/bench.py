@@ -9,9 +9,11 @@ benchmarks/results/latest.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,13 +23,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx2
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
-from benchmarks.dataset import generate
+from benchmarks.dataset import Dataset, generate
 from liaison.bootstrap import bootstrap
 from liaison.settings import Settings
 from projections.statistics import figures
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 SIZES = {"100k": 100_000, "1M": 1_000_000, "4M": 4_000_000}
 LUA = ROOT / "benchmarks" / "comment.lua"
+DATASETS = ROOT / "benchmarks" / "datasets"
 
 
 def parse_size(text: str) -> int:
@@ -157,10 +160,8 @@ def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> 
     settings = Settings(database_url=url)
     results: dict[str, Any] = {"size": size}
 
+    data, results["generate_seconds"], results["dataset"] = dataset(size, folder, settings)
     liaison = bootstrap(settings, project_on_save=False)
-    started = time.perf_counter()
-    data = generate(liaison, size)
-    results["generate_seconds"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     caught_up = liaison.projector.catch_up()
     results["catch_up_seconds"] = round(time.perf_counter() - started, 1)
@@ -233,6 +234,53 @@ def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> 
         results["suggestions"] = figures(conn).suggestions["received"]
     liaison.close()
     return results
+
+
+def dataset(
+    size: int, folder: Path, settings: Settings, keep: bool | None = None
+) -> tuple[Dataset, float, str]:
+    """The generated dataset in ``folder``, its generation time, and whether it was reused.
+
+    Generating millions of suggestions through the commands takes most of an hour, and the
+    generator is deterministic: from 1M up, the store as generated (before any projection)
+    is kept in benchmarks/datasets/, keyed by size and a hash of the generator and the
+    domain's code, and later runs start from a copy of it."""
+    keep = size >= 1_000_000 if keep is None else keep
+    digest = hashlib.sha256(str(size).encode())
+    for source in [ROOT / "benchmarks" / "dataset.py", *sorted((ROOT / "domain").glob("*.py"))]:
+        digest.update(source.read_bytes())
+    cached = DATASETS / f"{size}-{digest.hexdigest()[:12]}"
+    store = folder / "bench.sqlite3"
+    if keep and (cached / "dataset.json").exists():
+        shutil.copyfile(cached / "bench.sqlite3", store)
+        saved = json.loads((cached / "dataset.json").read_text())
+        data = Dataset(
+            saved["suggestions"],
+            [UUID(i) for i in saved["contact_points"]],
+            [UUID(i) for i in saved["drafts"]],
+            UUID(saved["largest_draft"]),
+            saved["receipts"],
+        )
+        return data, saved["seconds"], f"reused from {cached.name} (generated {saved['on']})"
+    liaison = bootstrap(settings, project_on_save=False)
+    started = time.perf_counter()
+    data = generate(liaison, size)
+    seconds = round(time.perf_counter() - started, 1)
+    liaison.close()  # the last connection to close folds the write-ahead log back in
+    if keep:
+        cached.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(store, cached / "bench.sqlite3")
+        saved = {
+            "suggestions": data.suggestions,
+            "contact_points": [str(i) for i in data.contact_points],
+            "drafts": [str(i) for i in data.drafts],
+            "largest_draft": str(data.largest_draft),
+            "receipts": data.receipts,
+            "seconds": seconds,
+            "on": date.today().isoformat(),
+        }
+        (cached / "dataset.json").write_text(json.dumps(saved))  # written last: complete
+    return data, seconds, "generated"
 
 
 def log_length(settings: Settings) -> int:

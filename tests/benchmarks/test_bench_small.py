@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import bench
 from benchmarks.bench import run
+from liaison.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -35,3 +37,23 @@ def test_a_small_benchmark_run_is_consistent(tmp_path: Path) -> None:
         "raw_scan_decode_per_s",
     ):
         assert results[rate] > 0
+
+
+def test_a_big_dataset_is_generated_once_then_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench, "DATASETS", tmp_path / "datasets")
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+
+    made, seconds, how = bench.dataset(
+        300, first, Settings(database_url=f"sqlite:///{first / 'bench.sqlite3'}"), keep=True
+    )
+    again, seconds_again, how_again = bench.dataset(
+        300, second, Settings(database_url=f"sqlite:///{second / 'bench.sqlite3'}"), keep=True
+    )
+
+    assert how == "generated" and how_again.startswith("reused")
+    assert again == made and seconds_again == seconds
+    assert (second / "bench.sqlite3").read_bytes() == (first / "bench.sqlite3").read_bytes()
