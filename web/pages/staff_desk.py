@@ -17,6 +17,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
+from domain.draft import Draft
 from domain.errors import (
     DomainError,
     InvalidValueError,
@@ -131,6 +132,26 @@ def show(
         status_code=status_code,
         session=desk.session,
     )
+
+
+def show_form(
+    request: Request,
+    desk: Desk,
+    template: str,
+    context: dict[str, Any],
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """A page with forms: what was typed comes back in them with what was wrong with it
+    (translated), and the answer is 422 when something was."""
+    errors = errors or {}
+    filled = {**context, "values": values or {}, "errors": translated(request, errors)}
+    return show(request, desk, template, filled, 422 if errors else 200)
+
+
+def headings(draft: Draft) -> dict[int, str]:
+    """Article number → heading, as in the version consulted on."""
+    return {a.number: a.heading for a in draft.consulted.articles}
 
 
 def choose_contact_point(request: Request, desk: Desk, conn: Connection) -> HTMLResponse:

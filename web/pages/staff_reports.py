@@ -33,13 +33,14 @@ from web.pages.staff_desk import (
     DeskDep,
     choose_contact_point,
     form_values,
+    headings,
     parse_article,
     parse_date,
     parse_uuid,
     record_desk,
     refusal,
     show,
-    translated,
+    show_form,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -87,10 +88,9 @@ def _build_page(
         "draft": draft,
         "rows": rows,
         "preview": [r for r in rows if r["ticked"]] if preview else None,
-        "values": {"submitted_on": submitted_on or liaison.app.clock.today().isoformat()},
-        "errors": translated(request, errors or {}),
     }
-    return show(request, desk, "staff_report_new.html", context, 422 if errors else 200)
+    values = {"submitted_on": submitted_on or liaison.app.clock.today().isoformat()}
+    return show_form(request, desk, "staff_report_new.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/report", response_class=HTMLResponse)
@@ -204,15 +204,13 @@ def _outcomes_page(
             feedback[row["id"]] = {"note": suggestion.note, "message": suggestion.feedback}
     context = {
         "draft": draft,
-        "headings": {a.number: a.heading for a in draft.consulted.articles},
+        "headings": headings(draft),
         "rows": rows,
         "details": feedback,
         "outcomes": [o.value for o in Outcome],
         "failed": failed or ("", ""),
-        "values": values or {},
-        "errors": translated(request, errors or {}),
     }
-    return show(request, desk, "staff_outcomes.html", context, 422 if errors else 200)
+    return show_form(request, desk, "staff_outcomes.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/outcomes", response_class=HTMLResponse)

@@ -26,11 +26,11 @@ from web.pages.staff_desk import (
     DeskDep,
     choose_contact_point,
     form_values,
+    headings,
     parse_uuid,
     record_desk,
     refusal,
-    show,
-    translated,
+    show_form,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -47,10 +47,6 @@ def _targets(
     others = [r for r in rows if r["id"] != me]
     ranked = sorted(enumerate(others), key=lambda pair: (-mine.get(pair[1]["id"], 0.0), pair[0]))
     return [{**row, "score": mine.get(row["id"])} for _, row in ranked[:limit]]
-
-
-def _headings(draft: Draft) -> dict[int, str]:
-    return {a.number: a.heading for a in draft.consulted.articles}
 
 
 def _queue_page(
@@ -72,17 +68,15 @@ def _queue_page(
     ]
     context = {
         "draft": draft,
-        "headings": _headings(draft),
+        "headings": headings(draft),
         "queue": queue,
         "accepted": [r for r in rows if r["status"] == Status.ACCEPTED.value],
         "rejected": [r for r in rows if r["status"] == Status.REJECTED.value],
         "merged": [r for r in rows if r["status"] == Status.MERGED.value],
         "more_targets": len(candidates) - 1 > QUEUE_TARGETS,
         "failed": failed or ("", ""),
-        "values": values or {},
-        "errors": translated(request, errors or {}),
     }
-    return show(request, desk, "staff_screening.html", context, 422 if errors else 200)
+    return show_form(request, desk, "staff_screening.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/screening", response_class=HTMLResponse)
@@ -124,14 +118,12 @@ def _detail_page(
     context = {
         "suggestion": suggestion,
         "draft": draft,
-        "headings": _headings(draft),
+        "headings": headings(draft),
         "targets": targets,
         "can_organise": suggestion.status in UNREPORTED,
         "failed": failed,
-        "values": values or {},
-        "errors": translated(request, errors or {}),
     }
-    return show(request, desk, "staff_suggestion.html", context, 422 if errors else 200)
+    return show_form(request, desk, "staff_suggestion.html", context, values, errors)
 
 
 @router.get("/staff/suggestions/{suggestion_id}", response_class=HTMLResponse)

@@ -33,7 +33,7 @@ from web.pages.staff_desk import (
     record_desk,
     refusal,
     show,
-    translated,
+    show_form,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -82,11 +82,9 @@ def _schedule_form(
     context = {
         "drafts": _schedulable(conn),
         "kinds": [k.value for k in SessionKind],
-        "values": values,
         "ticked": ticked,
-        "errors": translated(request, errors),
     }
-    return show(request, desk, "staff_session_new.html", context, 422 if errors else 200)
+    return show_form(request, desk, "staff_session_new.html", context, values, errors)
 
 
 @router.post("/staff/sessions", response_class=HTMLResponse)
@@ -181,11 +179,9 @@ def _session_page(
         "opinions": len(session_opinions(conn, session.id)),
         "kinds": [k.value for k in ParticipantKind],
         "failed": failed,
-        "values": values or {},
-        "errors": translated(request, errors or {}),
         "local_start": _local(session.starts_at, liaison.app.clock.zone),
     }
-    return show(request, desk, "staff_session.html", context, 422 if errors else 200)
+    return show_form(request, desk, "staff_session.html", context, values, errors)
 
 
 @router.get("/staff/sessions/{session_id}", response_class=HTMLResponse)
