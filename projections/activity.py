@@ -25,7 +25,14 @@ from domain.session import SessionStatus
 from projections.handlers import Changes
 from projections.keyed import chunks, upsert, with_keys
 from projections.periods import month_of, runs, shape, year_of
-from projections.tables import agg_activity, agg_people, attendances, sessions, suggestions
+from projections.tables import (
+    agg_activity,
+    agg_people,
+    attendances,
+    participants,
+    sessions,
+    suggestions,
+)
 
 ALL = ""
 """The scope over every contact point."""
@@ -48,7 +55,14 @@ def _bitmaps(grains: tuple[str, ...]) -> Any:
 
 
 def add(conn: Connection, changes: Changes) -> None:
-    """OR the people active in this batch's new rows into their scopes' bitmaps."""
+    """Number the people registered in this batch, then OR the people active in its new rows
+    into their scopes' bitmaps."""
+    registered = [
+        ((row["contact_point_id"], row["id"]), (ALL, row["id"]))
+        for row in changes.inserts.get(participants, [])
+    ]
+    if registered:
+        _numbers(conn, [key for pair in registered for key in pair])
     active: set[tuple[str, date, str]] = {
         (row["contact_point_id"], row["received_on"], row["participant_id"])
         for row in changes.inserts.get(suggestions, [])
@@ -83,7 +97,7 @@ def add(conn: Connection, changes: Changes) -> None:
         )
     if not active:
         return
-    numbers = _numbers(conn, {(scope, p) for cp, _, p in active for scope in (cp, ALL)})
+    numbers = _numbers(conn, sorted({(scope, p) for cp, _, p in active for scope in (cp, ALL)}))
     bits: dict[tuple[str, str, date], int] = defaultdict(int)
     for cp, day, person in active:
         for scope in (cp, ALL):
@@ -93,8 +107,10 @@ def add(conn: Connection, changes: Changes) -> None:
     _or_into(conn, bits)
 
 
-def _numbers(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Each person's number in each scope: the next free one when first seen there."""
+def _numbers(conn: Connection, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Each person's number in each scope, given the next free one when first seen there, in
+    the order asked. People are numbered as they are registered, in the log's order, so the
+    numbers (and bitmaps) do not depend on how the log was cut into batches."""
     p = agg_people
     found: dict[tuple[str, str], int] = {}
     for chunk in chunks(sorted({person for _, person in wanted})):
@@ -106,7 +122,7 @@ def _numbers(conn: Connection, wanted: set[tuple[str, str]]) -> dict[tuple[str, 
                 )
             )
         )
-    missing = sorted(wanted - found.keys())
+    missing = list(dict.fromkeys(key for key in wanted if key not in found))
     if missing:
         following: dict[str, int] = {}
         for scope in sorted({scope for scope, _ in missing}):

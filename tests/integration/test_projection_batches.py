@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -95,6 +96,7 @@ def test_diffs_give_watched_columns_before_and_after_the_batch(liaison: Liaison)
     }
     with liaison.engine.begin() as conn:
         conn.execute(suggestions.insert().values(id=existing, **row))
+    others = watched.get(suggestions)  # what read models of this release already watch
     watch(suggestions, "status", "received_on")
     try:
         changes = Changes()
@@ -105,9 +107,16 @@ def test_diffs_give_watched_columns_before_and_after_the_batch(liaison: Liaison)
         changes.update(suggestions, UUID(missing), status="rejected")
         with liaison.engine.begin() as conn:
             changes.write(conn)
-        diffs = sorted(changes.diffs(suggestions), key=repr)
+
+        def mine(values: dict[str, Any] | None) -> dict[str, Any] | None:
+            return None if values is None else {c: values[c] for c in ("received_on", "status")}
+
+        diffs = sorted(((mine(b), mine(a)) for b, a in changes.diffs(suggestions)), key=repr)
     finally:
-        watched.pop(suggestions)
+        if others is None:
+            watched.pop(suggestions)
+        else:
+            watched[suggestions] = others
 
     on = date(2021, 3, 1)
     assert diffs == sorted(
