@@ -15,18 +15,14 @@ Day rows are rolled up per month and year (``grain`` d, m, y) and summed over ev
 point (``contact_point_id`` ""), so a figure for any period reads at most ~90 buckets of one
 scope (projections/periods.py).
 
-The rows of the keys a batch touched are recounted from the rows below them, set-based (one
-``INSERT … SELECT … ON CONFLICT DO UPDATE`` per table and 500 keys, each key counted over an
-index range), then the touched days, months and years are summed again. Every row is thus a
-pure function of the read model's rows: applying a batch again changes nothing, and nothing
-can drift. A suggestion's received date, contact point, draft and article never change, its
-report date is set once and a held session stays held on its day, so the keys a batch touched
-are those of its rows as they now are, and a recounted key never falls to zero (it holds at
-least the row that named it): no row ever needs deleting.
-
-The cost grows with the size of the keys a batch touches (the suggestions of one contact
-point, draft and day, or article): measured, a few milliseconds per batch of 1,000 events at
-100k suggestions, ~70 ms per batch of the largest draft at 1M.
+Suggestions are counted by the difference of each row the batch touched (``handlers.watch``
+and ``Changes.diffs``): where the row counted before the batch is taken away, where it counts
+after is added, one ``executemany`` of additive upserts per table. The cost per event is
+constant whatever the number of suggestions, and a batch applied again changes nothing
+(before equals after), so the counts stay exactly those of the rows. Sessions are few: the
+days a batch touched are recounted from their rows. Then the touched days, months and years
+are summed again from the rows below them, so every roll-up is a pure function of the day
+rows.
 """
 
 from __future__ import annotations

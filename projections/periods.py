@@ -46,14 +46,6 @@ def spans(start: date | None, end: date | None) -> list[tuple[str, date, date]]:
     return runs
 
 
-def covering(table: Any, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    """One condition per run of ``spans``, for a table keyed by ``grain`` and ``starts_on``."""
-    return [
-        and_(table.c.grain == grain, table.c.starts_on.between(first, final))
-        for grain, first, final in spans(start, end)
-    ]
-
-
 def shape(start: date | None, end: date | None) -> tuple[tuple[str, ...], dict[str, date]]:
     """The grains of the period's runs and the bounds to bind: statements over ``runs`` are
     built once per shape (SQLAlchemy then reuses them), not per query."""
