@@ -13,8 +13,8 @@ from domain.participant import Participant, ParticipantKind
 from domain.rules import MAX_NAME, MAX_TITLE
 from liaison.bootstrap import Liaison
 from liaison.personal_data import masked_phone
-from web.api.common import ERRORS
-from web.auth import Staff, require_contact_point, require_visible
+from web.api.common import ERRORS, visible
+from web.auth import Staff, require_contact_point
 from web.deps import LiaisonDep
 from web.errors import client_address
 
@@ -73,16 +73,10 @@ def register(body: ParticipantIn, user: Staff, liaison: LiaisonDep) -> Participa
     return participant_out(liaison, participant)
 
 
-def _visible(liaison: Liaison, participant_id: UUID, user: Staff) -> Participant:
-    participant = liaison.app.get(participant_id, Participant)
-    require_visible(user, participant.contact_point_id, f"Participant {participant_id}")
-    return participant
-
-
 @router.get("/{participant_id}")
 def get_one(participant_id: UUID, user: Staff, liaison: LiaisonDep) -> ParticipantOut:
     """One participant, phone masked."""
-    return participant_out(liaison, _visible(liaison, participant_id, user))
+    return participant_out(liaison, visible(liaison, user, Participant, participant_id))
 
 
 class RevealedPhone(BaseModel):
@@ -94,7 +88,7 @@ def reveal_phone(
     participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request
 ) -> RevealedPhone:
     """The full phone number, for staff of the person's contact point; each reveal is audited."""
-    participant = _visible(liaison, participant_id, user)
+    participant = visible(liaison, user, Participant, participant_id)
     phone = liaison.app.personal_data(participant)["phone"]
     liaison.audit.record(
         user.username,
@@ -108,7 +102,7 @@ def reveal_phone(
 @router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
 def erase(participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request) -> Response:
     """Erase the participant's personal data; their suggestions stay, counted."""
-    _visible(liaison, participant_id, user)
+    visible(liaison, user, Participant, participant_id)
     liaison.app.erase_participant(participant_id, user.username)
     liaison.audit.record(
         user.username, "erase", f"participant {participant_id}", address=client_address(request)

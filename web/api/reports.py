@@ -18,9 +18,8 @@ from domain.session import ConsultationSession
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.exports import CHANNELS, KINDS, OUTCOMES, Row, Summary, as_csv, as_docx
-from liaison.users import User
-from web.api.common import ERRORS, IsoDate
-from web.auth import Reader, Staff, require_contact_point, require_visible
+from web.api.common import ERRORS, IsoDate, visible
+from web.auth import Reader, Staff, require_contact_point
 from web.deps import LiaisonDep
 from web.errors import client_address
 
@@ -63,12 +62,6 @@ def report_out(report: Report) -> ReportOut:
     )
 
 
-def _own(liaison: Liaison, report_id: UUID, user: User) -> Report:
-    report = liaison.app.get(report_id, Report)
-    require_visible(user, report.contact_point_id, f"Report {report_id}")
-    return report
-
-
 @router.post("", status_code=status.HTTP_201_CREATED)
 def submit(body: ReportIn, user: Staff, liaison: LiaisonDep) -> ReportOut:
     """Send accepted suggestions of one draft upward; each becomes reported."""
@@ -82,7 +75,7 @@ def submit(body: ReportIn, user: Staff, liaison: LiaisonDep) -> ReportOut:
 @router.get("/{report_id}")
 def get_one(report_id: UUID, user: Reader, liaison: LiaisonDep) -> ReportOut:
     """One report and the suggestions it carried."""
-    return report_out(_own(liaison, report_id, user))
+    return report_out(visible(liaison, user, Report, report_id))
 
 
 @router.get(
@@ -98,7 +91,7 @@ def export(
     format: ExportFormat = ExportFormat.CSV,
 ) -> Response:
     """The summary table sent upward, as CSV (UTF-8, BOM) or DOCX, sealed with the log head."""
-    report = _own(liaison, report_id, user)
+    report = visible(liaison, user, Report, report_id)
     with liaison.engine.connect() as conn:  # given back before the audit asks for another
         summary = _summary(liaison, report, conn)
     liaison.audit.record(

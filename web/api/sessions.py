@@ -13,8 +13,8 @@ from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
 from domain.session import ConsultationSession, SessionKind, SessionStatus
 from liaison.bootstrap import Liaison
 from projections.listings import list_sessions
-from web.api.common import ERRORS, IsoDate, IsoDateTime, aware
-from web.auth import Reader, Staff, require_contact_point, require_visible, scope
+from web.api.common import ERRORS, IsoDate, IsoDateTime, aware, visible
+from web.auth import Reader, Staff, require_contact_point, scope
 from web.deps import LiaisonDep, ReadDep
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], responses=ERRORS)
@@ -87,12 +87,6 @@ def _out(liaison: Liaison, session: ConsultationSession) -> SessionOut:
     return session_out(session, ZoneInfo(liaison.settings.timezone))
 
 
-def _own(liaison: LiaisonDep, session_id: UUID, user: Reader) -> ConsultationSession:
-    session = liaison.app.get(session_id, ConsultationSession)
-    require_visible(user, session.contact_point_id, f"ConsultationSession {session_id}")
-    return session
-
-
 @router.post("", status_code=status.HTTP_201_CREATED)
 def schedule(body: SessionIn, user: Staff, liaison: LiaisonDep) -> SessionOut:
     """Schedule a session on one or more drafts."""
@@ -114,7 +108,7 @@ def record_attendance(
     session_id: UUID, body: AttendanceIn, user: Staff, liaison: LiaisonDep
 ) -> SessionOut:
     """Record who attended (people already recorded are not counted twice)."""
-    _own(liaison, session_id, user)
+    visible(liaison, user, ConsultationSession, session_id)
     return _out(
         liaison, liaison.app.record_attendance(session_id, body.participant_ids, user.username)
     )
@@ -125,7 +119,7 @@ def complete(
     session_id: UUID, user: Staff, liaison: LiaisonDep, body: CompleteIn | None = None
 ) -> SessionOut:
     """Record that the session was held, with its minutes."""
-    _own(liaison, session_id, user)
+    visible(liaison, user, ConsultationSession, session_id)
     body = body or CompleteIn()
     return _out(
         liaison,
@@ -140,7 +134,7 @@ def cancel(
     session_id: UUID, user: Staff, liaison: LiaisonDep, body: CancelIn | None = None
 ) -> SessionOut:
     """Cancel a scheduled session."""
-    _own(liaison, session_id, user)
+    visible(liaison, user, ConsultationSession, session_id)
     reason = body.reason if body else None
     return _out(liaison, liaison.app.cancel_session(session_id, user.username, reason=reason))
 
@@ -159,4 +153,4 @@ def list_all(
 @router.get("/{session_id}")
 def get_one(session_id: UUID, user: Reader, liaison: LiaisonDep) -> SessionOut:
     """One session with its attendance."""
-    return _out(liaison, _own(liaison, session_id, user))
+    return _out(liaison, visible(liaison, user, ConsultationSession, session_id))

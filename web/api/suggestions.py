@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
-from liaison.bootstrap import Liaison
 from projections.listings import list_suggestions
-from web.api.common import ERRORS, IsoDate
-from web.auth import Decider, Reader, Staff, require_contact_point, require_visible, scope
+from web.api.common import ERRORS, IsoDate, visible
+from web.auth import Decider, Reader, Staff, require_contact_point, scope
 from web.deps import LiaisonDep, ReadDep
 
 router = APIRouter(prefix="/api/v1/suggestions", tags=["suggestions"], responses=ERRORS)
@@ -140,12 +139,6 @@ def suggestion_out(s: Suggestion) -> SuggestionOut:
     )
 
 
-def own_suggestion(liaison: Liaison, suggestion_id: UUID, user: Reader) -> Suggestion:
-    suggestion = liaison.app.get(suggestion_id, Suggestion)
-    require_visible(user, suggestion.contact_point_id, f"Suggestion {suggestion_id}")
-    return suggestion
-
-
 @router.post("", status_code=status.HTTP_201_CREATED)
 def record(body: SuggestionIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
     """Record an opinion given at a session, through a collector, by letter or online."""
@@ -189,28 +182,28 @@ def list_all(
 @router.get("/{suggestion_id}")
 def get_one(suggestion_id: UUID, user: Reader, liaison: LiaisonDep) -> SuggestionOut:
     """One suggestion: its words as first given and as reworded, and what became of it."""
-    return suggestion_out(own_suggestion(liaison, suggestion_id, user))
+    return suggestion_out(visible(liaison, user, Suggestion, suggestion_id))
 
 
 @router.post("/{suggestion_id}/merge")
 def merge(suggestion_id: UUID, body: MergeIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
     """Fold a duplicate into another suggestion of the same draft."""
-    own_suggestion(liaison, suggestion_id, user)
-    own_suggestion(liaison, body.into, user)
+    visible(liaison, user, Suggestion, suggestion_id)
+    visible(liaison, user, Suggestion, body.into)
     return suggestion_out(liaison.app.merge_suggestion(suggestion_id, body.into, user.username))
 
 
 @router.post("/{suggestion_id}/revise")
 def revise(suggestion_id: UUID, body: ReviseIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
     """Reword for the report; the words as first given stay readable."""
-    own_suggestion(liaison, suggestion_id, user)
+    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(liaison.app.revise_suggestion(suggestion_id, body.content, user.username))
 
 
 @router.post("/{suggestion_id}/screen")
 def screen(suggestion_id: UUID, body: ScreenIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
     """Accept for reporting, or reject with a reason."""
-    own_suggestion(liaison, suggestion_id, user)
+    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(
         liaison.app.screen_suggestion(
             suggestion_id, body.decision.value, user.username, reason=body.reason
@@ -223,7 +216,7 @@ def record_outcome(
     suggestion_id: UUID, body: OutcomeIn, user: Decider, liaison: LiaisonDep
 ) -> SuggestionOut:
     """Record the congress's decision on a reported suggestion."""
-    own_suggestion(liaison, suggestion_id, user)
+    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(
         liaison.app.record_outcome(
             suggestion_id,
@@ -240,7 +233,7 @@ def feed_back(
     suggestion_id: UUID, body: FeedbackIn, user: Staff, liaison: LiaisonDep
 ) -> SuggestionOut:
     """Tell the people behind the suggestion what became of it."""
-    own_suggestion(liaison, suggestion_id, user)
+    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(liaison.app.send_feedback(suggestion_id, body.message, user.username))
 
 
@@ -249,7 +242,7 @@ def history(
     suggestion_id: UUID, user: Reader, liaison: LiaisonDep, conn: ReadDep
 ) -> list[HistoryItem]:
     """The suggestion's events from the log, oldest first."""
-    own_suggestion(liaison, suggestion_id, user)
+    visible(liaison, user, Suggestion, suggestion_id)
     events = list(liaison.app.events.get(suggestion_id))
     positions = liaison.chain.positions_of(conn, suggestion_id)
     return [
