@@ -120,6 +120,14 @@ suggestions = Table(
         "id",
     ),
     Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
+    # the decided suggestions of a draft (the wall of an enacted draft): few, so partial
+    Index(
+        "ix_rm_suggestions_decided",
+        "draft_id",
+        "outcome",
+        sqlite_where=Column("outcome").is_not(None),
+        postgresql_where=Column("outcome").is_not(None),
+    ),
     Index(
         "ix_rm_suggestions_merged_into",
         "merged_into",

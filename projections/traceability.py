@@ -41,7 +41,11 @@ def trace(
     limit: int | None = None,
     article: Article | None = None,
     offset: int = 0,
+    outcomes: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
+    """The draft's trace for one contact point or all: ``limit`` suggestions per article
+    from ``offset`` (every one without ``limit``), or only those decided with one of
+    ``outcomes`` (all of them: decisions are few, read by their own index)."""
     enacted = draft.current if draft.status is DraftStatus.ENACTED else None
     final_texts = {a.number: a.text for a in enacted.articles} if enacted else {}
     consulted = draft.consulted
@@ -52,8 +56,8 @@ def trace(
     else:
         shown = [None] if article == "general" else [n for n in numbers if n == article]
     rows = (
-        _everything(conn, draft, contact_point_id)
-        if limit is None
+        _everything(conn, draft, contact_point_id, outcomes)
+        if limit is None or outcomes is not None
         else _pages(conn, draft, contact_point_id, shown, counts, offset, limit)
     )
     absorbed = absorbed_by(conn, [r["id"] for r in rows])
@@ -157,11 +161,16 @@ def _adoptions(one_point: bool) -> Any:
 
 
 def _everything(
-    conn: Connection, draft: Draft, contact_point_id: UUID | None
+    conn: Connection,
+    draft: Draft,
+    contact_point_id: UUID | None,
+    outcomes: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
     query = select(suggestions).where(
         suggestions.c.draft_id == draft.id.hex, _of(suggestions, contact_point_id)
     )
+    if outcomes is not None:
+        query = query.where(suggestions.c.outcome.in_(outcomes))
     return [
         dict(r._mapping)
         for r in conn.execute(query.order_by(suggestions.c.received_on, suggestions.c.id))

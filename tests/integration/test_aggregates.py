@@ -43,6 +43,7 @@ from projections.tables import (
 from projections.traceability import trace
 from tests.conftest import store_settings
 
+ADOPTED = ("adopted", "partially_adopted")
 TEXT = "\n".join(f"第{n}条　第{n}项。" for n in range(1, 6))
 START = date(2019, 11, 1)
 
@@ -293,6 +294,7 @@ def test_the_trace_counts_and_pages_equal_the_rows(city: tuple[Liaison, dict[str
                 everything = trace(conn, draft, cp)
                 paged = trace(conn, draft, cp, limit=3)
                 one = trace(conn, draft, cp, article=2, offset=2, limit=4)
+                decided = trace(conn, draft, cp, outcomes=ADOPTED)  # the wall
             assert paged["suggestion_count"] == everything["suggestion_count"]
             assert everything["suggestion_count"] == len(everything["general"]) + sum(
                 len(a["suggestions"]) for a in everything["articles"]
@@ -302,6 +304,9 @@ def test_the_trace_counts_and_pages_equal_the_rows(city: tuple[Liaison, dict[str
                 assert page["suggestions"] == full["suggestions"][:3]
             assert paged["general"] == everything["general"][:3]
             assert paged["general_count"] == len(everything["general"])
+            for full, only in zip(everything["articles"], decided["articles"], strict=True):
+                wanted = [s for s in full["suggestions"] if s["outcome"] in ADOPTED]
+                assert only["suggestions"] == wanted
             article_two = everything["articles"][1]["suggestions"]
             assert [a["number"] for a in one["articles"]] == [2]
             assert one["articles"][0]["suggestions"] == article_two[2:6]
