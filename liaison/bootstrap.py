@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from eventsourcing.persistence import InfrastructureFactory
@@ -32,6 +33,8 @@ from liaison.users import UserDirectory
 from projections import projector as read_models
 from projections.projector import Projector
 from projections.tables import tracking
+
+log = logging.getLogger("liaison")
 
 
 @dataclass
@@ -131,6 +134,12 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         chain,
         cache_mb=settings.projection_cache_mb,
     )
+    if read_models.stale(engine):
+        if settings.is_sqlite:  # zero set-up: an upgraded release rebuilds them itself
+            log.warning("the read models are of an older release: rebuilding them from the log")
+            projector.rebuild()
+        else:
+            log.warning("the read models are of an older release: run `liaison db init`")
     if project_on_save:
         app.on_saved = projector.catch_up
     limiter = RateLimiter(engine)

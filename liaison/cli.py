@@ -25,6 +25,7 @@ from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import report_sentence
 from liaison.settings import Settings
+from projections import projector as read_models
 from projections.statistics import Period, figures
 from projections.tables import contact_points
 
@@ -118,7 +119,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _db_init(args: argparse.Namespace, settings: Settings) -> None:
+    """Create what is missing; read models of an older release are rebuilt from the log."""
     create_schema(settings)
+    liaison = bootstrap(settings, project_on_save=False)  # on SQLite it rebuilds them itself
+    try:
+        if read_models.stale(liaison.engine):
+            print("the read models are of an older release: rebuilding them from the log")
+            _replay(liaison)
+    finally:
+        liaison.close()
     where = make_url(settings.database_url).render_as_string(hide_password=True)
     print(f"schema ready in {where}")
 
@@ -189,12 +198,16 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
 def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
     liaison = bootstrap(settings, project_on_save=False)
     try:
-        total = liaison.app.recorder.max_notification_id() or 0
-        with tqdm(total=total, desc="rebuild", unit="event") as bar:
-            applied = liaison.projector.rebuild(lambda _done, n: bar.update(n))
+        applied = _replay(liaison)
     finally:
         liaison.close()
     print(f"rebuilt the read models from {applied} events")
+
+
+def _replay(liaison: Liaison) -> int:
+    total = liaison.app.recorder.max_notification_id() or 0
+    with tqdm(total=total, desc="rebuild", unit="event") as bar:
+        return liaison.projector.rebuild(lambda _done, n: bar.update(n))
 
 
 def _projections_run(args: argparse.Namespace, settings: Settings) -> None:

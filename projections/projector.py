@@ -51,6 +51,10 @@ if TYPE_CHECKING:
     from liaison.chain import HashChain
 
 NAME = "read_models"
+VERSION = 2
+"""The read models' shape: a release that changes their tables, or what the projector puts
+in them, raises it, and stores of an older shape are rebuilt from the log (``stale``).
+2: pre-aggregated figures and the trace's indexes."""
 
 CHECKPOINT_PAGES = 100_000  # a checkpoint once the log holds some 400 MB, while catching up
 DEFAULT_CHECKPOINT = 1000  # SQLite's defaults, restored after
@@ -78,6 +82,14 @@ batches = Table(
 )
 
 
+versions = Table(
+    "projection_versions",
+    records,
+    Column("name", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+
 class PositionMovedError(RuntimeError):
     """The tracking position changed under a batch: it is rolled back, nothing applied."""
 
@@ -93,6 +105,22 @@ def _create(conn: Connection) -> None:
     records.create_all(conn)
     if conn.execute(select(tracking.c.position).where(tracking.c.name == NAME)).first() is None:
         conn.execute(tracking.insert().values(name=NAME, position=0))
+        _mark_current(conn)  # new read models: of this release's shape
+
+
+def _mark_current(conn: Connection) -> None:
+    conn.execute(delete(versions).where(versions.c.name == NAME))
+    conn.execute(versions.insert().values(name=NAME, version=VERSION))
+
+
+def stale(engine: Engine) -> bool:
+    """Whether the read models were made by a release of another shape (``VERSION``): their
+    tables may lack rows the figures now read, so they must be rebuilt from the log."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(versions.c.version).where(versions.c.name == NAME)
+        ).scalar_one_or_none()
+    return found != VERSION
 
 
 def _applier() -> str:
@@ -162,6 +190,7 @@ class Projector:
                 conn.execute(text(f"LOCK TABLE {tracking.name} IN ACCESS EXCLUSIVE MODE"))
             metadata.drop_all(conn)
             _create(conn)
+            _mark_current(conn)
             conn.execute(delete(batches).where(batches.c.name == NAME))
         return self.catch_up(progress)
 

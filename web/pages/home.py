@@ -195,7 +195,7 @@ def wall_entries(conn: Connection, draft: Draft) -> dict[str, Any]:
     """Adopted and partially adopted suggestions, by the article they shaped (the final article
     the congress named, else the one commented on), beside the article before and after.
     Only the words as reported go on the wall: no names, phones, receipts or first drafts."""
-    data = trace(conn, draft)
+    data = trace(conn, draft, outcomes=ADOPTED)  # only the decisions, read by their own index
     consulted = {a["number"]: a for a in data["articles"]}
     diffs = {d.number: d for d in diff_versions(draft.consulted, draft.current)}
     said_on = [(None, s) for s in data["general"]] + [

@@ -1,0 +1,63 @@
+"""Read models made by an older release (another ``VERSION``) are rebuilt from the log: on
+SQLite when the application starts, on PostgreSQL by ``liaison db init``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, update
+
+from liaison.bootstrap import Liaison, bootstrap
+from liaison.cli import main
+from liaison.settings import Settings
+from projections import projector as read_models
+from projections.statistics import figures
+from projections.tables import agg_received
+
+TEXT = "第一条　总则。\n第二条　细则。"
+
+
+def _an_older_release(liaison: Liaison) -> int:
+    """Some suggestions, then the store as an older release left it: its version, and none
+    of the rows the figures now read. Returns how many suggestions were received."""
+    app = liaison.app
+    cp = app.designate_contact_point("A 街道", "普陀区", "admin").id
+    draft = app.receive_draft(
+        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, "admin"
+    ).id
+    for text in ("建议一", "建议二", "建议三"):
+        app.record_suggestion(cp, draft, text, "letter", "staff", received_on=date(2021, 3, 2))
+    with liaison.engine.begin() as conn:
+        conn.execute(delete(agg_received))
+        conn.execute(update(read_models.versions).values(version=read_models.VERSION - 1))
+    return 3
+
+
+def _received(liaison: Liaison) -> int:
+    with liaison.engine.connect() as conn:
+        return figures(conn).suggestions["received"]
+
+
+def test_new_read_models_are_current(liaison: Liaison) -> None:
+    assert not read_models.stale(liaison.engine)
+
+
+def test_an_older_release_s_read_models_are_rebuilt(
+    settings: Settings, liaison: Liaison, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received = _an_older_release(liaison)
+    assert read_models.stale(liaison.engine)
+    assert _received(liaison) == 0  # what the figures would show without a rebuild
+
+    if settings.is_sqlite:
+        upgraded = bootstrap(settings)  # the application starting after an upgrade
+    else:
+        monkeypatch.setenv("LIAISON_DATABASE_URL", settings.database_url)
+        assert main(["db", "init"]) == 0
+        upgraded = bootstrap(settings)
+    try:
+        assert not read_models.stale(upgraded.engine)
+        assert _received(upgraded) == received
+    finally:
+        upgraded.close()
