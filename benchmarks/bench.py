@@ -317,7 +317,7 @@ def query_latencies(
         "stats": "/api/v1/stats?from=2016-01-01&to=2020-12-31",
         "ranking": "/api/v1/stats/ranking?from=2016-01-01&to=2020-12-31",
         "trace": f"/api/v1/drafts/{data.largest_draft}/trace"
-        f"?contact_point_id={data.contact_points[0]}",
+        f"?contact_point_id={data.contact_points[0]}&limit=5",  # as the congress's page asks
         "receipt": "/api/v1/public/receipts/{code}",
     }
     p95, p50 = {}, {}

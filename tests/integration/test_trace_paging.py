@@ -55,7 +55,8 @@ def test_the_api_counts_every_article_and_pages_one(
     auth = _token(client)
     url = f"/api/v1/drafts/{draft_id}/trace"
 
-    overview = client.get(url, headers=auth).json()
+    overview = client.get(url, params={"limit": OVERVIEW_LIMIT}, headers=auth).json()
+    unasked = client.get(url, headers=auth).json()
     narrowed = client.get(url, params={"contact_point_id": str(cp)}, headers=auth).json()
     page = client.get(url, params={"article": 1, "offset": OVERVIEW_LIMIT}, headers=auth).json()
     last = client.get(url, params={"article": 1, "offset": 25, "limit": 5}, headers=auth).json()
@@ -65,6 +66,8 @@ def test_the_api_counts_every_article_and_pages_one(
     assert overview["suggestion_count"] == ON_ONE + 1 and overview["general_count"] == 1
     assert first["suggestion_count"] == ON_ONE
     assert [s["content"] for s in first["suggestions"]] == ordered[:OVERVIEW_LIMIT]
+    # a client that does not ask gets every suggestion of a draft this size, as before paging
+    assert [s["content"] for s in unasked["articles"][0]["suggestions"]] == ordered
     assert overview["articles"][1]["suggestion_count"] == 0
     assert narrowed["suggestion_count"] == overview["suggestion_count"]
     assert [a["number"] for a in page["articles"]] == [1] and page["general"] == []

@@ -144,6 +144,10 @@ def enact(draft_id: UUID, body: EnactIn, user: Registrar, liaison: LiaisonDep) -
 
 
 MAX_TRACE_LIMIT = 500
+DEFAULT_PER_ARTICLE = 100
+"""Suggestions per article when a client does not ask: every one for any draft the API
+served before it was paged (the demo city's busiest article has a few dozen); ``limit=5``
+is the congress page's overview."""
 
 
 class TracedSuggestion(BaseModel):
@@ -211,8 +215,8 @@ def trace_draft(
         Query(
             ge=0,
             le=MAX_TRACE_LIMIT,
-            description=f"suggestions per article (default {OVERVIEW_LIMIT}, "
-            f"or {ARTICLE_LIMIT} for one article)",
+            description=f"suggestions per article (default {DEFAULT_PER_ARTICLE}, "
+            f"or {ARTICLE_LIMIT} for one article; the page shows {OVERVIEW_LIMIT})",
         ),
     ] = None,
 ) -> Response:
@@ -227,6 +231,6 @@ def trace_draft(
         if chosen not in {a.number for a in draft.consulted.articles}:
             raise NotFoundError(f"no article {chosen} in the version consulted")
     if limit is None:
-        limit = OVERVIEW_LIMIT if chosen is None else ARTICLE_LIMIT
+        limit = DEFAULT_PER_ARTICLE if chosen is None else ARTICLE_LIMIT
     traced = trace(conn, draft, scope(user, contact_point_id), limit, chosen, offset)
     return JSONResponse(traced)  # JSON-ready already: validating hundreds of items cost ~10 ms
