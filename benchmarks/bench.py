@@ -165,7 +165,8 @@ def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> 
     started = time.perf_counter()
     caught_up = liaison.projector.catch_up()
     results["catch_up_seconds"] = round(time.perf_counter() - started, 1)
-    results["catch_up_events_per_s"] = round(caught_up / results["catch_up_seconds"], 1)
+    results["catch_up_events"] = caught_up
+    results["catch_up_events_per_s"] = round(caught_up / max(results["catch_up_seconds"], 0.1), 1)
     liaison.close()
 
     # intake through the application, one comment per command, beside the baselines

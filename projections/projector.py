@@ -103,9 +103,13 @@ def create_tables(engine: Engine) -> None:
 def _create(conn: Connection) -> None:
     metadata.create_all(conn)
     records.create_all(conn)
-    if conn.execute(select(tracking.c.position).where(tracking.c.name == NAME)).first() is None:
+    position = conn.execute(
+        select(tracking.c.position).where(tracking.c.name == NAME)
+    ).scalar_one_or_none()
+    if position is None:
         conn.execute(tracking.insert().values(name=NAME, position=0))
-        _mark_current(conn)  # new read models: of this release's shape
+    if not position:  # nothing projected yet: whatever release made them, they are empty
+        _mark_current(conn)
 
 
 def _mark_current(conn: Connection) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, update
 
-from liaison.bootstrap import Liaison, bootstrap
+from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.cli import main
 from liaison.settings import Settings
 from projections import projector as read_models
@@ -61,3 +61,24 @@ def test_an_older_release_s_read_models_are_rebuilt(
         assert _received(upgraded) == received
     finally:
         upgraded.close()
+
+
+def test_a_store_never_projected_is_current_and_catches_up(settings: Settings) -> None:
+    """A log written with projection off (a bulk load) by an older release: its read models
+    are empty, so there is nothing to rebuild; the usual catch-up fills them."""
+    loader = bootstrap(settings, project_on_save=False)
+    try:
+        loader.app.designate_contact_point("A 街道", "普陀区", "admin")
+        with loader.engine.begin() as conn:
+            conn.execute(delete(read_models.versions))
+    finally:
+        loader.close()
+
+    if not settings.is_sqlite:
+        create_schema(settings)  # `liaison db init`, as after any upgrade
+    reopened = bootstrap(settings, project_on_save=False)
+    try:
+        assert not read_models.stale(reopened.engine)
+        assert reopened.projector.catch_up() == reopened.app.recorder.max_notification_id()
+    finally:
+        reopened.close()
