@@ -93,7 +93,8 @@ def similar_among(conn: Connection, suggestion_ids: list[str]) -> dict[str, dict
             .limit(CAP + 1)
         ).all()
         pool = [(other_id, bigrams(content)) for other_id, content in latest]
-        pool += [(i, bigrams(text)) for i, text in mine.items() if i not in dict(latest)]
+        in_pool = {other_id for other_id, _ in latest}
+        pool += [(i, bigrams(text)) for i, text in mine.items() if i not in in_pool]
         for me, text in mine.items():
             found[me] = _closest(bigrams(text), [(i, b) for i, b in pool if i != me][:CAP])
     return found
