@@ -18,6 +18,7 @@ from domain.draft import Draft
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.commands.suggestions import NewSuggestion
+from liaison.rights import operator
 
 BATCH = 2000
 SAMPLE = 5000  # receipts kept for lookups and decisions: a 4M run need not hold them all
@@ -41,6 +42,9 @@ class Dataset:
     """The first ``SAMPLE`` receipts and every ``size // SAMPLE``-th after them."""
 
 
+BENCH = operator("bench")
+
+
 def draft_shares(count: int, rng: random.Random) -> list[float]:
     """Zipf-like shares: the first draft about a quarter, a long tail of small ones."""
     weights = [1 / (rank**1.1) for rank in range(1, count + 1)]
@@ -56,7 +60,7 @@ def generate(
     start = date(2015, 1, 1)
     cps = [
         app.designate_contact_point(
-            f"第{i + 1}号基层立法联系点", f"第{i % 16 + 1}区", "bench", on=start
+            f"第{i + 1}号基层立法联系点", f"第{i % 16 + 1}区", BENCH, on=start
         ).id
         for i in range(36)
     ]
@@ -72,15 +76,15 @@ def generate(
             received,
             received + timedelta(days=30),
             TEXT,
-            "bench",
+            BENCH,
         )
-        app.open_draft(draft.id, "bench", on=received)
+        app.open_draft(draft.id, BENCH, on=received)
         drafts.append(draft)
     participants: dict[UUID, list[UUID]] = {cp: [] for cp in cps}
     for i in range(max(36, min(size // 50, 20_000))):
         cp = cps[i % len(cps)]
         participants[cp].append(
-            app.register_participant(cp, f"参与者{i}", "resident", "bench", on=start).id
+            app.register_participant(cp, f"参与者{i}", "resident", BENCH, on=start).id
         )
     sessions: dict[tuple[UUID, UUID], UUID] = {}
     shares = draft_shares(draft_count, rng)
@@ -128,9 +132,9 @@ def generate(
                             "symposium",
                             "座谈会",
                             datetime.combine(draft.received_on + timedelta(days=10), time(14)),
-                            "bench",
+                            BENCH,
                         ).id
-                        app.complete_session(session_id, "bench")
+                        app.complete_session(session_id, BENCH)
                         sessions[(cp, draft.id)] = session_id
                 item = NewSuggestion(
                     cp,
@@ -144,12 +148,12 @@ def generate(
                 )
             batch.append(item)
             if len(batch) == BATCH:
-                keep(app.record_suggestions(batch, "bench"), written)
+                keep(app.record_suggestions(batch, BENCH), written)
                 written += len(batch)
                 progress(len(batch))
                 batch = []
     if batch:
-        keep(app.record_suggestions(batch, "bench"), written)
+        keep(app.record_suggestions(batch, BENCH), written)
         written += len(batch)
         progress(len(batch))
     decide_a_sample(liaison, receipts[: min(2000, max(20, size // 50))], rng)
@@ -164,18 +168,18 @@ def decide_a_sample(liaison: Liaison, receipts: list[str], rng: random.Random) -
         suggestion_id = app.receipts.find(code)
         assert suggestion_id is not None
         suggestion = app.get(suggestion_id, Suggestion)
-        app.screen_suggestion(suggestion_id, "accept", "bench", on=suggestion.received_on)
+        app.screen_suggestion(suggestion_id, "accept", BENCH, on=suggestion.received_on)
         groups.setdefault((suggestion.contact_point_id, suggestion.draft_id), []).append(
             suggestion_id
         )
     for (cp, draft_id), ids in groups.items():
         draft = app.get(draft_id, Draft)
-        app.submit_report(cp, draft_id, ids, draft.deadline, "bench")
+        app.submit_report(cp, draft_id, ids, draft.deadline, BENCH)
         for suggestion_id in ids:
             roll = rng.random()
             outcome = (
                 "adopted" if roll < 0.3 else "partially_adopted" if roll < 0.4 else "not_adopted"
             )
             app.record_outcome(
-                suggestion_id, outcome, "bench", decided_on=draft.deadline + timedelta(days=40)
+                suggestion_id, outcome, BENCH, decided_on=draft.deadline + timedelta(days=40)
             )

@@ -7,13 +7,12 @@ many aggregates are read models (``projections``).
 
 from __future__ import annotations
 
-from liaison.commands.base import PUBLIC
 from liaison.commands.drafts import DraftCommands
 from liaison.commands.participants import ParticipantCommands
 from liaison.commands.sessions import SessionCommands
 from liaison.commands.suggestions import SuggestionCommands
 
-__all__ = ["PUBLIC", "LiaisonApplication"]
+__all__ = ["LiaisonApplication"]
 
 
 class LiaisonApplication(DraftCommands, ParticipantCommands, SessionCommands, SuggestionCommands):

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, String, Table, insert, select
 
 from liaison.database import metadata
+from liaison.rights import Actor, require_role
 
 audit_log = Table(
     "audit_log",
@@ -57,6 +58,17 @@ class AuditLog:
                     address=address[:64],
                 )
             )
+
+    def entries(
+        self,
+        actor: Actor,
+        limit: int = 200,
+        before: int | None = None,
+        action: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first, for admin only."""
+        require_role(actor, ())
+        return self.recent(limit, before, action)
 
     def recent(
         self, limit: int = 200, before: int | None = None, action: str | None = None

@@ -23,7 +23,9 @@ from liaison.database import (
     schema_lock,
 )
 from liaison.idempotency import IdempotencyStore
+from liaison.ledger import Ledger
 from liaison.personal_data import PersonalDataVault
+from liaison.queries import Queries
 from liaison.rate_limits import RateLimiter
 from liaison.receipts import ReceiptBook
 from liaison.secret_store import signing_key
@@ -42,9 +44,11 @@ class Liaison:
     settings: Settings
     engine: Engine
     app: LiaisonApplication
+    queries: Queries
     projector: Projector
     users: UserDirectory
     chain: HashChain
+    ledger: Ledger
     audit: AuditLog
     limiter: RateLimiter
     sessions: SessionStore
@@ -148,9 +152,11 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         settings=settings,
         engine=engine,
         app=app,
+        queries=Queries(engine),
         projector=projector,
         users=UserDirectory(engine),
         chain=chain,
+        ledger=Ledger(app, projector, chain),
         audit=AuditLog(engine),
         limiter=limiter,
         sessions=SessionStore(engine, settings.session_minutes),

@@ -24,9 +24,10 @@ from domain.errors import DomainError
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import report_sentence
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections import projector as read_models
-from projections.statistics import Period, figures
+from projections.statistics import Period
 from projections.tables import contact_points
 
 
@@ -183,8 +184,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
     liaison = bootstrap(settings)
     try:
         contact_point = _contact_point(liaison, args.contact_point) if args.contact_point else None
-        with liaison.engine.connect() as conn:
-            result = figures(conn, contact_point, Period(args.start, args.end))
+        result = liaison.queries.figures(operator(), contact_point, Period(args.start, args.end))
     finally:
         liaison.close()
     if args.json:

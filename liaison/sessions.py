@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, insert, select
 
 from liaison.database import metadata
-from liaison.users import Role, User
+from liaison.rights import Actor, Role
 
 web_sessions = Table(
     "web_sessions",
@@ -31,7 +31,7 @@ web_sessions = Table(
 
 @dataclass(frozen=True)
 class PageSession:
-    user: User
+    user: Actor
     csrf: str
 
 
@@ -44,7 +44,7 @@ class SessionStore:
         self.engine = engine
         self.lifetime = timedelta(minutes=minutes)
 
-    def start(self, user: User) -> str:
+    def start(self, user: Actor) -> str:
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(
@@ -73,7 +73,7 @@ class SessionStore:
             self.end(token)
             return None
         cp = UUID(row.contact_point_id) if row.contact_point_id else None
-        return PageSession(User(row.username, Role(row.role), cp), row.csrf)
+        return PageSession(Actor(row.username, Role(row.role), cp), row.csrf)
 
     def end(self, token: str | None) -> None:
         if token:

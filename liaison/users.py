@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -14,22 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.errors import InvalidValueError
 from liaison.database import users
+from liaison.rights import ACCOUNT_ROLES, Actor, Role
 
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    STAFF = "staff"
-    CONGRESS = "congress"
-
-
-@dataclass(frozen=True)
-class User:
-    username: str
-    role: Role
-    contact_point_id: UUID | None
 
 
 class UserExistsError(InvalidValueError):
@@ -42,13 +28,15 @@ class UserDirectory:
         self.engine = engine
         self.hasher = hasher or PasswordHasher()
 
-    def add(self, username: str, role: str, password: str, contact_point_id: UUID | None) -> User:
+    def add(self, username: str, role: str, password: str, contact_point_id: UUID | None) -> Actor:
         if not _USERNAME.match(username):
             raise InvalidValueError("username", "2–64 letters, digits, '.', '_' or '-'")
         try:
             checked_role = Role(role)
         except ValueError:
-            raise InvalidValueError("role", "must be admin, staff or congress") from None
+            checked_role = Role.PUBLIC
+        if checked_role not in ACCOUNT_ROLES:
+            raise InvalidValueError("role", "must be admin, staff or congress")
         if (checked_role is Role.STAFF) != (contact_point_id is not None):
             raise InvalidValueError(
                 "contact_point", "staff, and only staff, belong to a contact point"
@@ -67,13 +55,13 @@ class UserDirectory:
                 )
         except IntegrityError:
             raise UserExistsError(username) from None
-        return User(username, checked_role, contact_point_id)
+        return Actor(username, checked_role, contact_point_id)
 
-    def get(self, username: str) -> User | None:
+    def get(self, username: str) -> Actor | None:
         row = self._row(username)
         return _user(row) if row else None
 
-    def authenticate(self, username: str, password: str) -> User | None:
+    def authenticate(self, username: str, password: str) -> Actor | None:
         """The user, or ``None`` for a wrong name or password (never saying which)."""
         row = self._row(username)
         try:
@@ -90,6 +78,6 @@ class UserDirectory:
             return connection.execute(select(users).where(users.c.username == username)).first()
 
 
-def _user(row) -> User:  # type: ignore[no-untyped-def]
+def _user(row) -> Actor:  # type: ignore[no-untyped-def]
     cp = row.contact_point_id
-    return User(row.username, Role(row.role), UUID(cp) if cp else None)
+    return Actor(row.username, Role(row.role), UUID(cp) if cp else None)

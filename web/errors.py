@@ -19,11 +19,12 @@ from domain.errors import DomainError, InvalidValueError, MismatchError, Unknown
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import StillRunningError
 from liaison.rate_limits import RateLimitedError
-from web.auth import Denied, HiddenError
+from liaison.rights import ForbiddenError, HiddenError
 from web.i18n import N_, language, translator
 from web.pages.rendering import SignInRequired, page_session, render
 
 STATUS = [
+    (ForbiddenError, 403),
     (NotFoundError, 404),
     (InvalidValueError, 422),
     (UnknownArticleError, 422),
@@ -103,8 +104,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
-        if isinstance(error, Denied):
-            await run_in_threadpool(audit_denial, request, str(error.detail))
         headers = getattr(error, "headers", None)
         if error.status_code == 405:
             headers = {**(headers or {}), "Allow": allowed_methods(request)}
@@ -116,6 +115,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
+        if isinstance(error, ForbiddenError):
+            await run_in_threadpool(audit_denial, request, str(error))
         if isinstance(error, HiddenError):
             await run_in_threadpool(audit_denial, request, "another contact point's record")
         if is_page(request):

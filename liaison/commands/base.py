@@ -24,11 +24,11 @@ from liaison.clock import Clock
 from liaison.errors import ConflictError, NotFoundError
 from liaison.personal_data import PersonalDataVault
 from liaison.receipts import ReceiptBook
+from liaison.rights import Actor, require_visible
 from liaison.transcodings import DateAsISO
 
 A = TypeVar("A", bound=Aggregate)
 log = logging.getLogger(__name__)
-PUBLIC = "public"
 WRITER_WAIT = 5.0
 """Seconds a save waits for its turn to write: as long as the library's pool would wait."""
 
@@ -112,11 +112,23 @@ class ServiceBase(Application[UUID]):
             raise NotFoundError(f"no {kind.__name__} {aggregate_id}")
         return aggregate
 
+    def fetch(self, actor: Actor, aggregate_id: UUID, kind: type[A]) -> A:
+        """The aggregate, if the actor may see it: another contact point's record does not
+        exist for its staff (``HiddenError``, answered as an unknown id)."""
+        found = self.get(aggregate_id, kind)
+        point = getattr(found, "contact_point_id", None)
+        if point is not None:
+            require_visible(actor, point, f"{kind.__name__} {aggregate_id}")
+        return found
+
     def _today(self, on: date | None) -> date:
         return on or self.clock.today()
 
-    def _change(self, aggregate_id: UUID, kind: type[A], command: Callable[[A], None]) -> A:
-        aggregate = self.get(aggregate_id, kind)
+    def _change(
+        self, actor: Actor, aggregate_id: UUID, kind: type[A], command: Callable[[A], None]
+    ) -> A:
+        """Fetch what the actor may see, command it, save it."""
+        aggregate = self.fetch(actor, aggregate_id, kind)
         command(aggregate)
         self.save(aggregate)
         return aggregate

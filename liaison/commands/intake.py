@@ -41,13 +41,14 @@ from domain.contact_point import ContactPoint
 from domain.draft import Draft, DraftStatus
 from domain.errors import DomainError, WrongStateError
 from domain.suggestion import Channel, Suggestion
-from liaison.commands.base import PUBLIC, WRITER_WAIT
+from liaison.commands.base import WRITER_WAIT
 from liaison.commands.suggestions import SuggestionCommands
 from liaison.database import deferred
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import Answer, IdempotencyStore, checked_key
 from liaison.personal_data import checked_name, checked_phone
 from liaison.rate_limits import RateLimitedError, RateLimiter
+from liaison.rights import PUBLIC
 
 AnswerOf = Callable[[Suggestion], dict[str, Any]]
 WINDOW = 60
@@ -272,7 +273,7 @@ class PublicIntake:
                 None,
                 receipt=codes[comment.suggestion_id],
                 received_on=today,
-                actor=PUBLIC,
+                actor=PUBLIC.username,
                 id=comment.suggestion_id,
                 **comment.sealed,
             )

@@ -11,6 +11,7 @@ from domain.participant import Participant
 from domain.session import ConsultationSession
 from liaison.commands.base import ServiceBase
 from liaison.errors import NotFoundError
+from liaison.rights import KEEPERS, READERS, Actor, require_point, require_role
 
 
 class SessionCommands(ServiceBase):
@@ -21,47 +22,67 @@ class SessionCommands(ServiceBase):
         kind: str,
         title: str,
         starts_at: datetime,
-        actor: str,
+        actor: Actor,
         venue: str | None = None,
     ) -> ConsultationSession:
+        require_role(actor, KEEPERS)
+        require_point(actor, contact_point_id)
         self.get(contact_point_id, ContactPoint)
         for draft_id in draft_ids:
             self.get(draft_id, Draft)
         session = ConsultationSession.schedule(
-            contact_point_id, draft_ids, kind, title, starts_at, venue, starts_at.date(), actor
+            contact_point_id,
+            draft_ids,
+            kind,
+            title,
+            starts_at,
+            venue,
+            starts_at.date(),
+            actor.username,
         )
         self.save(session)
         return session
 
+    def session(self, actor: Actor, session_id: UUID) -> ConsultationSession:
+        """A session the actor may read: staff only their own contact point's."""
+        require_role(actor, READERS)
+        return self.fetch(actor, session_id, ConsultationSession)
+
+    def _own_session(self, actor: Actor, session_id: UUID) -> ConsultationSession:
+        require_role(actor, KEEPERS)
+        return self.fetch(actor, session_id, ConsultationSession)
+
     def record_attendance(
-        self, session_id: UUID, participant_ids: list[UUID], actor: str
+        self, session_id: UUID, participant_ids: list[UUID], actor: Actor
     ) -> ConsultationSession:
-        session = self.get(session_id, ConsultationSession)
+        session = self._own_session(actor, session_id)
         for participant_id in dict.fromkeys(participant_ids):
             participant = self.get(participant_id, Participant)
             participant.require_not_erased()
             if participant.contact_point_id != session.contact_point_id:
                 raise NotFoundError(f"no Participant {participant_id} at this contact point")
         on = session.held_on or session.starts_at.date()
-        session.record_attendance(participant_ids, on, actor)
+        session.record_attendance(participant_ids, on, actor.username)
         self.save(session)
         return session
 
     def complete_session(
-        self, session_id: UUID, actor: str, minutes: str | None = None, held_on: date | None = None
+        self,
+        session_id: UUID,
+        actor: Actor,
+        minutes: str | None = None,
+        held_on: date | None = None,
     ) -> ConsultationSession:
         """Held on ``held_on``, by default the day it was scheduled to start."""
-        return self._change(
-            session_id,
-            ConsultationSession,
-            lambda s: s.complete(minutes, held_on or s.starts_at.date(), actor),
-        )
+        session = self._own_session(actor, session_id)
+        session.complete(minutes, held_on or session.starts_at.date(), actor.username)
+        self.save(session)
+        return session
 
     def cancel_session(
-        self, session_id: UUID, actor: str, reason: str | None = None, on: date | None = None
+        self, session_id: UUID, actor: Actor, reason: str | None = None, on: date | None = None
     ) -> ConsultationSession:
-        return self._change(
-            session_id,
-            ConsultationSession,
-            lambda s: s.cancel(reason, self._today(on), actor),
-        )
+        session = self._own_session(actor, session_id)
+        session.cancel(reason, self._today(on), actor.username)
+        self.save(session)
+        return session

@@ -15,11 +15,20 @@ from domain.participant import Participant
 from domain.report import Report
 from domain.session import ConsultationSession
 from domain.suggestion import Channel, Suggestion
-from liaison.commands.base import PUBLIC, A, ServiceBase
+from liaison.commands.base import A, ServiceBase
 from liaison.errors import NotFoundError
 from liaison.personal_data import (
     checked_name,
     checked_phone,
+)
+from liaison.rights import (
+    DECIDERS,
+    KEEPERS,
+    PUBLIC,
+    READERS,
+    Actor,
+    require_point,
+    require_role,
 )
 
 
@@ -44,13 +53,15 @@ class SuggestionCommands(ServiceBase):
         draft_id: UUID,
         content: str,
         channel: str,
-        actor: str,
+        actor: Actor,
         article: int | None = None,
         participant_id: UUID | None = None,
         session_id: UUID | None = None,
         received_on: date | None = None,
     ) -> Suggestion:
         """An opinion recorded by staff: said at a session, brought by a collector, by letter."""
+        require_role(actor, KEEPERS)
+        require_point(actor, contact_point_id)
         draft = self._staff_context(
             contact_point_id, draft_id, participant_id, session_id, self.get
         )
@@ -66,9 +77,12 @@ class SuggestionCommands(ServiceBase):
             received_on=received_on or self.clock.today(),
         )
 
-    def record_suggestions(self, items: Sequence[NewSuggestion], actor: str) -> list[Suggestion]:
+    def record_suggestions(self, items: Sequence[NewSuggestion], actor: Actor) -> list[Suggestion]:
         """Many opinions in one transaction: a session's sheet typed in afterwards, an import.
         Every item is checked as ``record_suggestion`` checks it; one refusal refuses all."""
+        require_role(actor, KEEPERS)
+        for item in items:
+            require_point(actor, item.contact_point_id)
         fetched: dict[UUID, Any] = {}
 
         def get(aggregate_id: UUID, kind: type[A]) -> A:
@@ -100,7 +114,7 @@ class SuggestionCommands(ServiceBase):
                 item.session_id,
                 receipt=codes[suggestion_id],
                 received_on=item.received_on or self.clock.today(),
-                actor=actor,
+                actor=actor.username,
                 id=suggestion_id,
             )
             for item, draft, suggestion_id in prepared
@@ -176,7 +190,7 @@ class SuggestionCommands(ServiceBase):
         contact_point_id: UUID,
         content: str,
         channel: str,
-        actor: str,
+        actor: Actor,
         article: int | None,
         received_on: date,
         participant_id: UUID | None = None,
@@ -206,41 +220,54 @@ class SuggestionCommands(ServiceBase):
             session_id,
             receipt=self.receipts.claim(suggestion_id),
             received_on=received_on,
-            actor=actor,
+            actor=actor.username,
             id=suggestion_id,
             **sealed,
         )
         self.save(suggestion)
         return suggestion
 
-    def merge_suggestion(
-        self, suggestion_id: UUID, into: UUID, actor: str, on: date | None = None
+    def suggestion(self, actor: Actor, suggestion_id: UUID) -> Suggestion:
+        """A suggestion the actor may read: staff only their own contact point's."""
+        require_role(actor, READERS)
+        return self.fetch(actor, suggestion_id, Suggestion)
+
+    def _organise(
+        self, actor: Actor, suggestion_id: UUID, command: Callable[[Suggestion], None]
     ) -> Suggestion:
-        duplicate = self.get(suggestion_id, Suggestion)
-        survivor = self.get(into, Suggestion)
-        duplicate.merge_into(survivor, self._today(on), actor)
+        """Desk work on one suggestion of the actor's own contact point."""
+        require_role(actor, KEEPERS)
+        return self._change(actor, suggestion_id, Suggestion, command)
+
+    def merge_suggestion(
+        self, suggestion_id: UUID, into: UUID, actor: Actor, on: date | None = None
+    ) -> Suggestion:
+        require_role(actor, KEEPERS)
+        duplicate = self.fetch(actor, suggestion_id, Suggestion)
+        survivor = self.fetch(actor, into, Suggestion)
+        duplicate.merge_into(survivor, self._today(on), actor.username)
         self.save(duplicate, survivor)
         return duplicate
 
     def revise_suggestion(
-        self, suggestion_id: UUID, content: str, actor: str, on: date | None = None
+        self, suggestion_id: UUID, content: str, actor: Actor, on: date | None = None
     ) -> Suggestion:
-        return self._change(
-            suggestion_id, Suggestion, lambda s: s.revise(content, self._today(on), actor)
+        return self._organise(
+            actor, suggestion_id, lambda s: s.revise(content, self._today(on), actor.username)
         )
 
     def screen_suggestion(
         self,
         suggestion_id: UUID,
         decision: str,
-        actor: str,
+        actor: Actor,
         reason: str | None = None,
         on: date | None = None,
     ) -> Suggestion:
-        return self._change(
+        return self._organise(
+            actor,
             suggestion_id,
-            Suggestion,
-            lambda s: s.screen(decision, reason, self._today(on), actor),
+            lambda s: s.screen(decision, reason, self._today(on), actor.username),
         )
 
     def submit_report(
@@ -249,40 +276,53 @@ class SuggestionCommands(ServiceBase):
         draft_id: UUID,
         suggestion_ids: list[UUID],
         submitted_on: date,
-        actor: str,
+        actor: Actor,
     ) -> Report:
+        require_role(actor, KEEPERS)
+        require_point(actor, contact_point_id)
         self.get(contact_point_id, ContactPoint)
         self.get(draft_id, Draft)
         suggestions = [self.get(i, Suggestion) for i in suggestion_ids]
         for suggestion in suggestions:
             if suggestion.contact_point_id != contact_point_id:
                 raise NotFoundError(f"no Suggestion {suggestion.id} at this contact point")
-        report = Report.submit(contact_point_id, draft_id, suggestions, submitted_on, actor)
+        report = Report.submit(
+            contact_point_id, draft_id, suggestions, submitted_on, actor.username
+        )
         self.save(report, *suggestions)
         return report
+
+    def report(self, actor: Actor, report_id: UUID) -> Report:
+        """A report the actor may read: staff only their own contact point's."""
+        require_role(actor, READERS)
+        return self.fetch(actor, report_id, Report)
 
     def record_outcome(
         self,
         suggestion_id: UUID,
         outcome: str,
-        actor: str,
+        actor: Actor,
         final_article: int | None = None,
         note: str | None = None,
         decided_on: date | None = None,
     ) -> Suggestion:
+        require_role(actor, DECIDERS)
         return self._change(
+            actor,
             suggestion_id,
             Suggestion,
             lambda s: s.record_outcome(
-                outcome, final_article, note, self._today(decided_on), actor
+                outcome, final_article, note, self._today(decided_on), actor.username
             ),
         )
 
     def send_feedback(
-        self, suggestion_id: UUID, message: str, actor: str, sent_on: date | None = None
+        self, suggestion_id: UUID, message: str, actor: Actor, sent_on: date | None = None
     ) -> Suggestion:
-        return self._change(
-            suggestion_id, Suggestion, lambda s: s.feed_back(message, self._today(sent_on), actor)
+        return self._organise(
+            actor,
+            suggestion_id,
+            lambda s: s.feed_back(message, self._today(sent_on), actor.username),
         )
 
     def commenter(self, suggestion: Suggestion) -> dict[str, str | None]:
@@ -290,11 +330,4 @@ class SuggestionCommands(ServiceBase):
         return {
             "name": self.vault.open(suggestion.id, "name", suggestion.sealed_name),
             "phone": self.vault.open(suggestion.id, "phone", suggestion.sealed_phone),
-        }
-
-    def personal_data(self, participant: Participant) -> dict[str, str | None]:
-        """The participant's name, neighbourhood and phone, each ``None`` once erased."""
-        return {
-            field: self.vault.open(participant.id, field, getattr(participant, f"sealed_{field}"))
-            for field in ("name", "neighbourhood", "phone")
         }

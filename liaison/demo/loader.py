@@ -22,10 +22,12 @@ from domain.suggestion import Suggestion
 from liaison.application import LiaisonApplication
 from liaison.bootstrap import Liaison
 from liaison.demo import catalog
+from liaison.rights import Actor, Role, operator
 from projections.tables import contact_points
 
 SEED = 2021
-ADMIN = "admin"
+ADMIN = operator("admin")
+CONGRESS = Actor("congress", Role.CONGRESS)
 PERIOD_START, PERIOD_END = date(2021, 1, 1), date(2021, 11, 30)
 DEMO_PASSWORDS = {
     "admin": ("admin", None, "demo-admin-2021"),
@@ -73,7 +75,7 @@ def load_demo(liaison: Liaison, progress: Callable[[str, int], None] | None = No
             select(contact_points.c.id).where(contact_points.c.name == catalog.CAOYANG)
         ).first()
     if loaded is not None:
-        if liaison.users.get(ADMIN) is None:
+        if liaison.users.get(ADMIN.username) is None:
             raise AlreadyLoadedError("a demo load was interrupted: remove the database and retry")
         return False
     builder = DemoBuilder(liaison.app, random.Random(SEED), progress or (lambda _s, _n: None))
@@ -147,7 +149,7 @@ class DemoBuilder:
         suggestion = self.app.get(suggestion_id, Suggestion)
         final_article = suggestion.article if outcome != "not_adopted" else None
         self.app.record_outcome(
-            suggestion_id, outcome, "congress", final_article=final_article, decided_on=decided
+            suggestion_id, outcome, CONGRESS, final_article=final_article, decided_on=decided
         )
         if self.rng.random() < 0.8:
             message = {
@@ -156,7 +158,7 @@ class DemoBuilder:
                 "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
             }[outcome]
             self.app.send_feedback(
-                suggestion_id, message, "staff", sent_on=decided + timedelta(days=7)
+                suggestion_id, message, operator("staff"), sent_on=decided + timedelta(days=7)
             )
 
 
@@ -178,7 +180,7 @@ class ContactPointYear:
         self.id = contact_point_id
         self.name = name
         self.plan = plan
-        self.staff = f"staff@{name}"
+        self.staff = Actor(f"staff@{name}", Role.STAFF, contact_point_id)
         national = [d for d in demo.drafts if d.level.value == "national"]
         municipal = [d for d in demo.drafts if d.level.value == "municipal"]
         self.drafts = self.rng.sample(national[:3], plan.national) + self.rng.sample(
@@ -374,8 +376,8 @@ class RecentDrafts:
         received = self.today - timedelta(days=150)
         deadline = received + timedelta(days=30)
         enacted = self.today - timedelta(days=30)
-        staff = f"staff@{catalog.CAOYANG}"
         caoyang = self.ids[catalog.CAOYANG]
+        staff = Actor(f"staff@{catalog.CAOYANG}", Role.STAFF, caoyang)
         draft = self.app.receive_draft(
             title, level, issuer, received, deadline, "\n".join(lines), ADMIN
         )
@@ -403,7 +405,7 @@ class RecentDrafts:
         for suggestion, outcome in recorded:
             final = suggestion.article if outcome != "not_adopted" else None
             self.app.record_outcome(
-                suggestion.id, outcome, "congress", final_article=final, decided_on=enacted
+                suggestion.id, outcome, CONGRESS, final_article=final, decided_on=enacted
             )
             message = {
                 "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -88,10 +89,10 @@ def _token(client: TestClient, username: str) -> dict[str, str]:
 @pytest.fixture
 def world(liaison: Liaison) -> Iterator[World]:
     a = liaison.app.designate_contact_point(
-        "曹杨新村街道基层立法联系点", "普陀区", "admin", on=date(2021, 1, 1)
+        "曹杨新村街道基层立法联系点", "普陀区", operator("admin"), on=date(2021, 1, 1)
     )
     b = liaison.app.designate_contact_point(
-        "虹桥街道基层立法联系点", "长宁区", "admin", on=date(2021, 1, 1)
+        "虹桥街道基层立法联系点", "长宁区", operator("admin"), on=date(2021, 1, 1)
     )
     users = liaison.users
     users.add("admin", "admin", PASSWORD, None)

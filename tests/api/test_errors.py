@@ -24,7 +24,7 @@ from docx import Document
 from fastapi.routing import APIRoute
 
 from liaison.bootstrap import Liaison
-from liaison.users import Role, User
+from liaison.rights import Actor, Role
 from tests.api.conftest import PASSWORD, TEXT, World
 from web.auth import TokenSigner
 
@@ -536,7 +536,7 @@ def served_routes(api: Api) -> set[tuple[str, str]]:
 
 
 def _bearer(key: str, minutes: int) -> dict[str, str]:
-    token = TokenSigner(key, minutes).issue(User("admin", Role.ADMIN, None))
+    token = TokenSigner(key, minutes).issue(Actor("admin", Role.ADMIN, None))
     return {"Authorization": f"Bearer {token}"}
 
 

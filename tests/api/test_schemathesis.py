@@ -28,8 +28,8 @@ from schemathesis.config import SchemathesisConfig
 
 from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
+from liaison.rights import Actor, Role, operator
 from liaison.settings import Settings
-from liaison.users import Role, User
 from web.app import create_app
 
 LONG = os.environ.get("FAULTS_LONG") == "1"
@@ -52,8 +52,12 @@ REFUSED = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422",
 def _seed(liaison: Any) -> dict[str, list[str]]:
     """A consultation at every stage, so that real ids exist for every kind of path."""
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道", "普陀区", "admin", on=date(2021, 1, 1))
-    other = app.designate_contact_point("虹桥街道", "长宁区", "admin", on=date(2021, 1, 1))
+    cp = app.designate_contact_point(
+        "曹杨新村街道", "普陀区", operator("admin"), on=date(2021, 1, 1)
+    )
+    other = app.designate_contact_point(
+        "虹桥街道", "长宁区", operator("admin"), on=date(2021, 1, 1)
+    )
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -61,24 +65,32 @@ def _seed(liaison: Any) -> dict[str, list[str]]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin", on=date(2021, 3, 2))
-    person = app.register_participant(cp.id, "王阿姨", "resident", "s", phone="13812345678")
+    app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
+    person = app.register_participant(
+        cp.id, "王阿姨", "resident", operator("s"), phone="13812345678"
+    )
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 8, 14), "s"
+        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 8, 14), operator("s")
     )
-    app.record_attendance(session.id, [person.id], "s")
+    app.record_attendance(session.id, [person.id], operator("s"))
     ids = [
         app.record_suggestion(
-            cp.id, draft.id, f"意见 {n}", "letter", "s", article=1, received_on=date(2021, 3, 9)
+            cp.id,
+            draft.id,
+            f"意见 {n}",
+            "letter",
+            operator("s"),
+            article=1,
+            received_on=date(2021, 3, 9),
         ).id
         for n in range(4)
     ]
     for n in (1, 2):
-        app.screen_suggestion(ids[n], "accept", "s")
-    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 20), "s")
-    app.record_outcome(ids[2], "adopted", "congress", final_article=1)
+        app.screen_suggestion(ids[n], "accept", operator("s"))
+    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 20), operator("s"))
+    app.record_outcome(ids[2], "adopted", operator("congress"), final_article=1)
     receipt = app.get(ids[0], Suggestion).receipt
     return {
         "contact_point_id": [str(cp.id), str(other.id)],
@@ -143,7 +155,7 @@ def _build() -> tuple[Any, Any]:
     liaison.users.add("admin", "admin", "a-long-test-password", None)
     known = _seed(liaison)
     app = create_app(liaison=liaison)
-    token = app.state.signer.issue(User("admin", Role.ADMIN, None))
+    token = app.state.signer.issue(Actor("admin", Role.ADMIN, None))
     config = SchemathesisConfig.from_dict(
         {
             "headers": {"Authorization": f"Bearer {token}"},

@@ -17,6 +17,7 @@ from uuid import UUID
 import pytest
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from tests.e2e.conftest import DESK, PHONE
 
 pytestmark = pytest.mark.e2e
@@ -39,8 +40,8 @@ SERIOUS = ("serious", "critical")
 def world(liaison: Liaison) -> dict[str, Any]:
     """An open draft with a public comment, and an enacted draft with decided suggestions."""
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin").id
+    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
+    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
     liaison.users.add("admin", "admin", PASSWORD, None)
     enacted = app.receive_draft(
         "个人信息保护法（草案）",
@@ -49,9 +50,9 @@ def world(liaison: Liaison) -> dict[str, Any]:
         date(2021, 1, 5),
         date(2021, 2, 5),
         CONSULTED,
-        "admin",
+        operator("admin"),
     ).id
-    app.open_draft(enacted, "admin", on=date(2021, 1, 5))
+    app.open_draft(enacted, operator("admin"), on=date(2021, 1, 5))
     decided = []
     for cp, words, article, outcome in [
         (a, "建议将“可以”改为“应当”。", 2, "adopted"),
@@ -59,15 +60,21 @@ def world(liaison: Liaison) -> dict[str, Any]:
         (b, "建议删除第一条。", 1, "not_adopted"),
     ]:
         said = app.record_suggestion(
-            cp, enacted, words, "letter", "staff", article=article, received_on=date(2021, 1, 20)
+            cp,
+            enacted,
+            words,
+            "letter",
+            operator("staff"),
+            article=article,
+            received_on=date(2021, 1, 20),
         ).id
-        app.screen_suggestion(said, "accept", "staff", on=date(2021, 2, 1))
-        app.submit_report(cp, enacted, [said], date(2021, 2, 2), "staff")
+        app.screen_suggestion(said, "accept", operator("staff"), on=date(2021, 2, 1))
+        app.submit_report(cp, enacted, [said], date(2021, 2, 2), operator("staff"))
         decided.append((said, outcome))
-    app.enact_draft(enacted, date(2021, 3, 1), ENACTED, "admin")
+    app.enact_draft(enacted, date(2021, 3, 1), ENACTED, operator("admin"))
     for said, outcome in decided:
-        app.record_outcome(said, outcome, "congress", decided_on=date(2021, 3, 1))
-        app.send_feedback(said, "感谢您的参与。", "staff", sent_on=date(2021, 3, 8))
+        app.record_outcome(said, outcome, operator("congress"), decided_on=date(2021, 3, 1))
+        app.send_feedback(said, "感谢您的参与。", operator("staff"), sent_on=date(2021, 3, 8))
     still_open = app.receive_draft(
         "数据条例（草案）",
         "municipal",
@@ -75,9 +82,9 @@ def world(liaison: Liaison) -> dict[str, Any]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         CONSULTED,
-        "a",
+        operator("a"),
     ).id
-    app.open_draft(still_open, "admin", on=date(2021, 3, 1))
+    app.open_draft(still_open, operator("admin"), on=date(2021, 3, 1))
     comment = app.comment_publicly(still_open, a, "建议增加数据安全条款。", article=1)
     return {"enacted": enacted, "open": still_open, "receipt": comment.receipt}
 

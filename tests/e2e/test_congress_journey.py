@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from tests.e2e.conftest import DESK
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +29,8 @@ ADOPTED = "建议将“可以”改为“应当”，并写明正当、必要原
 @pytest.fixture
 def enacted(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin").id
+    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
+    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
     liaison.users.add("congress", "congress", PASSWORD, None)
     draft = app.receive_draft(
         "个人信息保护法（草案）",
@@ -38,9 +39,9 @@ def enacted(liaison: Liaison) -> dict[str, UUID]:
         date(2021, 2, 1),
         date(2021, 3, 1),
         CONSULTED,
-        "admin",
+        operator("admin"),
     ).id
-    app.open_draft(draft, "admin", on=date(2021, 2, 1))
+    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
     reported = []
     for cp, words, day in [
         (a, ADOPTED, 3),
@@ -48,17 +49,21 @@ def enacted(liaison: Liaison) -> dict[str, UUID]:
         (b, "建议增加法律责任。", 5),
     ]:
         said = app.record_suggestion(
-            cp, draft, words, "letter", "staff", article=2, received_on=date(2021, 2, day)
+            cp, draft, words, "letter", operator("staff"), article=2, received_on=date(2021, 2, day)
         ).id
-        app.screen_suggestion(said, "accept", "staff", on=date(2021, 2, 20))
+        app.screen_suggestion(said, "accept", operator("staff"), on=date(2021, 2, 20))
         reported.append((cp, said))
-    app.submit_report(a, draft, [s for cp, s in reported if cp == a], date(2021, 2, 25), "staff")
-    app.submit_report(b, draft, [s for cp, s in reported if cp == b], date(2021, 2, 26), "staff")
-    app.enact_draft(draft, date(2021, 3, 10), ENACTED, "admin")
+    app.submit_report(
+        a, draft, [s for cp, s in reported if cp == a], date(2021, 2, 25), operator("staff")
+    )
+    app.submit_report(
+        b, draft, [s for cp, s in reported if cp == b], date(2021, 2, 26), operator("staff")
+    )
+    app.enact_draft(draft, date(2021, 3, 10), ENACTED, operator("admin"))
     for (_cp, said), outcome in zip(
         reported, ["adopted", "not_adopted", "not_adopted"], strict=True
     ):
-        app.record_outcome(said, outcome, "congress", decided_on=date(2021, 3, 10))
+        app.record_outcome(said, outcome, operator("congress"), decided_on=date(2021, 3, 10))
     return {"draft": draft, "a": a, "b": b}
 
 

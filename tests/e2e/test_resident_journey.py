@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
@@ -27,8 +28,8 @@ FEEDBACK = "您的意见已被采纳，第二条增加了对老年人的保护�
 @pytest.fixture
 def draft(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
+    app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -36,9 +37,9 @@ def draft(liaison: Liaison) -> dict[str, UUID]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     ).id
-    app.open_draft(draft, "admin")
+    app.open_draft(draft, operator("admin"))
     return {"cp": cp, "draft": draft}
 
 
@@ -100,10 +101,12 @@ def test_a_resident_comments_on_an_article_and_follows_the_receipt_to_the_outcom
     app = liaison.app
     suggestion = app.receipts.find(code)
     assert suggestion is not None
-    app.screen_suggestion(suggestion, "accept", "staff")
-    app.submit_report(draft["cp"], draft["draft"], [suggestion], date(2021, 3, 20), "staff")
-    app.record_outcome(suggestion, "adopted", "congress", final_article=2)
-    app.send_feedback(suggestion, FEEDBACK, "staff")
+    app.screen_suggestion(suggestion, "accept", operator("staff"))
+    app.submit_report(
+        draft["cp"], draft["draft"], [suggestion], date(2021, 3, 20), operator("staff")
+    )
+    app.record_outcome(suggestion, "adopted", operator("congress"), final_article=2)
+    app.send_feedback(suggestion, FEEDBACK, operator("staff"))
 
     # the same page, reloaded, tells the resident
     page.reload()

@@ -13,6 +13,7 @@ from docx import Document
 
 from domain.suggestion import Status, Suggestion
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.dashboard import session_opinions
 from projections.listings import list_sessions
 from tests.e2e.conftest import DESK, PHONE
@@ -33,7 +34,7 @@ SAID = [
 @pytest.fixture
 def seeded(liaison: Liaison) -> dict[str, Any]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
     liaison.users.add("caoyang", "staff", PASSWORD, cp)
     draft = app.receive_draft(
         "个人信息保护法（草案）",
@@ -42,9 +43,9 @@ def seeded(liaison: Liaison) -> dict[str, Any]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin")
+    app.open_draft(draft.id, operator("admin"))
     return {"cp": cp, "draft": draft.id}
 
 
@@ -194,11 +195,15 @@ def test_the_desk_pages_have_no_serious_accessibility_violations(
         pytest.fail(f"{AXE} is missing: run `npm ci` at the repository root")
     app, cp, draft = liaison.app, seeded["cp"], seeded["draft"]
     starts = datetime(2021, 3, 15, 14, 0, tzinfo=app.clock.zone)
-    session = app.schedule_session(cp, [draft], "symposium", "座谈会", starts, "caoyang").id
-    person = app.register_participant(cp, "王建国", "resident", "caoyang").id
-    app.record_attendance(session, [person], "caoyang")
+    session = app.schedule_session(
+        cp, [draft], "symposium", "座谈会", starts, operator("caoyang")
+    ).id
+    person = app.register_participant(cp, "王建国", "resident", operator("caoyang")).id
+    app.record_attendance(session, [person], operator("caoyang"))
     said = [
-        app.record_suggestion(cp, draft, words, "session", "caoyang", article=1, session_id=session)
+        app.record_suggestion(
+            cp, draft, words, "session", operator("caoyang"), article=1, session_id=session
+        )
         for words in SAID
     ]
     context = browser.new_context(viewport=viewport, bypass_csp=True)  # axe is a script

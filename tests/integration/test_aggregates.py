@@ -24,6 +24,7 @@ from domain.draft import Draft, DraftLevel
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.rights import operator
 from projections import activity
 from projections.periods import spans
 from projections.statistics import Period, figures, ranking
@@ -53,7 +54,7 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
     through every state, on dates spread over 2019-11 … 2022-02."""
     rng = random.Random(seed)
     app = liaison.app
-    cps = [app.designate_contact_point(f"点{i}", "区", "admin").id for i in range(4)]
+    cps = [app.designate_contact_point(f"点{i}", "区", operator("admin")).id for i in range(4)]
     levels = ["national", "municipal", "district"]
     draft_ids = [
         app.receive_draft(
@@ -63,12 +64,12 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             START + timedelta(days=90 * i),
             START + timedelta(days=90 * i + 60),
             TEXT,
-            "admin",
+            operator("admin"),
         ).id
         for i in range(8)
     ]
     people = {
-        cp: [app.register_participant(cp, "居民", "resident", "s").id for _ in range(6)]
+        cp: [app.register_participant(cp, "居民", "resident", operator("s")).id for _ in range(6)]
         for cp in cps
     }
 
@@ -84,16 +85,16 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             "symposium",
             "座谈会",
             datetime(day.year, day.month, day.day, 9),
-            "s",
+            operator("s"),
         )
-        app.record_attendance(session.id, rng.sample(people[cp], 3), "s")
+        app.record_attendance(session.id, rng.sample(people[cp], 3), operator("s"))
         fate = rng.random()
         if fate < 0.6:
-            app.complete_session(session.id, "s")
+            app.complete_session(session.id, operator("s"))
             if rng.random() < 0.5:  # attendance recorded after the session was held
-                app.record_attendance(session.id, rng.sample(people[cp], 2), "s")
+                app.record_attendance(session.id, rng.sample(people[cp], 2), operator("s"))
         elif fate < 0.8:
-            app.cancel_session(session.id, "s", on=day)
+            app.cancel_session(session.id, operator("s"), on=day)
 
     made: dict[tuple[UUID, UUID], list[tuple[UUID, date]]] = {}
     for _ in range(500):
@@ -106,7 +107,7 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             draft_ids[d],
             f"意见{rng.random()}",
             "letter" if by else "online",
-            "s",
+            operator("s"),
             article=article,
             participant_id=by,
             received_on=day,
@@ -119,23 +120,25 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
         for index, (suggestion_id, day) in enumerate(items):
             roll = rng.random() if index else 0.5  # the first one stays to merge into
             if roll < 0.15:
-                app.merge_suggestion(suggestion_id, items[0][0], "s", on=day)
+                app.merge_suggestion(suggestion_id, items[0][0], operator("s"), on=day)
             elif roll < 0.3:
-                app.screen_suggestion(suggestion_id, "reject", "s", reason="无关", on=day)
+                app.screen_suggestion(suggestion_id, "reject", operator("s"), reason="无关", on=day)
             elif roll < 0.75:
-                app.screen_suggestion(suggestion_id, "accept", "s", on=day)
+                app.screen_suggestion(suggestion_id, "accept", operator("s"), on=day)
                 accepted.append((suggestion_id, day))
         for part in (accepted[: len(accepted) // 2], accepted[len(accepted) // 2 :]):
             if not part:
                 continue
             submitted = max(day for _, day in part) + timedelta(days=rng.randrange(40))
-            app.submit_report(cp, draft_id, [i for i, _ in part], submitted, "s")
+            app.submit_report(cp, draft_id, [i for i, _ in part], submitted, operator("s"))
             for suggestion_id, _ in part:
                 if rng.random() < 0.7:
                     outcome = rng.choice([o.value for o in Outcome])
-                    app.record_outcome(suggestion_id, outcome, "congress", final_article=1)
+                    app.record_outcome(
+                        suggestion_id, outcome, operator("congress"), final_article=1
+                    )
                     if rng.random() < 0.3:
-                        app.send_feedback(suggestion_id, "已反馈", "s")
+                        app.send_feedback(suggestion_id, "已反馈", operator("s"))
     return {"cps": cps, "drafts": draft_ids}
 
 

@@ -22,6 +22,7 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.errors import ConflictError, NotFoundError
 from liaison.receipts import ALPHABET, normalised
+from liaison.rights import operator
 from liaison.settings import Settings
 
 TEXT = (
@@ -32,7 +33,7 @@ TEXT = (
 @pytest.fixture
 def setting(liaison: Liaison) -> tuple[Liaison, Draft, object]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -40,9 +41,9 @@ def setting(liaison: Liaison) -> tuple[Liaison, Draft, object]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin")
+    app.open_draft(draft.id, operator("admin"))
     return liaison, app.get(draft.id, Draft), cp
 
 
@@ -78,7 +79,7 @@ def test_personal_data_never_reaches_the_log_in_plain_text(setting: tuple, tmp_p
     liaison, draft, cp = setting
     app = liaison.app
     person = app.register_participant(
-        cp.id, "王秀英", "resident", "s", neighbourhood="曹杨一村", phone="138 1234 5678"
+        cp.id, "王秀英", "resident", operator("s"), neighbourhood="曹杨一村", phone="138 1234 5678"
     )
     comment = app.comment_publicly(
         draft.id, cp.id, "建议增加线下渠道", article=1, name="李建国", phone="13900001111"
@@ -101,8 +102,8 @@ def test_personal_data_never_reaches_the_log_in_plain_text(setting: tuple, tmp_p
 def test_a_sealed_value_copied_to_another_person_does_not_open(setting: tuple) -> None:
     liaison, _, cp = setting
     app = liaison.app
-    one = app.register_participant(cp.id, "王秀英", "resident", "s")
-    other = app.register_participant(cp.id, "张伟", "resident", "s")
+    one = app.register_participant(cp.id, "王秀英", "resident", operator("s"))
+    other = app.register_participant(cp.id, "张伟", "resident", operator("s"))
 
     assert app.vault.open(other.id, "name", one.sealed_name) is None
     assert app.vault.open(one.id, "neighbourhood", one.sealed_name) is None
@@ -112,17 +113,23 @@ def test_a_sealed_value_copied_to_another_person_does_not_open(setting: tuple) -
 def test_erasure_makes_the_person_unreadable_and_keeps_their_suggestions(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
-    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
+    person = app.register_participant(
+        cp.id, "王秀英", "resident", operator("s"), phone="13812345678"
+    )
+    said = app.record_suggestion(
+        cp.id, draft.id, "建议", "letter", operator("s"), participant_id=person.id
+    )
 
-    app.erase_participant(person.id, "s")
+    app.erase_participant(person.id, operator("s"))
 
     erased = app.get(person.id, Participant)
     assert erased.erased
     assert app.personal_data(erased) == {"name": None, "neighbourhood": None, "phone": None}
     assert app.get(said.id, Suggestion).participant_id == person.id
     with pytest.raises(ParticipantErasedError):
-        app.record_suggestion(cp.id, draft.id, "再提", "letter", "s", participant_id=person.id)
+        app.record_suggestion(
+            cp.id, draft.id, "再提", "letter", operator("s"), participant_id=person.id
+        )
 
 
 def test_public_comments_need_an_open_draft_and_a_real_article(setting: tuple) -> None:
@@ -135,7 +142,7 @@ def test_public_comments_need_an_open_draft_and_a_real_article(setting: tuple) -
         app.comment_publicly(draft.id, cp.id, "   ")
     with pytest.raises(InvalidValueError, match="phone"):
         app.comment_publicly(draft.id, cp.id, "意见", phone="call me")
-    app.close_draft(draft.id, "admin")
+    app.close_draft(draft.id, operator("admin"))
     with pytest.raises(WrongStateError):
         app.comment_publicly(draft.id, cp.id, "意见")
     assert app.recorder.max_notification_id() == liaison.projector.position()
@@ -158,37 +165,47 @@ def test_unknown_ids_and_ids_of_another_kind_are_not_found(setting: tuple) -> No
     with pytest.raises(NotFoundError):
         liaison.app.get(cp.id, Draft)
     with pytest.raises(NotFoundError):
-        liaison.app.open_draft(cp.id, "admin")
+        liaison.app.open_draft(cp.id, operator("admin"))
 
 
 def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    other_cp = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin")
-    stranger = app.register_participant(other_cp.id, "外人", "resident", "s")
+    other_cp = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
+    stranger = app.register_participant(other_cp.id, "外人", "resident", operator("s"))
     other_draft = app.receive_draft(
-        "另一部", "municipal", "市人大", date(2021, 3, 1), date(2021, 3, 31), TEXT, "admin"
+        "另一部",
+        "municipal",
+        "市人大",
+        date(2021, 3, 1),
+        date(2021, 3, 31),
+        TEXT,
+        operator("admin"),
     )
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), "s"
+        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), operator("s")
     )
 
     with pytest.raises(NotFoundError):  # another contact point's person does not exist here
-        app.record_attendance(session.id, [stranger.id], "s")
+        app.record_attendance(session.id, [stranger.id], operator("s"))
     with pytest.raises(MismatchError):
-        app.record_suggestion(cp.id, other_draft.id, "意见", "session", "s", session_id=session.id)
-    app.cancel_session(session.id, "s")
+        app.record_suggestion(
+            cp.id, other_draft.id, "意见", "session", operator("s"), session_id=session.id
+        )
+    app.cancel_session(session.id, operator("s"))
     with pytest.raises(SessionCancelledError):
-        app.record_suggestion(cp.id, draft.id, "意见", "session", "s", session_id=session.id)
+        app.record_suggestion(
+            cp.id, draft.id, "意见", "session", operator("s"), session_id=session.id
+        )
 
 
 def test_a_merge_changes_both_suggestions_in_one_transaction(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    first = app.record_suggestion(cp.id, draft.id, "建议一", "letter", "s")
-    second = app.record_suggestion(cp.id, draft.id, "建议一（重复）", "letter", "s")
+    first = app.record_suggestion(cp.id, draft.id, "建议一", "letter", operator("s"))
+    second = app.record_suggestion(cp.id, draft.id, "建议一（重复）", "letter", operator("s"))
 
-    app.merge_suggestion(second.id, first.id, "s")
+    app.merge_suggestion(second.id, first.id, operator("s"))
 
     assert app.get(second.id, Suggestion).merged_into == first.id
     assert app.get(first.id, Suggestion).absorbed == [second.id]
@@ -197,34 +214,34 @@ def test_a_merge_changes_both_suggestions_in_one_transaction(setting: tuple) -> 
 def test_a_whole_consultation_from_draft_to_feedback(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    person = app.register_participant(cp.id, "王秀英", "resident", "s")
+    person = app.register_participant(cp.id, "王秀英", "resident", operator("s"))
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), "s"
+        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), operator("s")
     )
-    app.record_attendance(session.id, [person.id], "s")
-    app.complete_session(session.id, "s", minutes="逐条讨论")
+    app.record_attendance(session.id, [person.id], operator("s"))
+    app.complete_session(session.id, operator("s"), minutes="逐条讨论")
     said = app.record_suggestion(
         cp.id,
         draft.id,
         "建议增加告知义务",
         "session",
-        "s",
+        operator("s"),
         article=2,
         participant_id=person.id,
         session_id=session.id,
         received_on=date(2021, 3, 5),
     )
-    app.revise_suggestion(said.id, "建议在第二条增加告知义务", "s")
-    app.screen_suggestion(said.id, "accept", "s")
-    report = app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), "s")
+    app.revise_suggestion(said.id, "建议在第二条增加告知义务", operator("s"))
+    app.screen_suggestion(said.id, "accept", operator("s"))
+    report = app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), operator("s"))
     app.enact_draft(
         draft.id,
         date(2021, 8, 20),
         TEXT.replace("受法律保护", "受法律保护，处理者应当告知"),
-        "admin",
+        operator("admin"),
     )
-    app.record_outcome(said.id, "adopted", "congress", final_article=2)
-    app.send_feedback(said.id, "已采纳", "s")
+    app.record_outcome(said.id, "adopted", operator("congress"), final_article=2)
+    app.send_feedback(said.id, "已采纳", operator("s"))
 
     final = app.get(said.id, Suggestion)
     assert final.status.value == "fed_back"
@@ -244,11 +261,11 @@ def test_a_batch_of_opinions_is_recorded_together_or_not_at_all(setting: tuple) 
     app = liaison.app
     items = [NewSuggestion(cp.id, draft.id, f"意见{i}", "letter", article=1) for i in range(5)]
 
-    saved = app.record_suggestions(items, "staff")
+    saved = app.record_suggestions(items, operator("staff"))
     events = app.recorder.max_notification_id()
     with pytest.raises(UnknownArticleError):
         app.record_suggestions(
-            [*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], "s"
+            [*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], operator("s")
         )
 
     assert len({s.receipt for s in saved}) == 5

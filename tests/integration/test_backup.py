@@ -20,6 +20,7 @@ import pytest
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.chain import Verification
 from liaison.cli import main
+from liaison.rights import operator
 from projections.statistics import figures
 from tests.conftest import STORE, store_settings
 from tests.postgres_server import PostgresServer
@@ -29,7 +30,7 @@ TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条�
 
 def _consultation(liaison: Liaison, comments: int = 6) -> Any:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -37,14 +38,18 @@ def _consultation(liaison: Liaison, comments: int = 6) -> Any:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin")
-    person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
-    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
-    app.screen_suggestion(said.id, "accept", "s")
-    app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), "s")
-    app.record_outcome(said.id, "adopted", "congress", final_article=2)
+    app.open_draft(draft.id, operator("admin"))
+    person = app.register_participant(
+        cp.id, "王秀英", "resident", operator("s"), phone="13812345678"
+    )
+    said = app.record_suggestion(
+        cp.id, draft.id, "建议", "letter", operator("s"), participant_id=person.id
+    )
+    app.screen_suggestion(said.id, "accept", operator("s"))
+    app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), operator("s"))
+    app.record_outcome(said.id, "adopted", operator("congress"), final_article=2)
     for i in range(comments):
         app.comment_publicly(draft.id, cp.id, f"意见{i}", article=1)
     return cp, draft

@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from liaison.bootstrap import Liaison
 from liaison.chain import GENESIS, event_chain, link
 from liaison.cli import main
+from liaison.rights import operator
 
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 
@@ -24,7 +25,7 @@ TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条�
 def history(liaison: Liaison) -> Liaison:
     """A few commands' worth of events (eight or more, from several aggregates)."""
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -32,14 +33,18 @@ def history(liaison: Liaison) -> Liaison:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin")
-    person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
-    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
+    app.open_draft(draft.id, operator("admin"))
+    person = app.register_participant(
+        cp.id, "王秀英", "resident", operator("s"), phone="13812345678"
+    )
+    said = app.record_suggestion(
+        cp.id, draft.id, "建议", "letter", operator("s"), participant_id=person.id
+    )
     app.comment_publicly(draft.id, cp.id, "建议增加线下渠道", article=1, name="李建国")
     app.comment_publicly(draft.id, cp.id, "建议明确删除期限", article=2)
-    app.screen_suggestion(said.id, "accept", "s")
+    app.screen_suggestion(said.id, "accept", operator("s"))
     assert _positions(liaison) and len(_positions(liaison)) >= 8
     return liaison
 
@@ -210,7 +215,7 @@ def test_a_chain_added_to_an_existing_log_links_the_earlier_events_first(
     with _database(history) as db:
         db.sql("DELETE FROM event_chain")
 
-    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
 
     after = _links(history)
     assert sorted(after) == _positions(history)
@@ -335,7 +340,7 @@ def test_liaison_verify_chains_events_recorded_without_projection_first(
 ) -> None:
     monkeypatch.setenv("LIAISON_DATABASE_URL", history.settings.database_url)
     history.app.on_saved = None
-    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+    history.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
     assert len(_links(history)) == len(_positions(history)) - 1
 
     assert main(["verify"]) == 0

@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from liaison.bootstrap import Liaison
 from liaison.chain import event_chain
+from liaison.rights import operator
 from projections.diff import Change, Segment, diff_text
 from projections.statistics import Period, figures, ranking
 from web.app import create_app
@@ -55,8 +56,8 @@ class City:
 def city(liaison: Liaison) -> City:
     """Two contact points; one draft enacted after its suggestions were decided, one still open."""
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin").id
+    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
+    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
     for name, role, cp in [
         ("admin", "admin", None),
         ("congress", "congress", None),
@@ -70,9 +71,9 @@ def city(liaison: Liaison) -> City:
         date(2021, 2, 1),
         date(2021, 3, 10),
         CONSULTED,
-        "admin",
+        operator("admin"),
     ).id
-    app.open_draft(draft, "admin", on=date(2021, 2, 1))
+    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
     words = {
         "adopted": "建议将“可以”改为“应当”，并写明正当、必要原则。",
         "partial": "建议写明施行的具体日期。" + XSS,
@@ -88,7 +89,7 @@ def city(liaison: Liaison) -> City:
             draft,
             words[key],
             "letter",
-            "staff",
+            operator("staff"),
             article=article,
             received_on=date(2021, 2, day),
         ).id
@@ -101,22 +102,26 @@ def city(liaison: Liaison) -> City:
     public = app.comment_publicly(
         draft, a, words["public"], article=2, name="王秀英", phone="13812345678"
     )
-    app.merge_suggestion(duplicate, partial, "staff", on=date(2021, 3, 1))
-    app.revise_suggestion(adopted, "经整理：" + words["adopted"], "staff", on=date(2021, 3, 1))
-    app.screen_suggestion(rejected, "reject", "staff", reason="与草案无关", on=date(2021, 3, 1))
+    app.merge_suggestion(duplicate, partial, operator("staff"), on=date(2021, 3, 1))
+    app.revise_suggestion(
+        adopted, "经整理：" + words["adopted"], operator("staff"), on=date(2021, 3, 1)
+    )
+    app.screen_suggestion(
+        rejected, "reject", operator("staff"), reason="与草案无关", on=date(2021, 3, 1)
+    )
     for kept in (adopted, partial, public.id):
-        app.screen_suggestion(kept, "accept", "staff", on=date(2021, 3, 1))
-    app.screen_suggestion(not_adopted, "accept", "staff", on=date(2021, 3, 1))
-    app.submit_report(a, draft, [adopted, partial, public.id], date(2021, 3, 5), "staff")
-    app.submit_report(b, draft, [not_adopted], date(2021, 4, 2), "staff")
-    app.enact_draft(draft, date(2021, 6, 1), ENACTED, "admin")
+        app.screen_suggestion(kept, "accept", operator("staff"), on=date(2021, 3, 1))
+    app.screen_suggestion(not_adopted, "accept", operator("staff"), on=date(2021, 3, 1))
+    app.submit_report(a, draft, [adopted, partial, public.id], date(2021, 3, 5), operator("staff"))
+    app.submit_report(b, draft, [not_adopted], date(2021, 4, 2), operator("staff"))
+    app.enact_draft(draft, date(2021, 6, 1), ENACTED, operator("admin"))
     for suggestion, outcome in [
         (adopted, "adopted"),
         (partial, "partially_adopted"),
         (not_adopted, "not_adopted"),
         (public.id, "adopted"),
     ]:
-        app.record_outcome(suggestion, outcome, "congress", decided_on=date(2021, 6, 1))
+        app.record_outcome(suggestion, outcome, operator("congress"), decided_on=date(2021, 6, 1))
     still_open = app.receive_draft(
         "数据条例（草案）",
         "municipal",
@@ -124,10 +129,12 @@ def city(liaison: Liaison) -> City:
         date(2021, 3, 1),
         date(2021, 3, 31),
         CONSULTED,
-        "a",
+        operator("a"),
     ).id
-    app.open_draft(still_open, "admin", on=date(2021, 3, 1))
-    app.record_suggestion(a, still_open, "建议增加数据安全条款。", "letter", "staff", article=1)
+    app.open_draft(still_open, operator("admin"), on=date(2021, 3, 1))
+    app.record_suggestion(
+        a, still_open, "建议增加数据安全条款。", "letter", operator("staff"), article=1
+    )
     return City(liaison, a, b, draft, still_open, words | {"receipt": public.receipt})
 
 
@@ -297,7 +304,7 @@ def test_the_csv_holds_exactly_the_tables_on_screen(client: TestClient, city: Ci
 
 
 def test_the_csv_cannot_carry_a_spreadsheet_formula(client: TestClient, city: City) -> None:
-    city.liaison.app.designate_contact_point('=HYPERLINK("http://x")', "普陀区", "admin")
+    city.liaison.app.designate_contact_point('=HYPERLINK("http://x")', "普陀区", operator("admin"))
     sign_in(client, "congress")
 
     download = client.get(f"/congress/figures.csv?{PERIOD}").content.decode("utf-8-sig")

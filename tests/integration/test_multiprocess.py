@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections.statistics import figures
 from tests.conftest import STORE
@@ -150,13 +151,19 @@ def _world(settings: Settings) -> dict[str, Any]:
     try:
         liaison.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         app = liaison.app
-        cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+        cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
         drafts = []
         for i in range(WRITERS + 1):
             draft = app.receive_draft(
-                f"草案{i}", "national", "法工委", date(2021, 3, 1), date(2021, 3, 31), TEXT, "a"
+                f"草案{i}",
+                "national",
+                "法工委",
+                date(2021, 3, 1),
+                date(2021, 3, 31),
+                TEXT,
+                operator("a"),
             )
-            app.open_draft(draft.id, "admin")
+            app.open_draft(draft.id, operator("admin"))
             drafts.append(str(draft.id))
         liaison.users.add("staff", "staff", PASSWORD, cp.id)
         return {"cp": str(cp.id), "drafts": drafts}
@@ -420,7 +427,9 @@ def test_a_page_session_started_on_one_worker_is_known_to_the_other_and_ends_for
     two_workers: tuple[Liaison, Liaison],
 ) -> None:
     first, second = two_workers
-    cp = first.app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = first.app.designate_contact_point(
+        "曹杨新村街道基层立法联系点", "普陀区", operator("admin")
+    )
     first.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     user = first.users.add("staff", "staff", PASSWORD, cp.id)
     token = first.sessions.start(user)
@@ -435,11 +444,13 @@ def test_one_idempotency_key_sent_to_both_workers_at_once_records_one_comment(
     two_workers: tuple[Liaison, Liaison],
 ) -> None:
     first, _ = two_workers
-    cp = first.app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
-    draft = first.app.receive_draft(
-        "草案", "national", "法工委", date(2021, 3, 1), date(2021, 3, 31), TEXT, "admin"
+    cp = first.app.designate_contact_point(
+        "曹杨新村街道基层立法联系点", "普陀区", operator("admin")
     )
-    first.app.open_draft(draft.id, "admin")
+    draft = first.app.receive_draft(
+        "草案", "national", "法工委", date(2021, 3, 1), date(2021, 3, 31), TEXT, operator("admin")
+    )
+    first.app.open_draft(draft.id, operator("admin"))
     events = first.app.recorder.max_notification_id() or 0
 
     def send(worker: Liaison) -> tuple[int, dict[str, Any]]:

@@ -22,6 +22,7 @@ from liaison.bootstrap import Liaison, bootstrap
 from liaison.cli import main
 from liaison.database import SchemaMissingError
 from liaison.errors import ConflictError
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections.projector import NAME, Projector
 from projections.tables import tracking
@@ -54,7 +55,7 @@ def _tables(url: str) -> set[str]:
 
 def _opened_draft(liaison: Liaison) -> tuple[Any, Any]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -62,9 +63,9 @@ def _opened_draft(liaison: Liaison) -> tuple[Any, Any]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(draft.id, "admin")
+    app.open_draft(draft.id, operator("admin"))
     return cp, draft
 
 
@@ -225,7 +226,7 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
         thread.start()
         time.sleep(0.5)  # listening
         started = time.monotonic()
-        writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+        writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
         target = writer.app.recorder.max_notification_id()
         while follower.projector.position() != target:
             assert time.monotonic() - started < 5, "not woken by NOTIFY"
@@ -277,7 +278,7 @@ def test_a_rolled_back_insert_leaves_a_gap_that_nothing_minds(liaison: Liaison) 
     app.save(mine)
     with pytest.raises(ConflictError):  # its insert took a position, then rolled back
         app.save(theirs)
-    app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
+    app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
 
     positions = [n.id for n in app.recorder.select_notifications(None, 1000)]
     assert any(b - a > 1 for a, b in zip(positions, positions[1:], strict=False)), positions

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from benchmarks.dataset import generate
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.handlers import Changes, watch, watched
 from projections.tables import suggestions
 from tests.integration.snapshot import read_models
@@ -36,18 +37,20 @@ def busy(liaison: Liaison) -> Liaison:
     )
     first, second = UUID(pair[0].id), UUID(pair[1].id)
     third, fourth = [UUID(row.id) for row in received if row not in pair][:2]
-    app.revise_suggestion(first, "改写后的意见", "bench", on=date(2015, 3, 1))
-    app.merge_suggestion(second, first, "bench", on=date(2015, 3, 2))
-    app.screen_suggestion(third, "reject", "bench", reason="与本法无关", on=date(2015, 3, 3))
-    app.screen_suggestion(fourth, "accept", "bench", on=date(2015, 3, 3))
-    app.revise_suggestion(fourth, "再次改写", "bench", on=date(2015, 3, 4))
-    app.send_feedback(app.receipts.find(data.receipts[0]), "已采纳，谢谢", "bench")  # type: ignore[arg-type]
+    app.revise_suggestion(first, "改写后的意见", operator("bench"), on=date(2015, 3, 1))
+    app.merge_suggestion(second, first, operator("bench"), on=date(2015, 3, 2))
+    app.screen_suggestion(
+        third, "reject", operator("bench"), reason="与本法无关", on=date(2015, 3, 3)
+    )
+    app.screen_suggestion(fourth, "accept", operator("bench"), on=date(2015, 3, 3))
+    app.revise_suggestion(fourth, "再次改写", operator("bench"), on=date(2015, 3, 4))
+    app.send_feedback(app.receipts.find(data.receipts[0]), "已采纳，谢谢", operator("bench"))  # type: ignore[arg-type]
     with liaison.engine.connect() as conn:
         person = conn.execute(
             select(suggestions.c.participant_id).where(suggestions.c.participant_id.is_not(None))
         ).scalar()
     assert person is not None
-    app.erase_participant(UUID(person), "bench")
+    app.erase_participant(UUID(person), operator("bench"))
     return liaison
 
 

@@ -18,6 +18,7 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.database import DEFERRED, deferred
 from liaison.rate_limits import RateLimitedError
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections.tables import suggestions
 
@@ -30,7 +31,7 @@ TEXT = (
 def place(liaison: Liaison) -> tuple[UUID, UUID]:
     """An open draft and a contact point: (draft id, contact point id)."""
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
+    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
     draft = app.receive_draft(
         "个人信息保护法（草案）",
         "national",
@@ -38,9 +39,9 @@ def place(liaison: Liaison) -> tuple[UUID, UUID]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "a",
+        operator("a"),
     )
-    app.open_draft(draft.id, "admin")
+    app.open_draft(draft.id, operator("admin"))
     return draft.id, cp.id
 
 
@@ -227,7 +228,7 @@ def test_a_comment_sees_a_draft_closed_by_another_process(
     other = bootstrap(settings)
     try:
         # when another worker closes it
-        other.app.close_draft(place[0], "admin")
+        other.app.close_draft(place[0], operator("admin"))
     finally:
         other.close()
 

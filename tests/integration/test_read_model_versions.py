@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.cli import main
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections import projector as read_models
 from projections.statistics import figures
@@ -22,12 +23,14 @@ def _an_older_release(liaison: Liaison) -> int:
     """Some suggestions, then the store as an older release left it: its version, and none
     of the rows the figures now read. Returns how many suggestions were received."""
     app = liaison.app
-    cp = app.designate_contact_point("A 街道", "普陀区", "admin").id
+    cp = app.designate_contact_point("A 街道", "普陀区", operator("admin")).id
     draft = app.receive_draft(
-        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, "admin"
+        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, operator("admin")
     ).id
     for text in ("建议一", "建议二", "建议三"):
-        app.record_suggestion(cp, draft, text, "letter", "staff", received_on=date(2021, 3, 2))
+        app.record_suggestion(
+            cp, draft, text, "letter", operator("staff"), received_on=date(2021, 3, 2)
+        )
     with liaison.engine.begin() as conn:
         conn.execute(delete(agg_received))
         conn.execute(update(read_models.versions).values(version=read_models.VERSION - 1))
@@ -68,7 +71,7 @@ def test_a_store_never_projected_is_current_and_catches_up(settings: Settings) -
     are empty, so there is nothing to rebuild; the usual catch-up fills them."""
     loader = bootstrap(settings, project_on_save=False)
     try:
-        loader.app.designate_contact_point("A 街道", "普陀区", "admin")
+        loader.app.designate_contact_point("A 街道", "普陀区", operator("admin"))
         with loader.engine.begin() as conn:
             conn.execute(delete(read_models.versions))
     finally:

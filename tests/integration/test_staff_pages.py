@@ -22,6 +22,7 @@ from domain.report import Report
 from domain.session import ConsultationSession, SessionStatus
 from domain.suggestion import Status, Suggestion
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.dashboard import session_opinions
 from projections.listings import list_sessions, list_suggestions
 from projections.similarity import similar_to, similarity
@@ -59,8 +60,8 @@ class Desk:
 @pytest.fixture
 def desk(liaison: Liaison) -> Desk:
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin").id
+    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
+    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
     for name, role, cp in [
         ("admin", "admin", None),
         ("congress", "congress", None),
@@ -75,15 +76,17 @@ def desk(liaison: Liaison) -> Desk:
         date(2021, 3, 1),
         date(2021, 3, 20),
         TEXT,
-        "admin",
+        operator("admin"),
     ).id
-    app.open_draft(draft, "admin")
+    app.open_draft(draft, operator("admin"))
     starts = datetime(2021, 3, 15, 14, 0, tzinfo=app.clock.zone)
-    session = app.schedule_session(a, [draft], "symposium", "三月座谈会", starts, "staff_a").id
-    person = app.register_participant(
-        a, "王建国", "resident", "staff_a", neighbourhood="杏梅居委"
+    session = app.schedule_session(
+        a, [draft], "symposium", "三月座谈会", starts, operator("staff_a")
     ).id
-    app.record_attendance(session, [person], "staff_a")
+    person = app.register_participant(
+        a, "王建国", "resident", operator("staff_a"), neighbourhood="杏梅居委"
+    ).id
+    app.record_attendance(session, [person], operator("staff_a"))
     said = [
         "建议明确个人信息的范围，把行踪轨迹列入敏感个人信息。",
         "小区人脸识别门禁应当允许居民选择刷卡。",
@@ -95,16 +98,18 @@ def desk(liaison: Liaison) -> Desk:
             draft,
             text,
             "session",
-            "staff_a",
+            operator("staff_a"),
             article=1,
             participant_id=person,
             session_id=session,
         ).id
         for text in said
     ]
-    sent = app.record_suggestion(a, draft, "建议增加投诉渠道。", "letter", "staff_a", article=2).id
-    app.screen_suggestion(sent, "accept", "staff_a")
-    report = app.submit_report(a, draft, [sent], date(2021, 3, 14), "staff_a").id
+    sent = app.record_suggestion(
+        a, draft, "建议增加投诉渠道。", "letter", operator("staff_a"), article=2
+    ).id
+    app.screen_suggestion(sent, "accept", operator("staff_a"))
+    report = app.submit_report(a, draft, [sent], date(2021, 3, 14), operator("staff_a")).id
     return Desk(liaison, a, b, draft, session, person, suggestions, report, sent)
 
 
@@ -360,7 +365,9 @@ def test_a_refused_newcomer_is_not_registered(
 
 
 def test_ticking_people_who_came_records_attendance(browser: Browser, desk: Desk) -> None:
-    regular = desk.liaison.app.register_participant(desk.cp_a, "赵敏", "collector", "staff_a").id
+    regular = desk.liaison.app.register_participant(
+        desk.cp_a, "赵敏", "collector", operator("staff_a")
+    ).id
     staff = browser("staff_a")
     page = staff.get(f"/staff/sessions/{desk.session}").text
     assert f'value="{regular}"' in page
@@ -527,13 +534,13 @@ def test_near_duplicates_are_offered_first_with_their_similarity(
 ) -> None:
     app = desk.liaison.app
     for text in ["建议加强对未成年人网络保护。", "应当规范快递面单上的信息。"]:
-        app.record_suggestion(desk.cp_a, desk.draft, text, "letter", "staff_a")
+        app.record_suggestion(desk.cp_a, desk.draft, text, "letter", operator("staff_a"))
     twin = app.record_suggestion(
         desk.cp_a,
         desk.draft,
         "建议明确个人信息范围，把行踪轨迹列入敏感个人信息",
         "letter",
-        "staff_a",
+        operator("staff_a"),
     ).id
     target = desk.suggestions[0]
 
@@ -553,7 +560,7 @@ def test_rewording_recomputes_the_near_duplicate_hints(desk: Desk) -> None:
     app, target = desk.liaison.app, desk.suggestions[1]
     with desk.liaison.engine.connect() as conn:
         assert desk.suggestions[2].hex not in similar_to(conn, target)
-    app.revise_suggestion(target, "老年人不会用手机，办事应当保留线下渠道", "staff_a")
+    app.revise_suggestion(target, "老年人不会用手机，办事应当保留线下渠道", operator("staff_a"))
     with desk.liaison.engine.connect() as conn:
         assert similar_to(conn, target)[desk.suggestions[2].hex] > 0.9
 
@@ -572,7 +579,7 @@ def test_a_rebuild_gives_the_same_hints(desk: Desk) -> None:
 def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, desk: Desk) -> None:
     app, staff = desk.liaison.app, browser("staff_a")
     for suggestion_id in desk.suggestions[:2]:
-        app.screen_suggestion(suggestion_id, "accept", "staff_a")
+        app.screen_suggestion(suggestion_id, "accept", operator("staff_a"))
     build = staff.get(f"/staff/drafts/{desk.draft}/report").text
     assert build.count('name="suggestion_ids"') == 2 and build.count(" checked") == 2
 
@@ -645,7 +652,7 @@ def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, d
 def test_a_refused_report_records_nothing(
     browser: Browser, desk: Desk, change: dict[str, str], field: str, message: str
 ) -> None:
-    desk.liaison.app.screen_suggestion(desk.suggestions[0], "accept", "staff_a")
+    desk.liaison.app.screen_suggestion(desk.suggestions[0], "accept", operator("staff_a"))
     before = desk.events()
     form = {
         "suggestion_ids": desk.suggestions[0].hex,
@@ -732,13 +739,25 @@ def test_a_post_without_the_csrf_token_is_refused(browser: Browser, desk: Desk, 
 def test_a_script_in_an_opinion_is_shown_as_text_everywhere(browser: Browser, desk: Desk) -> None:
     app, staff = desk.liaison.app, browser("staff_a")
     hostile = app.record_suggestion(
-        desk.cp_a, desk.draft, XSS, "session", "staff_a", article=1, session_id=desk.session
+        desk.cp_a,
+        desk.draft,
+        XSS,
+        "session",
+        operator("staff_a"),
+        article=1,
+        session_id=desk.session,
     ).id
-    accepted = app.record_suggestion(desk.cp_a, desk.draft, XSS + "。", "letter", "staff_a").id
-    app.screen_suggestion(accepted, "accept", "staff_a")
-    reported = app.record_suggestion(desk.cp_a, desk.draft, XSS + "！", "letter", "staff_a").id
-    app.screen_suggestion(reported, "accept", "staff_a")
-    report = app.submit_report(desk.cp_a, desk.draft, [reported], date(2021, 3, 15), "staff_a").id
+    accepted = app.record_suggestion(
+        desk.cp_a, desk.draft, XSS + "。", "letter", operator("staff_a")
+    ).id
+    app.screen_suggestion(accepted, "accept", operator("staff_a"))
+    reported = app.record_suggestion(
+        desk.cp_a, desk.draft, XSS + "！", "letter", operator("staff_a")
+    ).id
+    app.screen_suggestion(reported, "accept", operator("staff_a"))
+    report = app.submit_report(
+        desk.cp_a, desk.draft, [reported], date(2021, 3, 15), operator("staff_a")
+    ).id
 
     shown = [
         f"/staff/drafts/{desk.draft}",

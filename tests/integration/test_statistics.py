@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Connection
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.statistics import Figures, Period, figures, ranking
 
 MARCH = Period(date(2021, 3, 1), date(2021, 3, 31))
@@ -19,53 +20,62 @@ TEXT = "第一条　总则。\n第二条　细则。"
 def _session(liaison: Liaison, cp: UUID, drafts: list[UUID], day: date, people: list[UUID]) -> UUID:
     app = liaison.app
     session = app.schedule_session(
-        cp, drafts, "symposium", "座谈会", datetime(day.year, day.month, day.day, 9), "s"
+        cp, drafts, "symposium", "座谈会", datetime(day.year, day.month, day.day, 9), operator("s")
     )
     if people:
-        app.record_attendance(session.id, people, "s")
+        app.record_attendance(session.id, people, operator("s"))
     return session.id
 
 
 @pytest.fixture
 def scenario(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
-    a = app.designate_contact_point("A 街道", "普陀区", "admin").id
-    b = app.designate_contact_point("B 镇", "金山区", "admin").id
+    a = app.designate_contact_point("A 街道", "普陀区", operator("admin")).id
+    b = app.designate_contact_point("B 镇", "金山区", operator("admin")).id
     n1 = app.receive_draft(
-        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, "admin"
+        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, operator("admin")
     ).id
     m1 = app.receive_draft(
-        "M1", "municipal", "市人大", date(2021, 2, 25), date(2021, 4, 30), TEXT, "admin"
+        "M1", "municipal", "市人大", date(2021, 2, 25), date(2021, 4, 30), TEXT, operator("admin")
     ).id
     m2 = app.receive_draft(
-        "M2", "municipal", "市人大", date(2021, 2, 26), date(2021, 4, 30), TEXT, "admin"
+        "M2", "municipal", "市人大", date(2021, 2, 26), date(2021, 4, 30), TEXT, operator("admin")
     ).id
     d1 = app.receive_draft(
-        "D1", "district", "区人大", date(2021, 3, 2), date(2021, 4, 30), TEXT, "admin"
+        "D1", "district", "区人大", date(2021, 3, 2), date(2021, 4, 30), TEXT, operator("admin")
     ).id
-    p1, p2, p3, p4 = (app.register_participant(a, f"居民{i}", "resident", "s").id for i in range(4))
-    q1 = app.register_participant(b, "居民Q", "resident", "s").id
+    p1, p2, p3, p4 = (
+        app.register_participant(a, f"居民{i}", "resident", operator("s")).id for i in range(4)
+    )
+    q1 = app.register_participant(b, "居民Q", "resident", operator("s")).id
 
     # A's sessions: S1 on the first day and S2 on the last day of March count (edges are
     # inclusive); S3 is cancelled; S4 is held in April; S5 in February.
     s1 = _session(liaison, a, [n1], date(2021, 3, 1), [p1, p2])
-    app.complete_session(s1, "s")
+    app.complete_session(s1, operator("s"))
     s2 = _session(liaison, a, [m1, m2], date(2021, 3, 31), [p2, p3])
-    app.complete_session(s2, "s")
+    app.complete_session(s2, operator("s"))
     s3 = _session(liaison, a, [d1], date(2021, 3, 15), [p4])
-    app.cancel_session(s3, "s")
+    app.cancel_session(s3, operator("s"))
     s4 = _session(liaison, a, [m1], date(2021, 4, 1), [p4])
-    app.complete_session(s4, "s")
+    app.complete_session(s4, operator("s"))
     s5 = _session(liaison, a, [n1], date(2021, 2, 28), [p1])
-    app.complete_session(s5, "s")
+    app.complete_session(s5, operator("s"))
     s6 = _session(liaison, b, [m1], date(2021, 3, 10), [q1])
-    app.complete_session(s6, "s")
+    app.complete_session(s6, operator("s"))
 
     def suggestion(
         cp: UUID, draft: UUID, day: date, by: UUID | None = None, channel: str = "letter"
     ) -> UUID:
         return app.record_suggestion(
-            cp, draft, f"意见 {day}", channel, "s", article=1, participant_id=by, received_on=day
+            cp,
+            draft,
+            f"意见 {day}",
+            channel,
+            operator("s"),
+            article=1,
+            participant_id=by,
+            received_on=day,
         ).id
 
     g1 = suggestion(a, n1, date(2021, 3, 1), p1)
@@ -76,19 +86,19 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
     g6 = suggestion(a, m2, date(2021, 3, 12))
     h1 = suggestion(b, m1, date(2021, 3, 11), q1)
 
-    app.merge_suggestion(g2, g1, "s")
-    app.screen_suggestion(g3, "reject", "s", reason="与草案无关")
+    app.merge_suggestion(g2, g1, operator("s"))
+    app.screen_suggestion(g3, "reject", operator("s"), reason="与草案无关")
     for accepted in (g1, g4, g5, g6, h1):
-        app.screen_suggestion(accepted, "accept", "s")
-    app.submit_report(a, n1, [g1], date(2021, 3, 20), "s")
-    app.submit_report(a, m1, [g4], date(2021, 4, 2), "s")
-    app.submit_report(a, m2, [g5, g6], date(2021, 3, 15), "s")
-    app.submit_report(b, m1, [h1], date(2021, 3, 25), "s")
-    app.record_outcome(g1, "adopted", "congress", final_article=1)
-    app.record_outcome(g4, "partially_adopted", "congress")
-    app.record_outcome(g5, "not_adopted", "congress")
-    app.record_outcome(h1, "adopted", "congress")
-    app.send_feedback(g1, "已采纳", "s")  # fed back: still counted as adopted
+        app.screen_suggestion(accepted, "accept", operator("s"))
+    app.submit_report(a, n1, [g1], date(2021, 3, 20), operator("s"))
+    app.submit_report(a, m1, [g4], date(2021, 4, 2), operator("s"))
+    app.submit_report(a, m2, [g5, g6], date(2021, 3, 15), operator("s"))
+    app.submit_report(b, m1, [h1], date(2021, 3, 25), operator("s"))
+    app.record_outcome(g1, "adopted", operator("congress"), final_article=1)
+    app.record_outcome(g4, "partially_adopted", operator("congress"))
+    app.record_outcome(g5, "not_adopted", operator("congress"))
+    app.record_outcome(h1, "adopted", operator("congress"))
+    app.send_feedback(g1, "已采纳", operator("s"))  # fed back: still counted as adopted
     return {"a": a, "b": b}
 
 
@@ -197,7 +207,7 @@ def test_a_rebuild_gives_identical_figures(liaison: Liaison, scenario: dict[str,
 
 
 def test_the_read_model_is_current_when_a_command_returns(liaison: Liaison) -> None:
-    cp = liaison.app.designate_contact_point("C 街道", "普陀区", "admin")
+    cp = liaison.app.designate_contact_point("C 街道", "普陀区", operator("admin"))
 
     with liaison.engine.connect() as conn:
         assert [r["name"] for r in ranking(conn)] == ["C 街道"]

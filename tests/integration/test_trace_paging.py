@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT
 from tests.integration.test_congress_pages import PASSWORD, sign_in
 from web.app import create_app
@@ -23,17 +24,21 @@ ON_ONE = OVERVIEW_LIMIT + ARTICLE_LIMIT + 3  # a first glance, a full page, and 
 @pytest.fixture
 def draft(liaison: Liaison) -> tuple[UUID, UUID, list[str]]:
     app = liaison.app
-    cp = app.designate_contact_point("A 街道", "普陀区", "admin").id
+    cp = app.designate_contact_point("A 街道", "普陀区", operator("admin")).id
     liaison.users.add("congress", "congress", PASSWORD, None)
     draft_id = app.receive_draft(
-        "草案", "national", "法工委", date(2021, 2, 1), date(2021, 4, 30), TEXT, "admin"
+        "草案", "national", "法工委", date(2021, 2, 1), date(2021, 4, 30), TEXT, operator("admin")
     ).id
     words = []
     for i in range(ON_ONE):
         day = date(2021, 2, 2) + timedelta(days=i)  # one a day: the order is plain
         words.append(f"第{i:02d}条意见")
-        app.record_suggestion(cp, draft_id, words[-1], "letter", "s", article=1, received_on=day)
-    app.record_suggestion(cp, draft_id, "整体意见", "letter", "s", received_on=date(2021, 2, 3))
+        app.record_suggestion(
+            cp, draft_id, words[-1], "letter", operator("s"), article=1, received_on=day
+        )
+    app.record_suggestion(
+        cp, draft_id, "整体意见", "letter", operator("s"), received_on=date(2021, 2, 3)
+    )
     return draft_id, cp, words
 
 

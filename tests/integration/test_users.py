@@ -10,7 +10,8 @@ from sqlalchemy import select
 from domain.errors import InvalidValueError
 from liaison.bootstrap import Liaison
 from liaison.database import users
-from liaison.users import Role, UserExistsError
+from liaison.rights import Role
+from liaison.users import UserExistsError
 
 
 def test_a_password_is_stored_only_as_an_argon2id_hash(liaison: Liaison) -> None:

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from web.app import create_app
 
 TEXT = (
@@ -33,9 +34,9 @@ def drafts(liaison: Liaison) -> dict[str, str]:
         date(2021, 3, 1),
         date(2021, 3, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
-    app.open_draft(opened.id, "admin")
+    app.open_draft(opened.id, operator("admin"))
     closed = app.receive_draft(
         "数据条例（草案）",
         "municipal",
@@ -43,7 +44,7 @@ def drafts(liaison: Liaison) -> dict[str, str]:
         date(2021, 1, 1),
         date(2021, 1, 31),
         TEXT,
-        "admin",
+        operator("admin"),
     )
     return {"open": str(opened.id), "closed": str(closed.id)}
 

@@ -50,6 +50,7 @@ from domain.session import ConsultationSession
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.errors import NotFoundError
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections.statistics import Period, figures
 from projections.tables import metadata, tracking
@@ -231,42 +232,52 @@ class LiaisonMachine(RuleBasedStateMachine):
         """Two contact points, an open draft, people, a session held and one scheduled, and
         opinions at every stage, so that every command has something to act on at once."""
         app = self.app
-        self.cps += [app.designate_contact_point(f"联系点{n}", "普陀区", "a").id for n in (1, 2)]
+        self.cps += [
+            app.designate_contact_point(f"联系点{n}", "普陀区", operator("a")).id for n in (1, 2)
+        ]
         text = next(iter(TEXTS))
         received_on = date(2021, 2, 25)
         draft = app.receive_draft(
-            "草案", "national", "法工委", received_on, date(2021, 4, 30), text, "admin"
+            "草案", "national", "法工委", received_on, date(2021, 4, 30), text, operator("admin")
         )
-        app.open_draft(draft.id, "admin")
+        app.open_draft(draft.id, operator("admin"))
         self.model_drafts[draft.id] = MDraft(
             "national", "open", received_on, TEXTS[text], [FIRST_LABEL]
         )
         cp = self.cps[0]
-        people = [app.register_participant(cp, f"居民{n}", "resident", "s").id for n in range(3)]
+        people = [
+            app.register_participant(cp, f"居民{n}", "resident", operator("s")).id for n in range(3)
+        ]
         self.people.update((p, MParticipant(cp)) for p in people)
         for day, held in ((date(2021, 3, 8), True), (date(2021, 3, 22), False)):
             session = app.schedule_session(
-                cp, [draft.id], "symposium", "座谈会", datetime(2021, 3, day.day, 14), "s"
+                cp, [draft.id], "symposium", "座谈会", datetime(2021, 3, day.day, 14), operator("s")
             )
-            app.record_attendance(session.id, people[:2], "s")
+            app.record_attendance(session.id, people[:2], operator("s"))
             self.model_sessions[session.id] = MSession(
                 cp, [draft.id], day, attendees=set(people[:2])
             )
             if held:
-                app.complete_session(session.id, "s")
+                app.complete_session(session.id, operator("s"))
                 self.model_sessions[session.id].status = "held"
                 self.model_sessions[session.id].held_on = day
         ids = []
         for n, day in enumerate([date(2021, 3, d) for d in (5, 8, 12, 16, 25)]):
             by = people[n % 3]
             suggestion = app.record_suggestion(
-                cp, draft.id, f"意见 {n}", "letter", "s", participant_id=by, received_on=day
+                cp,
+                draft.id,
+                f"意见 {n}",
+                "letter",
+                operator("s"),
+                participant_id=by,
+                received_on=day,
             )
             self._received(suggestion, by)
             ids.append(suggestion.id)
         for n in (3, 4):
-            app.screen_suggestion(ids[n], "accept", "s")
-        report = app.submit_report(cp, draft.id, ids[3:], date(2021, 3, 18), "s")
+            app.screen_suggestion(ids[n], "accept", operator("s"))
+        report = app.submit_report(cp, draft.id, ids[3:], date(2021, 3, 18), operator("s"))
         self.reports[report.id] = (cp, draft.id, ids[3:], date(2021, 3, 18))
         for n in (3, 4):
             self.opinions[ids[n]].status = "reported"
@@ -274,13 +285,15 @@ class LiaisonMachine(RuleBasedStateMachine):
                 report.id,
                 date(2021, 3, 18),
             )
-        app.record_outcome(ids[4], "adopted", "congress", final_article=1)
+        app.record_outcome(ids[4], "adopted", operator("congress"), final_article=1)
         self.opinions[ids[4]].status = self.opinions[ids[4]].outcome = "adopted"
 
     @rule(name=st.sampled_from(["新联系点", "新联系点", " "]))
     def designate(self, name: str) -> None:
         expected = InvalidValueError if not name.strip() else None
-        cp = self.attempt(expected, lambda: self.app.designate_contact_point(name, "长宁区", "a"))
+        cp = self.attempt(
+            expected, lambda: self.app.designate_contact_point(name, "长宁区", operator("a"))
+        )
         if cp is not None:
             self.cps.append(cp.id)
 
@@ -303,7 +316,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         draft = self.attempt(
             expected,
             lambda: self.app.receive_draft(
-                title, level, "人大", received_on, deadline, text, "congress"
+                title, level, "人大", received_on, deadline, text, operator("congress")
             ),
         )
         if draft is not None:
@@ -338,7 +351,9 @@ class LiaisonMachine(RuleBasedStateMachine):
             expected = _refusal(
                 (d.status == "enacted", WrongStateError), (on < d.received_on, InvalidValueError)
             )
-            if self.attempt(expected, lambda: self.app.enact_draft(draft_id, on, text, "congress")):
+            if self.attempt(
+                expected, lambda: self.app.enact_draft(draft_id, on, text, operator("congress"))
+            ):
                 d.status = self._move(DRAFT_MOVES, d.status, "enacted")
                 d.articles, d.labels = TEXTS[text], [*d.labels, FINAL_LABEL]
             return
@@ -350,7 +365,8 @@ class LiaisonMachine(RuleBasedStateMachine):
             (label in d.labels, InvalidValueError),
         )
         if self.attempt(
-            expected, lambda: self.app.add_draft_version(draft_id, label, text, "congress")
+            expected,
+            lambda: self.app.add_draft_version(draft_id, label, text, operator("congress")),
         ):
             d.articles, d.labels = TEXTS[text], [*d.labels, label]
 
@@ -370,7 +386,8 @@ class LiaisonMachine(RuleBasedStateMachine):
             (kind == "alien", InvalidValueError),
         )
         person = self.attempt(
-            expected, lambda: self.app.register_participant(cp, name, kind, "s", phone=phone)
+            expected,
+            lambda: self.app.register_participant(cp, name, kind, operator("s"), phone=phone),
         )
         if person is not None:
             self.people[person.id] = MParticipant(cp)
@@ -381,7 +398,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         person = self.pick(data, self.people)
         p = self.people[person]
         expected = ParticipantErasedError if p.erased else None
-        self.attempt(expected, lambda: self.app.erase_participant(person, "s"))
+        self.attempt(expected, lambda: self.app.erase_participant(person, operator("s")))
         p.erased = True
 
     @rule(
@@ -402,7 +419,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         starts_at = datetime(starts_on.year, starts_on.month, starts_on.day, 14)
         session = self.attempt(
             expected,
-            lambda: self.app.schedule_session(cp, draft_ids, kind, title, starts_at, "s"),
+            lambda: self.app.schedule_session(cp, draft_ids, kind, title, starts_at, operator("s")),
         )
         if session is not None:
             self.model_sessions[session.id] = MSession(cp, list(draft_ids), starts_on)
@@ -425,7 +442,9 @@ class LiaisonMachine(RuleBasedStateMachine):
             (s.status == "cancelled", SessionCancelledError),
             (not people, InvalidValueError),
         )
-        if self.attempt(expected, lambda: self.app.record_attendance(session_id, people, "s")):
+        if self.attempt(
+            expected, lambda: self.app.record_attendance(session_id, people, operator("s"))
+        ):
             s.attendees.update(people)
 
     def _scheduled(self) -> list[UUID]:
@@ -441,7 +460,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             (s.status != "scheduled", WrongStateError),
         )
         if self.attempt(
-            expected, lambda: self.app.complete_session(session_id, "s", held_on=held_on)
+            expected, lambda: self.app.complete_session(session_id, operator("s"), held_on=held_on)
         ):
             s.status, s.held_on = "held", held_on or s.starts_on
 
@@ -451,7 +470,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         session_id = self.pick(data, self.model_sessions)
         s = self.model_sessions[session_id]
         expected = WrongStateError if s.status != "scheduled" else None
-        if self.attempt(expected, lambda: self.app.cancel_session(session_id, "s")):
+        if self.attempt(expected, lambda: self.app.cancel_session(session_id, operator("s"))):
             s.status = "cancelled"
 
     # -- suggestions -------------------------------------------------------------------
@@ -524,7 +543,7 @@ class LiaisonMachine(RuleBasedStateMachine):
                 draft_id,
                 content,
                 channel,
-                "s",
+                operator("s"),
                 article=article,
                 participant_id=person,
                 session_id=session_id,
@@ -592,7 +611,9 @@ class LiaisonMachine(RuleBasedStateMachine):
             (a.status not in UNREPORTED, WrongStateError),
             (b.status not in UNREPORTED, WrongStateError),
         )
-        if self.attempt(expected, lambda: self.app.merge_suggestion(duplicate, survivor, "s")):
+        if self.attempt(
+            expected, lambda: self.app.merge_suggestion(duplicate, survivor, operator("s"))
+        ):
             a.status = self._move(SUGGESTION_MOVES, a.status, "merged")
             a.merged_into = survivor
             b.absorbed.append(duplicate)
@@ -606,7 +627,9 @@ class LiaisonMachine(RuleBasedStateMachine):
             (o.status not in UNREPORTED, WrongStateError),
             (_bad_text(content, MAX_CONTENT), InvalidValueError),
         )
-        if self.attempt(expected, lambda: self.app.revise_suggestion(suggestion_id, content, "s")):
+        if self.attempt(
+            expected, lambda: self.app.revise_suggestion(suggestion_id, content, operator("s"))
+        ):
             o.content = content.strip()
 
     @precondition(lambda self: self.opinions)
@@ -626,7 +649,9 @@ class LiaisonMachine(RuleBasedStateMachine):
         )
         if self.attempt(
             expected,
-            lambda: self.app.screen_suggestion(suggestion_id, decision, "s", reason=reason),
+            lambda: self.app.screen_suggestion(
+                suggestion_id, decision, operator("s"), reason=reason
+            ),
         ):
             o.status = self._move(SUGGESTION_MOVES, o.status, decision + "ed")
 
@@ -659,7 +684,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             ]
         report = self.attempt(
             _refusal(*checks),
-            lambda: self.app.submit_report(cp, draft_id, chosen, submitted_on, "s"),
+            lambda: self.app.submit_report(cp, draft_id, chosen, submitted_on, operator("s")),
         )
         if report is None:
             return
@@ -689,7 +714,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         if self.attempt(
             expected,
             lambda: self.app.record_outcome(
-                suggestion_id, outcome, "congress", final_article=final_article
+                suggestion_id, outcome, operator("congress"), final_article=final_article
             ),
         ):
             o.status = self._move(SUGGESTION_MOVES, o.status, outcome)
@@ -703,7 +728,9 @@ class LiaisonMachine(RuleBasedStateMachine):
         expected = _refusal(
             (o.status not in DECIDED, WrongStateError), (not message.strip(), InvalidValueError)
         )
-        if self.attempt(expected, lambda: self.app.send_feedback(suggestion_id, message, "s")):
+        if self.attempt(
+            expected, lambda: self.app.send_feedback(suggestion_id, message, operator("s"))
+        ):
             o.status = self._move(SUGGESTION_MOVES, o.status, "fed_back")
 
     @rule(
@@ -713,11 +740,11 @@ class LiaisonMachine(RuleBasedStateMachine):
     def unknown_ids_are_not_found(self, data: st.DataObject, command: str) -> None:
         unknown = data.draw(st.one_of(st.uuids(version=4), st.sampled_from(self.cps)))
         calls = {
-            "open_draft": lambda: self.app.open_draft(unknown, "a"),
-            "screen": lambda: self.app.screen_suggestion(unknown, "accept", "s"),
-            "complete": lambda: self.app.complete_session(unknown, "s"),
-            "erase": lambda: self.app.erase_participant(unknown, "s"),
-            "report": lambda: self.app.submit_report(unknown, uuid4(), [], START, "s"),
+            "open_draft": lambda: self.app.open_draft(unknown, operator("a")),
+            "screen": lambda: self.app.screen_suggestion(unknown, "accept", operator("s")),
+            "complete": lambda: self.app.complete_session(unknown, operator("s")),
+            "erase": lambda: self.app.erase_participant(unknown, operator("s")),
+            "report": lambda: self.app.submit_report(unknown, uuid4(), [], START, operator("s")),
         }
         self.attempt(NotFoundError, calls[command])
 

@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from liaison.bootstrap import Liaison
+from liaison.rights import operator
 from projections.statistics import Period, figures
 from projections.tables import contact_points, metadata, tracking
 
@@ -183,31 +184,46 @@ def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
     through every step of their life. Returns the number of events recorded."""
     app, rng = liaison.app, random.Random(seed)
     cps = [
-        app.designate_contact_point(f"联系点{i}", "普陀区", "admin", on=date(2021, 1, 1)).id
+        app.designate_contact_point(
+            f"联系点{i}", "普陀区", operator("admin"), on=date(2021, 1, 1)
+        ).id
         for i in range(3)
     ]
     drafts = []
     for i, level in enumerate(["national", "municipal", "district", "municipal"]):
         draft = app.receive_draft(
-            f"草案{i}", level, "法工委", date(2021, 2, 27), date(2021, 4, 30), TEXT, "admin"
+            f"草案{i}",
+            level,
+            "法工委",
+            date(2021, 2, 27),
+            date(2021, 4, 30),
+            TEXT,
+            operator("admin"),
         )
-        app.open_draft(draft.id, "admin", on=date(2021, 3, 1))
+        app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 1))
         drafts.append(draft.id)
     people = {
-        cp: [app.register_participant(cp, f"居民{n}", "resident", "s").id for n in range(4)]
+        cp: [
+            app.register_participant(cp, f"居民{n}", "resident", operator("s")).id for n in range(4)
+        ]
         for cp in cps
     }
     for cp in cps:
         for _ in range(3):
             day = rng.choice(MARCH)
             session = app.schedule_session(
-                cp, rng.sample(drafts, 2), "symposium", "座谈会", datetime(2021, 3, day.day, 9), "s"
+                cp,
+                rng.sample(drafts, 2),
+                "symposium",
+                "座谈会",
+                datetime(2021, 3, day.day, 9),
+                operator("s"),
             )
-            app.record_attendance(session.id, rng.sample(people[cp], 3), "s")
+            app.record_attendance(session.id, rng.sample(people[cp], 3), operator("s"))
             if rng.random() < 0.8:
-                app.complete_session(session.id, "s")
+                app.complete_session(session.id, operator("s"))
             else:
-                app.cancel_session(session.id, "s")
+                app.cancel_session(session.id, operator("s"))
     made: dict[tuple[UUID, UUID], list[UUID]] = {}
     for n in range(suggestions):
         cp, draft = rng.choice(cps), rng.choice(drafts)
@@ -217,7 +233,7 @@ def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
             draft,
             f"意见 {n}",
             rng.choice(["letter", "collector", "online"]),
-            "s",
+            operator("s"),
             article=rng.choice([None, 1, 2]),
             participant_id=by,
             received_on=rng.choice(MARCH),
@@ -228,21 +244,21 @@ def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
         for sid in ids:
             roll = rng.random()
             if roll < 0.1 and accepted:
-                app.merge_suggestion(sid, accepted[0], "s")
+                app.merge_suggestion(sid, accepted[0], operator("s"))
             elif roll < 0.25:
-                app.screen_suggestion(sid, "reject", "s", reason="与草案无关")
+                app.screen_suggestion(sid, "reject", operator("s"), reason="与草案无关")
             else:
                 if roll < 0.4:
-                    app.revise_suggestion(sid, f"归纳后的意见 {sid.hex[:6]}", "s")
-                app.screen_suggestion(sid, "accept", "s")
+                    app.revise_suggestion(sid, f"归纳后的意见 {sid.hex[:6]}", operator("s"))
+                app.screen_suggestion(sid, "accept", operator("s"))
                 accepted.append(sid)
         if len(accepted) > 1:
             reported = accepted[: max(1, len(accepted) * 2 // 3)]
-            app.submit_report(cp, draft, reported, rng.choice(MARCH), "s")
+            app.submit_report(cp, draft, reported, rng.choice(MARCH), operator("s"))
             for sid in reported:
                 if rng.random() < 0.7:
                     outcome = rng.choice(["adopted", "partially_adopted", "not_adopted"])
-                    app.record_outcome(sid, outcome, "congress", final_article=1)
+                    app.record_outcome(sid, outcome, operator("congress"), final_article=1)
                     if rng.random() < 0.5:
-                        app.send_feedback(sid, "已反馈", "s")
+                        app.send_feedback(sid, "已反馈", operator("s"))
     return int(app.recorder.max_notification_id() or 0)

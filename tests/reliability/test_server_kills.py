@@ -21,6 +21,7 @@ import pytest
 
 from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
+from liaison.rights import operator
 from liaison.settings import Settings
 from tests.reliability.support import LONG, ServerProcess, compare_with_rebuild, notifications
 
@@ -153,7 +154,9 @@ def _seed(settings: Settings) -> tuple[str, str]:
     liaison = bootstrap(settings)
     try:
         app = liaison.app
-        cp = app.designate_contact_point("曹杨新村街道", "普陀区", "admin", on=date(2021, 1, 1))
+        cp = app.designate_contact_point(
+            "曹杨新村街道", "普陀区", operator("admin"), on=date(2021, 1, 1)
+        )
         draft = app.receive_draft(
             "个人信息保护法（草案）",
             "national",
@@ -161,9 +164,9 @@ def _seed(settings: Settings) -> tuple[str, str]:
             date(2021, 3, 1),
             date(2021, 3, 31),
             TEXT,
-            "admin",
+            operator("admin"),
         )
-        app.open_draft(draft.id, "admin", on=date(2021, 3, 2))
+        app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
         return str(cp.id), str(draft.id)
     finally:
         liaison.close()

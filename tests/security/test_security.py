@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from liaison.bootstrap import Liaison
 from liaison.database import personal_keys
+from liaison.rights import operator
 from liaison.settings import Settings
 from projections.statistics import figures
 from web.app import create_app
@@ -31,8 +32,12 @@ def client(liaison: Liaison) -> Iterator[TestClient]:
 
 @pytest.fixture
 def people(liaison: Liaison) -> dict[str, str]:
-    a = liaison.app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin").id
-    b = liaison.app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", "admin").id
+    a = liaison.app.designate_contact_point(
+        "曹杨新村街道基层立法联系点", "普陀区", operator("admin")
+    ).id
+    b = liaison.app.designate_contact_point(
+        "虹桥街道基层立法联系点", "长宁区", operator("admin")
+    ).id
     liaison.users.add("admin", "admin", PASSWORD, None)
     liaison.users.add("congress", "congress", PASSWORD, None)
     liaison.users.add("staff_a", "staff", PASSWORD, a)
@@ -48,9 +53,9 @@ def bearer(client: TestClient, username: str) -> dict[str, str]:
 
 def open_draft(liaison: Liaison, title: str = "个人信息保护法（草案）") -> str:
     draft = liaison.app.receive_draft(
-        title, "national", "法工委", date(2021, 3, 1), date(2021, 3, 31), TEXT, "admin"
+        title, "national", "法工委", date(2021, 3, 1), date(2021, 3, 31), TEXT, operator("admin")
     )
-    liaison.app.open_draft(draft.id, "admin")
+    liaison.app.open_draft(draft.id, operator("admin"))
     return str(draft.id)
 
 

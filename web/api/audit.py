@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from web.api.common import ERRORS, MAX_POSITION, aware
-from web.auth import Admin
+from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=ERRORS)
@@ -26,7 +26,7 @@ class AuditEntry(BaseModel):
 
 @router.get("")
 def recent(
-    user: Admin,
+    user: CurrentUser,
     liaison: LiaisonDep,
     action: str | None = Query(None, max_length=32),
     before: int | None = Query(
@@ -37,5 +37,5 @@ def recent(
     """Audit entries, newest first."""
     return [
         AuditEntry(**(row | {"at": aware(row["at"])}))  # stored in UTC; SQLite drops the offset
-        for row in liaison.audit.recent(limit, before, action)
+        for row in liaison.audit.entries(user, limit, before, action)
     ]

@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, tzinfo
-from typing import Annotated, Any, Protocol, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator
-
-from liaison.bootstrap import Liaison
-from liaison.users import User
-from web.auth import require_visible
-
-
-class Kept(Protocol):
-    """A record kept by one contact point."""
-
-    @property
-    def contact_point_id(self) -> UUID: ...
-
-
-K = TypeVar("K", bound=Kept)
-
-
-def visible(liaison: Liaison, user: User, kind: type[K], record_id: UUID) -> K:
-    """The record, if this user may see it: another contact point's records do not exist
-    for staff (404, as for an unknown id)."""
-    record = liaison.app.get(record_id, kind)
-    require_visible(user, record.contact_point_id, f"{kind.__name__} {record_id}")
-    return record
 
 
 class ErrorOut(BaseModel):

@@ -8,10 +8,9 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from domain.rules import MAX_TITLE
-from projections.listings import list_contact_points
 from web.api.common import ERRORS
-from web.auth import Admin, CurrentUser
-from web.deps import LiaisonDep, ReadDep
+from web.auth import CurrentUser
+from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1/contact-points", tags=["contact points"], responses=ERRORS)
 
@@ -28,13 +27,13 @@ class ContactPointOut(BaseModel):
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def designate(body: ContactPointIn, user: Admin, liaison: LiaisonDep) -> ContactPointOut:
+def designate(body: ContactPointIn, user: CurrentUser, liaison: LiaisonDep) -> ContactPointOut:
     """Designate a contact point."""
-    cp = liaison.app.designate_contact_point(body.name, body.district, user.username)
+    cp = liaison.app.designate_contact_point(body.name, body.district, user)
     return ContactPointOut(id=cp.id, name=cp.name, district=cp.district)
 
 
 @router.get("")
-def list_all(user: CurrentUser, conn: ReadDep) -> list[ContactPointOut]:
+def list_all(user: CurrentUser, liaison: LiaisonDep) -> list[ContactPointOut]:
     """Every contact point, by name."""
-    return [ContactPointOut(**row) for row in list_contact_points(conn)]
+    return [ContactPointOut(**row) for row in liaison.queries.contact_points()]

@@ -13,11 +13,10 @@ from pydantic import BaseModel, Field
 from domain.draft import Draft, DraftLevel, DraftStatus
 from domain.rules import MAX_ARTICLE, MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
 from liaison.errors import NotFoundError
-from projections.drafts import list_drafts
-from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article, trace
+from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article
 from web.api.common import ERRORS, MAX_POSITION, IsoDate
-from web.auth import CurrentUser, Reader, Registrar, scope
-from web.deps import LiaisonDep, ReadDep
+from web.auth import CurrentUser
+from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1/drafts", tags=["drafts"], responses=ERRORS)
 
@@ -91,7 +90,7 @@ def draft_out(draft: Draft) -> DraftOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def receive(body: DraftIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+def receive(body: DraftIn, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Register a draft received for consultation; its text is split into articles."""
     draft = liaison.app.receive_draft(
         body.title,
@@ -100,17 +99,18 @@ def receive(body: DraftIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
         body.received_on,
         body.deadline,
         body.text,
-        user.username,
+        user,
     )
     return draft_out(draft)
 
 
 @router.get("")
 def list_all(
-    user: CurrentUser, conn: ReadDep, status: DraftStatus | None = None
+    user: CurrentUser, liaison: LiaisonDep, status: DraftStatus | None = None
 ) -> list[DraftSummary]:
     """Drafts, newest first, optionally by status."""
-    return [DraftSummary(**row) for row in list_drafts(conn, status.value if status else None)]
+    listed = liaison.queries.drafts(status.value if status else None)
+    return [DraftSummary(**row) for row in listed]
 
 
 @router.get("/{draft_id}")
@@ -120,27 +120,29 @@ def get_one(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
 
 
 @router.post("/{draft_id}/open")
-def open_for_comments(draft_id: UUID, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+def open_for_comments(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Open the draft for comments."""
-    return draft_out(liaison.app.open_draft(draft_id, user.username))
+    return draft_out(liaison.app.open_draft(draft_id, user))
 
 
 @router.post("/{draft_id}/close")
-def close_for_comments(draft_id: UUID, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+def close_for_comments(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Close the draft for comments."""
-    return draft_out(liaison.app.close_draft(draft_id, user.username))
+    return draft_out(liaison.app.close_draft(draft_id, user))
 
 
 @router.post("/{draft_id}/versions", status_code=status.HTTP_201_CREATED)
-def add_version(draft_id: UUID, body: VersionIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+def add_version(
+    draft_id: UUID, body: VersionIn, user: CurrentUser, liaison: LiaisonDep
+) -> DraftOut:
     """Record a later reading of the draft."""
-    return draft_out(liaison.app.add_draft_version(draft_id, body.label, body.text, user.username))
+    return draft_out(liaison.app.add_draft_version(draft_id, body.label, body.text, user))
 
 
 @router.post("/{draft_id}/enact")
-def enact(draft_id: UUID, body: EnactIn, user: Registrar, liaison: LiaisonDep) -> DraftOut:
+def enact(draft_id: UUID, body: EnactIn, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Record the law as passed: its final text."""
-    return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user.username))
+    return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user))
 
 
 MAX_TRACE_LIMIT = 500
@@ -198,9 +200,8 @@ class TraceOut(BaseModel):
 @router.get("/{draft_id}/trace", response_model=TraceOut)
 def trace_draft(
     draft_id: UUID,
-    user: Reader,
+    user: CurrentUser,
     liaison: LiaisonDep,
-    conn: ReadDep,
     contact_point_id: UUID | None = None,
     article: Annotated[
         str | None,
@@ -232,5 +233,5 @@ def trace_draft(
             raise NotFoundError(f"no article {chosen} in the version consulted")
     if limit is None:
         limit = DEFAULT_PER_ARTICLE if chosen is None else ARTICLE_LIMIT
-    traced = trace(conn, draft, scope(user, contact_point_id), limit, chosen, offset)
+    traced = liaison.queries.trace(user, draft, contact_point_id, limit, chosen, offset)
     return JSONResponse(traced)  # JSON-ready already: validating hundreds of items cost ~10 ms

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from web.api.common import ERRORS, MAX_POSITION
-from web.auth import Congress
+from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1", tags=["event log"], responses=ERRORS)
@@ -39,41 +39,20 @@ class IntegrityOut(BaseModel):
 
 @router.get("/events")
 def events(
-    user: Congress,
+    user: CurrentUser,
     liaison: LiaisonDep,
     after: int = Query(0, ge=0, le=MAX_POSITION, description="the last position already seen"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> EventPage:
     """The whole log in order; `next` is the cursor for the following page."""
-    # Catch up before taking a connection: holding one while the projector waits for
-    # another can exhaust the pool when many readers come at once.
-    liaison.projector.catch_up()  # every event listed is chained
-    notifications = liaison.app.recorder.select_notifications(
-        start=after, limit=limit, inclusive_of_start=False
-    )
-    with liaison.engine.connect() as conn:
-        hashes = liaison.chain.hashes(conn, [n.id for n in notifications])
-    items = []
-    for n in notifications:
-        event = liaison.app.mapper.to_domain_event(n)
-        items.append(
-            EventItem(
-                position=n.id,
-                originator_id=n.originator_id,
-                version=n.originator_version,
-                type=type(event).__qualname__,
-                at=event.timestamp,
-                hash=hashes.get(n.id),
-            )
-        )
+    items = [EventItem(**vars(e)) for e in liaison.ledger.page(user, after, limit)]
     return EventPage(items=items, next=items[-1].position if len(items) == limit else None)
 
 
 @router.get("/integrity")
-def integrity(user: Congress, liaison: LiaisonDep) -> IntegrityOut:
+def integrity(user: CurrentUser, liaison: LiaisonDep) -> IntegrityOut:
     """Recompute the hash chain over the whole log and say where it first breaks."""
-    liaison.projector.catch_up()
-    result = liaison.chain.verify()
+    result = liaison.ledger.verify(user)
     return IntegrityOut(
         events=result.events,
         head_hash=result.head_hash,

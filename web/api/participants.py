@@ -13,8 +13,8 @@ from domain.participant import Participant, ParticipantKind
 from domain.rules import MAX_NAME, MAX_TITLE
 from liaison.bootstrap import Liaison
 from liaison.personal_data import masked_phone
-from web.api.common import ERRORS, visible
-from web.auth import Staff, require_contact_point
+from web.api.common import ERRORS
+from web.auth import CurrentUser
 from web.deps import LiaisonDep
 from web.errors import client_address
 
@@ -58,14 +58,13 @@ def participant_out(liaison: Liaison, participant: Participant) -> ParticipantOu
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def register(body: ParticipantIn, user: Staff, liaison: LiaisonDep) -> ParticipantOut:
+def register(body: ParticipantIn, user: CurrentUser, liaison: LiaisonDep) -> ParticipantOut:
     """Register a participant of the contact point."""
-    require_contact_point(user, body.contact_point_id)
     participant = liaison.app.register_participant(
         body.contact_point_id,
         body.name,
         body.kind.value,
-        user.username,
+        user,
         neighbourhood=body.neighbourhood,
         phone=body.phone,
         consent_to_contact=body.consent_to_contact,
@@ -74,9 +73,9 @@ def register(body: ParticipantIn, user: Staff, liaison: LiaisonDep) -> Participa
 
 
 @router.get("/{participant_id}")
-def get_one(participant_id: UUID, user: Staff, liaison: LiaisonDep) -> ParticipantOut:
+def get_one(participant_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> ParticipantOut:
     """One participant, phone masked."""
-    return participant_out(liaison, visible(liaison, user, Participant, participant_id))
+    return participant_out(liaison, liaison.app.participant(user, participant_id))
 
 
 class RevealedPhone(BaseModel):
@@ -85,10 +84,10 @@ class RevealedPhone(BaseModel):
 
 @router.post("/{participant_id}/reveal")
 def reveal_phone(
-    participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request
+    participant_id: UUID, user: CurrentUser, liaison: LiaisonDep, request: Request
 ) -> RevealedPhone:
     """The full phone number, for staff of the person's contact point; each reveal is audited."""
-    participant = visible(liaison, user, Participant, participant_id)
+    participant = liaison.app.participant(user, participant_id)
     phone = liaison.app.personal_data(participant)["phone"]
     liaison.audit.record(
         user.username,
@@ -100,10 +99,11 @@ def reveal_phone(
 
 
 @router.delete("/{participant_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(participant_id: UUID, user: Staff, liaison: LiaisonDep, request: Request) -> Response:
+def erase(
+    participant_id: UUID, user: CurrentUser, liaison: LiaisonDep, request: Request
+) -> Response:
     """Erase the participant's personal data; their suggestions stay, counted."""
-    visible(liaison, user, Participant, participant_id)
-    liaison.app.erase_participant(participant_id, user.username)
+    liaison.app.erase_participant(participant_id, user)
     liaison.audit.record(
         user.username, "erase", f"participant {participant_id}", address=client_address(request)
     )

@@ -16,12 +16,10 @@ from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from liaison.idempotency import fingerprint
-from projections.drafts import list_drafts
-from projections.listings import list_contact_points
 from web.api.common import ERRORS
 from web.api.contact_points import ContactPointOut
 from web.api.drafts import DraftOut, DraftSummary, draft_out
-from web.deps import LiaisonDep, ReadDep
+from web.deps import LiaisonDep
 from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
@@ -71,15 +69,15 @@ class ReceiptOut(BaseModel):
 
 
 @router.get("/contact-points")
-def contact_points(conn: ReadDep) -> list[ContactPointOut]:
+def contact_points(liaison: LiaisonDep) -> list[ContactPointOut]:
     """The contact points a comment can be addressed to."""
-    return [ContactPointOut(**row) for row in list_contact_points(conn)]
+    return [ContactPointOut(**row) for row in liaison.queries.contact_points()]
 
 
 @router.get("/drafts")
-def open_drafts(conn: ReadDep) -> list[DraftSummary]:
+def open_drafts(liaison: LiaisonDep) -> list[DraftSummary]:
     """Drafts open for comment now."""
-    return [DraftSummary(**row) for row in list_drafts(conn, DraftStatus.OPEN.value)]
+    return [DraftSummary(**row) for row in liaison.queries.drafts(DraftStatus.OPEN.value)]
 
 
 @router.get("/drafts/{draft_id}")

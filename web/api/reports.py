@@ -18,8 +18,8 @@ from domain.session import ConsultationSession
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.exports import CHANNELS, KINDS, OUTCOMES, Row, Summary, as_csv, as_docx
-from web.api.common import ERRORS, IsoDate, visible
-from web.auth import Reader, Staff, require_contact_point
+from web.api.common import ERRORS, IsoDate
+from web.auth import CurrentUser
 from web.deps import LiaisonDep
 from web.errors import client_address
 
@@ -63,19 +63,18 @@ def report_out(report: Report) -> ReportOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def submit(body: ReportIn, user: Staff, liaison: LiaisonDep) -> ReportOut:
+def submit(body: ReportIn, user: CurrentUser, liaison: LiaisonDep) -> ReportOut:
     """Send accepted suggestions of one draft upward; each becomes reported."""
-    require_contact_point(user, body.contact_point_id)
     report = liaison.app.submit_report(
-        body.contact_point_id, body.draft_id, body.suggestion_ids, body.submitted_on, user.username
+        body.contact_point_id, body.draft_id, body.suggestion_ids, body.submitted_on, user
     )
     return report_out(report)
 
 
 @router.get("/{report_id}")
-def get_one(report_id: UUID, user: Reader, liaison: LiaisonDep) -> ReportOut:
+def get_one(report_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> ReportOut:
     """One report and the suggestions it carried."""
-    return report_out(visible(liaison, user, Report, report_id))
+    return report_out(liaison.app.report(user, report_id))
 
 
 @router.get(
@@ -85,13 +84,13 @@ def get_one(report_id: UUID, user: Reader, liaison: LiaisonDep) -> ReportOut:
 )
 def export(
     report_id: UUID,
-    user: Reader,
+    user: CurrentUser,
     liaison: LiaisonDep,
     request: Request,
     format: ExportFormat = ExportFormat.CSV,
 ) -> Response:
     """The summary table sent upward, as CSV (UTF-8, BOM) or DOCX, sealed with the log head."""
-    report = visible(liaison, user, Report, report_id)
+    report = liaison.app.report(user, report_id)
     with liaison.engine.connect() as conn:  # given back before the audit asks for another
         summary = _summary(liaison, report, conn)
     liaison.audit.record(

@@ -12,10 +12,9 @@ from pydantic import BaseModel, Field
 from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
 from domain.session import ConsultationSession, SessionKind, SessionStatus
 from liaison.bootstrap import Liaison
-from projections.listings import list_sessions
-from web.api.common import ERRORS, IsoDate, IsoDateTime, aware, visible
-from web.auth import Reader, Staff, require_contact_point, scope
-from web.deps import LiaisonDep, ReadDep
+from web.api.common import ERRORS, IsoDate, IsoDateTime, aware
+from web.auth import CurrentUser
+from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"], responses=ERRORS)
 
@@ -88,16 +87,15 @@ def _out(liaison: Liaison, session: ConsultationSession) -> SessionOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def schedule(body: SessionIn, user: Staff, liaison: LiaisonDep) -> SessionOut:
+def schedule(body: SessionIn, user: CurrentUser, liaison: LiaisonDep) -> SessionOut:
     """Schedule a session on one or more drafts."""
-    require_contact_point(user, body.contact_point_id)
     session = liaison.app.schedule_session(
         body.contact_point_id,
         body.draft_ids,
         body.kind.value,
         body.title,
         body.starts_at,
-        user.username,
+        user,
         venue=body.venue,
     )
     return _out(liaison, session)
@@ -105,52 +103,47 @@ def schedule(body: SessionIn, user: Staff, liaison: LiaisonDep) -> SessionOut:
 
 @router.post("/{session_id}/attendance")
 def record_attendance(
-    session_id: UUID, body: AttendanceIn, user: Staff, liaison: LiaisonDep
+    session_id: UUID, body: AttendanceIn, user: CurrentUser, liaison: LiaisonDep
 ) -> SessionOut:
     """Record who attended (people already recorded are not counted twice)."""
-    visible(liaison, user, ConsultationSession, session_id)
-    return _out(
-        liaison, liaison.app.record_attendance(session_id, body.participant_ids, user.username)
-    )
+    return _out(liaison, liaison.app.record_attendance(session_id, body.participant_ids, user))
 
 
 @router.post("/{session_id}/complete")
 def complete(
-    session_id: UUID, user: Staff, liaison: LiaisonDep, body: CompleteIn | None = None
+    session_id: UUID, user: CurrentUser, liaison: LiaisonDep, body: CompleteIn | None = None
 ) -> SessionOut:
     """Record that the session was held, with its minutes."""
-    visible(liaison, user, ConsultationSession, session_id)
     body = body or CompleteIn()
     return _out(
         liaison,
-        liaison.app.complete_session(
-            session_id, user.username, minutes=body.minutes, held_on=body.held_on
-        ),
+        liaison.app.complete_session(session_id, user, minutes=body.minutes, held_on=body.held_on),
     )
 
 
 @router.post("/{session_id}/cancel")
 def cancel(
-    session_id: UUID, user: Staff, liaison: LiaisonDep, body: CancelIn | None = None
+    session_id: UUID, user: CurrentUser, liaison: LiaisonDep, body: CancelIn | None = None
 ) -> SessionOut:
     """Cancel a scheduled session."""
-    visible(liaison, user, ConsultationSession, session_id)
     reason = body.reason if body else None
-    return _out(liaison, liaison.app.cancel_session(session_id, user.username, reason=reason))
+    return _out(liaison, liaison.app.cancel_session(session_id, user, reason=reason))
 
 
 @router.get("")
 def list_all(
-    user: Reader, conn: ReadDep, contact_point_id: UUID | None = None, draft_id: UUID | None = None
+    user: CurrentUser,
+    liaison: LiaisonDep,
+    contact_point_id: UUID | None = None,
+    draft_id: UUID | None = None,
 ) -> list[SessionSummary]:
     """Sessions, newest first, by contact point and draft."""
     return [
-        SessionSummary(**row)
-        for row in list_sessions(conn, scope(user, contact_point_id), draft_id)
+        SessionSummary(**row) for row in liaison.queries.sessions(user, contact_point_id, draft_id)
     ]
 
 
 @router.get("/{session_id}")
-def get_one(session_id: UUID, user: Reader, liaison: LiaisonDep) -> SessionOut:
+def get_one(session_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> SessionOut:
     """One session with its attendance."""
-    return _out(liaison, visible(liaison, user, ConsultationSession, session_id))
+    return _out(liaison, liaison.app.session(user, session_id))

@@ -9,10 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
-from projections.statistics import Period, figures, ranking
+from projections.statistics import Period
 from web.api.common import ERRORS, IsoDate
-from web.auth import CurrentUser, Reader, scope
-from web.deps import ReadDep
+from web.auth import CurrentUser
+from web.deps import LiaisonDep
 
 router = APIRouter(prefix="/api/v1/stats", tags=["statistics"], responses=ERRORS)
 
@@ -63,17 +63,20 @@ def period(start: date | None, end: date | None) -> Period:
 
 @router.get("")
 def stats(
-    user: Reader,
-    conn: ReadDep,
+    user: CurrentUser,
+    liaison: LiaisonDep,
     start: From = None,
     end: To = None,
     contact_point_id: UUID | None = None,
 ) -> StatsOut:
     """The figures for a contact point (or all) over an inclusive period."""
-    return StatsOut(**figures(conn, scope(user, contact_point_id), period(start, end)).as_dict())
+    counted = liaison.queries.figures(user, contact_point_id, period(start, end))
+    return StatsOut(**counted.as_dict())
 
 
 @router.get("/ranking")
-def rank(user: CurrentUser, conn: ReadDep, start: From = None, end: To = None) -> list[RankingRow]:
+def rank(
+    user: CurrentUser, liaison: LiaisonDep, start: From = None, end: To = None
+) -> list[RankingRow]:
     """Contact points by suggestions reported, then adopted, in the period."""
-    return [RankingRow(**row) for row in ranking(conn, period(start, end))]
+    return [RankingRow(**row) for row in liaison.queries.ranking(user, period(start, end))]

@@ -11,9 +11,8 @@ from pydantic import BaseModel, Field
 
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
-from projections.listings import list_suggestions
-from web.api.common import ERRORS, IsoDate, visible
-from web.auth import Decider, Reader, Staff, require_contact_point, scope
+from web.api.common import ERRORS, IsoDate
+from web.auth import CurrentUser
 from web.deps import LiaisonDep, ReadDep
 
 router = APIRouter(prefix="/api/v1/suggestions", tags=["suggestions"], responses=ERRORS)
@@ -140,15 +139,14 @@ def suggestion_out(s: Suggestion) -> SuggestionOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def record(body: SuggestionIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+def record(body: SuggestionIn, user: CurrentUser, liaison: LiaisonDep) -> SuggestionOut:
     """Record an opinion given at a session, through a collector, by letter or online."""
-    require_contact_point(user, body.contact_point_id)
     suggestion = liaison.app.record_suggestion(
         body.contact_point_id,
         body.draft_id,
         body.content,
         body.channel.value,
-        user.username,
+        user,
         article=body.article,
         participant_id=body.participant_id,
         session_id=body.session_id,
@@ -159,8 +157,8 @@ def record(body: SuggestionIn, user: Staff, liaison: LiaisonDep) -> SuggestionOu
 
 @router.get("")
 def list_all(
-    user: Reader,
-    conn: ReadDep,
+    user: CurrentUser,
+    liaison: LiaisonDep,
     draft_id: UUID | None = None,
     contact_point_id: UUID | None = None,
     status: Status | None = None,
@@ -168,9 +166,9 @@ def list_all(
     after: str | None = Query(None, max_length=64, description="cursor: the last item's `cursor`"),
 ) -> list[SuggestionSummary]:
     """Suggestions, oldest first, by draft, contact point and status."""
-    rows = list_suggestions(
-        conn,
-        scope(user, contact_point_id),
+    rows = liaison.queries.suggestions(
+        user,
+        contact_point_id,
         draft_id,
         status.value if status else None,
         limit,
@@ -180,48 +178,47 @@ def list_all(
 
 
 @router.get("/{suggestion_id}")
-def get_one(suggestion_id: UUID, user: Reader, liaison: LiaisonDep) -> SuggestionOut:
+def get_one(suggestion_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> SuggestionOut:
     """One suggestion: its words as first given and as reworded, and what became of it."""
-    return suggestion_out(visible(liaison, user, Suggestion, suggestion_id))
+    return suggestion_out(liaison.app.suggestion(user, suggestion_id))
 
 
 @router.post("/{suggestion_id}/merge")
-def merge(suggestion_id: UUID, body: MergeIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+def merge(
+    suggestion_id: UUID, body: MergeIn, user: CurrentUser, liaison: LiaisonDep
+) -> SuggestionOut:
     """Fold a duplicate into another suggestion of the same draft."""
-    visible(liaison, user, Suggestion, suggestion_id)
-    visible(liaison, user, Suggestion, body.into)
-    return suggestion_out(liaison.app.merge_suggestion(suggestion_id, body.into, user.username))
+    return suggestion_out(liaison.app.merge_suggestion(suggestion_id, body.into, user))
 
 
 @router.post("/{suggestion_id}/revise")
-def revise(suggestion_id: UUID, body: ReviseIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+def revise(
+    suggestion_id: UUID, body: ReviseIn, user: CurrentUser, liaison: LiaisonDep
+) -> SuggestionOut:
     """Reword for the report; the words as first given stay readable."""
-    visible(liaison, user, Suggestion, suggestion_id)
-    return suggestion_out(liaison.app.revise_suggestion(suggestion_id, body.content, user.username))
+    return suggestion_out(liaison.app.revise_suggestion(suggestion_id, body.content, user))
 
 
 @router.post("/{suggestion_id}/screen")
-def screen(suggestion_id: UUID, body: ScreenIn, user: Staff, liaison: LiaisonDep) -> SuggestionOut:
+def screen(
+    suggestion_id: UUID, body: ScreenIn, user: CurrentUser, liaison: LiaisonDep
+) -> SuggestionOut:
     """Accept for reporting, or reject with a reason."""
-    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(
-        liaison.app.screen_suggestion(
-            suggestion_id, body.decision.value, user.username, reason=body.reason
-        )
+        liaison.app.screen_suggestion(suggestion_id, body.decision.value, user, reason=body.reason)
     )
 
 
 @router.post("/{suggestion_id}/outcome")
 def record_outcome(
-    suggestion_id: UUID, body: OutcomeIn, user: Decider, liaison: LiaisonDep
+    suggestion_id: UUID, body: OutcomeIn, user: CurrentUser, liaison: LiaisonDep
 ) -> SuggestionOut:
     """Record the congress's decision on a reported suggestion."""
-    visible(liaison, user, Suggestion, suggestion_id)
     return suggestion_out(
         liaison.app.record_outcome(
             suggestion_id,
             body.outcome.value,
-            user.username,
+            user,
             final_article=body.final_article,
             note=body.note,
         )
@@ -230,19 +227,18 @@ def record_outcome(
 
 @router.post("/{suggestion_id}/feedback")
 def feed_back(
-    suggestion_id: UUID, body: FeedbackIn, user: Staff, liaison: LiaisonDep
+    suggestion_id: UUID, body: FeedbackIn, user: CurrentUser, liaison: LiaisonDep
 ) -> SuggestionOut:
     """Tell the people behind the suggestion what became of it."""
-    visible(liaison, user, Suggestion, suggestion_id)
-    return suggestion_out(liaison.app.send_feedback(suggestion_id, body.message, user.username))
+    return suggestion_out(liaison.app.send_feedback(suggestion_id, body.message, user))
 
 
 @router.get("/{suggestion_id}/history")
 def history(
-    suggestion_id: UUID, user: Reader, liaison: LiaisonDep, conn: ReadDep
+    suggestion_id: UUID, user: CurrentUser, liaison: LiaisonDep, conn: ReadDep
 ) -> list[HistoryItem]:
     """The suggestion's events from the log, oldest first."""
-    visible(liaison, user, Suggestion, suggestion_id)
+    liaison.app.suggestion(user, suggestion_id)
     events = list(liaison.app.events.get(suggestion_id))
     positions = liaison.chain.positions_of(conn, suggestion_id)
     return [

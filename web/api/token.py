@@ -13,7 +13,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from liaison.bootstrap import Liaison
-from liaison.users import User
+from liaison.rights import Actor
 from web.api.common import ERRORS
 from web.deps import LiaisonDep
 from web.errors import client_address
@@ -37,7 +37,7 @@ def too_many(seconds: int) -> HTTPException:
     )
 
 
-def checked_sign_in(liaison: Liaison, username: str, password: str, address: str) -> User:
+def checked_sign_in(liaison: Liaison, username: str, password: str, address: str) -> Actor:
     """The user, or 401/429; every attempt is audited. Shared by the API and the pages."""
     limit = liaison.settings.sign_in_failures
     buckets = [(f"sign-in:user:{username[:64]}", limit), (f"sign-in:addr:{address}", 4 * limit)]

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from liaison.users import Role, User
+from liaison.rights import Actor, Role
 from web.api.token import checked_sign_in
 from web.errors import client_address
 from web.i18n import language, translator
@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 HOMES = {Role.STAFF: "/staff", Role.CONGRESS: "/congress", Role.ADMIN: "/staff"}
 
 
-def home_of(user: User) -> str:
+def home_of(user: Actor) -> str:
     return HOMES[user.role]
 
 

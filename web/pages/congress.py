@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from liaison.exports import cell
+from liaison.rights import Role
 from liaison.sessions import PageSession
-from liaison.users import Role
 from projections.listings import list_contact_points
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import language, translator

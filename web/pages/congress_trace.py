@@ -12,8 +12,8 @@ from sqlalchemy import Connection
 
 from domain.draft import Draft, DraftStatus
 from liaison.errors import NotFoundError
+from liaison.rights import Role
 from liaison.sessions import PageSession
-from liaison.users import Role
 from projections.diff import ArticleDiff, diff_versions
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points

@@ -10,9 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from liaison.rights import Role, require_role
 from liaison.sessions import PageSession
-from liaison.users import Role
-from web.auth import Denied
 from web.i18n import COOKIE, language, translator
 from web.sessions import ANONYMOUS_CSRF, anonymous_csrf, cookie_name, tokens_match
 from web.templating import templates
@@ -42,8 +41,7 @@ def signed_in(*roles: Role):  # type: ignore[no-untyped-def]
     def check(request: Request, session: MaybeSignedIn) -> PageSession:
         if session is None:
             raise SignInRequired(request.url.path)
-        if session.user.role is not Role.ADMIN and session.user.role not in roles:
-            raise Denied("your role may not see this page")
+        require_role(session.user, roles)
         return session
 
     return Depends(check)

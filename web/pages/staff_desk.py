@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from domain.draft import Draft
 from domain.errors import (
@@ -27,13 +27,12 @@ from domain.errors import (
     UnknownArticleError,
     WrongStateError,
 )
+from liaison.bootstrap import Liaison
 from liaison.errors import ConflictError, NotFoundError
+from liaison.rights import KEEPERS, Actor, ForbiddenError, HiddenError, Role, desk
 from liaison.sessions import PageSession
-from liaison.users import Role
 from projections.listings import list_contact_points
-from projections.tables import contact_points
-from web.auth import HiddenError, require_visible
-from web.deps import ReadDep
+from web.deps import LiaisonDep
 from web.i18n import N_, language, translator
 from web.pages.rendering import render, signed_in
 
@@ -47,8 +46,8 @@ class Desk:
     contact_point_name: str = ""
 
     @property
-    def actor(self) -> str:
-        return self.session.user.username
+    def actor(self) -> Actor:
+        return self.session.user
 
     @property
     def is_admin(self) -> bool:
@@ -73,42 +72,34 @@ class Desk:
         return f"{path}?{urlencode(query)}" if query else path
 
 
-def _name(conn: Connection, contact_point_id: UUID) -> str | None:
-    return conn.execute(
-        select(contact_points.c.name).where(contact_points.c.id == contact_point_id.hex)
-    ).scalar_one_or_none()
-
-
 def _desk(
-    session: Annotated[PageSession, signed_in(Role.STAFF)],
-    conn: ReadDep,
+    session: Annotated[PageSession, signed_in(*KEEPERS)],
+    liaison: LiaisonDep,
     contact_point_id: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Desk:
-    user = session.user
     wanted = _uuid(contact_point_id) if contact_point_id else None
     if contact_point_id and wanted is None:
         raise HiddenError("no such contact point")
-    if user.role is Role.STAFF:
-        if wanted is not None and wanted != user.contact_point_id:
-            raise HiddenError("no such contact point")  # another desk does not exist for staff
-        wanted = user.contact_point_id
-    if wanted is None:
+    point = desk(session.user, wanted)
+    if point is None:
         return Desk(session, None)
-    name = _name(conn, wanted)
+    name = liaison.queries.contact_point_name(point)
     if name is None:
-        raise NotFoundError(f"no ContactPoint {wanted}")
-    return Desk(session, wanted, name)
+        raise NotFoundError(f"no ContactPoint {point}")
+    return Desk(session, point, name)
 
 
 DeskDep = Annotated[Desk, Depends(_desk)]
 
 
-def record_desk(desk: Desk, conn: Connection, contact_point_id: UUID, what: str) -> Desk:
-    """The desk a record belongs to: the user's own, or (admin) the record's; else 404."""
-    require_visible(desk.session.user, contact_point_id, what)
+def record_desk(desk: Desk, liaison: Liaison, contact_point_id: UUID) -> Desk:
+    """The desk a record belongs to, once the application has let the user see the record:
+    the user's own, or (admin) the record's."""
     if desk.contact_point_id == contact_point_id:
         return desk
-    return Desk(desk.session, contact_point_id, _name(conn, contact_point_id) or "")
+    return Desk(
+        desk.session, contact_point_id, liaison.queries.contact_point_name(contact_point_id) or ""
+    )
 
 
 def _uuid(value: str) -> UUID | None:
@@ -222,7 +213,7 @@ def refusal(error: Exception, default_field: str) -> tuple[str, str]:
     """The field a refused command is wrong in, and what to say there (a message id).
 
     Another contact point's record is not a mistake in a field: it stays a 404."""
-    if isinstance(error, HiddenError):
+    if isinstance(error, HiddenError | ForbiddenError):
         raise error
     if isinstance(error, InvalidValueError):
         field = error.field if error.field in MESSAGES else default_field

@@ -21,8 +21,8 @@ from domain.report import Report
 from domain.suggestion import DECIDED, Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.exports import Summary
+from liaison.rights import Role
 from liaison.sessions import PageSession
-from liaison.users import Role
 from projections.dashboard import draft_suggestions, reports_of
 from web.api.reports import ExportFormat, _summary, export
 from web.deps import LiaisonDep, ReadDep
@@ -150,8 +150,8 @@ def reports_page(request: Request, desk: DeskDep, conn: ReadDep) -> HTMLResponse
 def _own_report(
     liaison: Liaison, conn: Connection, desk: Desk, report_id: UUID
 ) -> tuple[Report, Desk]:
-    report = liaison.app.get(report_id, Report)
-    return report, record_desk(desk, conn, report.contact_point_id, f"report {report_id}")
+    report = liaison.app.report(desk.actor, report_id)
+    return report, record_desk(desk, liaison, report.contact_point_id)
 
 
 @router.get("/staff/reports/{report_id}.{extension}", response_class=Response)
@@ -233,8 +233,8 @@ def _decide(
     form: Any,
     action: str,
 ) -> Response:
-    suggestion = liaison.app.get(suggestion_id, Suggestion)
-    desk = record_desk(desk, conn, suggestion.contact_point_id, f"suggestion {suggestion_id}")
+    suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
+    desk = record_desk(desk, liaison, suggestion.contact_point_id)
     fields = ("outcome", "final_article", "note") if action == "outcome" else ("message",)
     values = form_values(form, *fields)
     errors: dict[str, str] = {}

@@ -93,10 +93,8 @@ def queue(
 def _own(
     liaison: Liaison, conn: Connection, desk: Desk, suggestion_id: UUID
 ) -> tuple[Suggestion, Desk]:
-    suggestion = liaison.app.get(suggestion_id, Suggestion)
-    return suggestion, record_desk(
-        desk, conn, suggestion.contact_point_id, f"suggestion {suggestion_id}"
-    )
+    suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
+    return suggestion, record_desk(desk, liaison, suggestion.contact_point_id)
 
 
 def _detail_page(

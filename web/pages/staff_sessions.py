@@ -125,8 +125,8 @@ def schedule(
 def own_session(
     liaison: Liaison, conn: Connection, desk: Desk, session_id: UUID
 ) -> tuple[ConsultationSession, Desk]:
-    session = liaison.app.get(session_id, ConsultationSession)
-    return session, record_desk(desk, conn, session.contact_point_id, f"session {session_id}")
+    session = liaison.app.session(desk.actor, session_id)
+    return session, record_desk(desk, liaison, session.contact_point_id)
 
 
 def people(liaison: Liaison, ids: list[UUID]) -> list[dict[str, Any]]:

@@ -1,0 +1,88 @@
+"""Reads across many records, for an actor: the rights of ``liaison.rights``, then the read
+models of ``projections``. The API, the pages and the CLI ask here, never the tables."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from domain.draft import Draft
+from liaison.rights import READERS, Actor, require_role, scope
+from projections.drafts import list_drafts
+from projections.listings import list_contact_points, list_sessions, list_suggestions
+from projections.statistics import Figures, Period, figures, ranking
+from projections.traceability import Article, trace
+
+EVER = Period()
+
+
+class Queries:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def contact_points(self) -> list[dict[str, Any]]:
+        """Every contact point, by name (anyone: the public form offers them)."""
+        with self.engine.connect() as conn:
+            return list_contact_points(conn)
+
+    def contact_point_name(self, contact_point_id: UUID) -> str | None:
+        return next(
+            (cp["name"] for cp in self.contact_points() if cp["id"] == contact_point_id.hex),
+            None,
+        )
+
+    def drafts(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Drafts, newest first (anyone: the public reads the open ones)."""
+        with self.engine.connect() as conn:
+            return list_drafts(conn, status)
+
+    def suggestions(
+        self,
+        actor: Actor,
+        contact_point_id: UUID | None = None,
+        draft_id: UUID | None = None,
+        status: str | None = None,
+        limit: int = 500,
+        after: str | None = None,
+    ) -> list[dict[str, Any]]:
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return list_suggestions(
+                conn, scope(actor, contact_point_id), draft_id, status, limit, after
+            )
+
+    def sessions(
+        self, actor: Actor, contact_point_id: UUID | None = None, draft_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return list_sessions(conn, scope(actor, contact_point_id), draft_id)
+
+    def figures(
+        self, actor: Actor, contact_point_id: UUID | None = None, period: Period = EVER
+    ) -> Figures:
+        """The figures reported upward: staff their own contact point's, others any."""
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return figures(conn, scope(actor, contact_point_id), period)
+
+    def ranking(self, actor: Actor, period: Period = EVER) -> list[dict[str, Any]]:
+        """Contact points by reported, then adopted: every signed-in role compares."""
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return ranking(conn, period)
+
+    def trace(
+        self,
+        actor: Actor,
+        draft: Draft,
+        contact_point_id: UUID | None = None,
+        limit: int | None = None,
+        article: Article | None = None,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return trace(conn, draft, scope(actor, contact_point_id), limit, article, offset)
