@@ -17,7 +17,7 @@ from uuid import UUID
 from domain.draft import Draft
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
-from liaison.commands.suggestions import NewSuggestion
+from liaison.commands.admission import Opinion
 from liaison.rights import operator
 
 BATCH = 2000
@@ -97,7 +97,7 @@ def generate(
             s.receipt for n, s in enumerate(saved, offset) if n < SAMPLE or n % every == 0
         )
 
-    batch: list[NewSuggestion] = []
+    batch: list[Opinion] = []
     for draft, share in zip(drafts, shares, strict=True):
         count = (
             max(1, round(size * share))
@@ -111,7 +111,7 @@ def generate(
             day = draft.received_on + timedelta(days=rng.randrange(30))
             roll = rng.random()
             if roll < 0.7 or not participants[cp]:
-                item = NewSuggestion(
+                item = Opinion(
                     cp,
                     draft.id,
                     rng.choice(OPINIONS),
@@ -136,7 +136,7 @@ def generate(
                         ).id
                         app.complete_session(session_id, BENCH)
                         sessions[(cp, draft.id)] = session_id
-                item = NewSuggestion(
+                item = Opinion(
                     cp,
                     draft.id,
                     rng.choice(OPINIONS),

@@ -7,6 +7,7 @@ many aggregates are read models (``projections``).
 
 from __future__ import annotations
 
+from liaison.commands.admission import AdmissionCommands
 from liaison.commands.drafts import DraftCommands
 from liaison.commands.participants import ParticipantCommands
 from liaison.commands.sessions import SessionCommands
@@ -15,5 +16,7 @@ from liaison.commands.suggestions import SuggestionCommands
 __all__ = ["LiaisonApplication"]
 
 
-class LiaisonApplication(DraftCommands, ParticipantCommands, SessionCommands, SuggestionCommands):
+class LiaisonApplication(
+    AdmissionCommands, DraftCommands, ParticipantCommands, SessionCommands, SuggestionCommands
+):
     name = "Liaison"

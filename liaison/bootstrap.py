@@ -13,7 +13,6 @@ from liaison.application import LiaisonApplication
 from liaison.audit import AuditLog
 from liaison.chain import HashChain
 from liaison.clock import Clock
-from liaison.commands.intake import PublicIntake
 from liaison.database import (
     SchemaMissingError,
     create_database_engine,
@@ -53,7 +52,6 @@ class Liaison:
     limiter: RateLimiter
     sessions: SessionStore
     idempotency: IdempotencyStore
-    intake: PublicIntake
     signing_key: str
 
     def close(self) -> None:
@@ -148,6 +146,7 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         app.on_saved = projector.catch_up
     limiter = RateLimiter(engine)
     idempotency = IdempotencyStore(engine)
+    app.start_admission(engine, idempotency, limiter)
     return Liaison(
         settings=settings,
         engine=engine,
@@ -161,6 +160,5 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         limiter=limiter,
         sessions=SessionStore(engine, settings.session_minutes),
         idempotency=idempotency,
-        intake=PublicIntake(app, engine, idempotency, limiter),
         signing_key=signing_key(engine, settings.secret_key),
     )

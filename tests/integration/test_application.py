@@ -255,17 +255,17 @@ def test_a_whole_consultation_from_draft_to_feedback(setting: tuple) -> None:
 
 
 def test_a_batch_of_opinions_is_recorded_together_or_not_at_all(setting: tuple) -> None:
-    from liaison.commands.suggestions import NewSuggestion
+    from liaison.commands.admission import Opinion
 
     liaison, draft, cp = setting
     app = liaison.app
-    items = [NewSuggestion(cp.id, draft.id, f"意见{i}", "letter", article=1) for i in range(5)]
+    items = [Opinion(cp.id, draft.id, f"意见{i}", "letter", article=1) for i in range(5)]
 
     saved = app.record_suggestions(items, operator("staff"))
     events = app.recorder.max_notification_id()
     with pytest.raises(UnknownArticleError):
         app.record_suggestions(
-            [*items, NewSuggestion(cp.id, draft.id, "坏", "letter", article=9)], operator("s")
+            [*items, Opinion(cp.id, draft.id, "坏", "letter", article=9)], operator("s")
         )
 
     assert len({s.receipt for s in saved}) == 5

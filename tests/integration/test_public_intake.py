@@ -16,6 +16,7 @@ from domain.draft import Draft
 from domain.errors import WrongStateError
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.commands.admission import Opinion, Visit
 from liaison.database import DEFERRED, deferred
 from liaison.rate_limits import RateLimitedError
 from liaison.rights import operator
@@ -49,18 +50,15 @@ def _comment(
     liaison: Liaison, place: tuple[UUID, UUID], content: str, key: str | None = None, **kw: Any
 ) -> tuple[int, dict[str, Any]]:
     draft_id, cp_id = place
-    return liaison.intake.comment(
-        kw.get("address", "10.0.0.1"),
-        draft_id,
-        cp_id,
-        content,
-        kw.get("article", 1),
-        kw.get("name"),
-        None,
-        key,
-        f"print-{key}",
-        lambda s: {"receipt": s.receipt, "id": s.id.hex},
-        kw.get("per_minute", 100),
+    return liaison.app.comment(
+        Opinion(cp_id, draft_id, content, article=kw.get("article", 1), name=kw.get("name")),
+        Visit(
+            kw.get("address", "10.0.0.1"),
+            key,
+            f"print-{key}",
+            lambda s: {"receipt": s.receipt, "id": s.id.hex},
+            kw.get("per_minute", 100),
+        ),
     )
 
 
@@ -98,7 +96,7 @@ class HeldGroup:
         for i, action in enumerate(then, start=1):
             threads.append(threading.Thread(target=call, args=(i, action)))
             threads[-1].start()
-            _until(lambda i=i: self.liaison.intake.waiting == i)  # type: ignore[misc]
+            _until(lambda i=i: self.liaison.app.writer.waiting == i)  # type: ignore[misc]
         self.release.set()
         for thread in threads:
             thread.join(30)
@@ -158,7 +156,7 @@ def test_a_conflicting_comment_does_not_fail_the_others_of_its_group(
     first = liaison.app.comment_publicly(*place, "先到的意见", article=1, suggestion_id=taken)
     held = HeldGroup(liaison, monkeypatch)
     ids: Iterator[UUID] = iter([uuid4(), uuid4(), taken, uuid4()])
-    liaison.intake.new_id = lambda: next(ids)
+    liaison.app.new_id = lambda: next(ids)
 
     # when it is saved together with two others
     answers = held.run(

@@ -14,6 +14,7 @@ from domain.draft import Draft, DraftStatus
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME
 from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
+from liaison.commands.admission import Opinion, Visit
 from liaison.errors import NotFoundError
 from liaison.idempotency import fingerprint
 from web.api.common import ERRORS
@@ -126,19 +127,18 @@ def submit_comment(
     request_print = (
         "" if idempotency_key is None else fingerprint(str(draft_id), body.model_dump(mode="json"))
     )
-    return liaison.intake.comment(
-        address,
-        draft_id,
+    opinion = Opinion(
         body.contact_point_id,
+        draft_id,
         body.content,
-        body.article,
-        body.name,
-        body.phone,
-        idempotency_key,
-        request_print,
-        _comment_out,
-        liaison.settings.comments_per_minute,
-    )[1]
+        article=body.article,
+        name=body.name,
+        phone=body.phone,
+    )
+    visit = Visit(
+        address, idempotency_key, request_print, _comment_out, liaison.settings.comments_per_minute
+    )
+    return liaison.app.comment(opinion, visit)[1]
 
 
 @router.get("/receipts/{receipt}")

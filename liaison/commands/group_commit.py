@@ -1,0 +1,127 @@
+"""Writes that arrive together are done together: one leader at a time takes every entry
+queued so far and does the work for all of them at once (one admission transaction, one
+event save, one catch-up of the read models), then wakes their callers and hands the lead
+to the oldest caller still waiting.
+
+A write then costs a share of a few transactions instead of several of its own, and under
+load the read models catch up once per group or at least every ``PROJECT_EVERY`` seconds.
+This is how the application's writer behaves, whatever the door: public comments, staff
+recording a session's opinions, collectors' batches.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from eventsourcing.persistence import ConnectionUnavailableError
+
+MAX_GROUP = 200
+"""Entries done together at most: bounds a group's time and its statements' parameters."""
+PROJECT_EVERY = 0.25
+"""Seconds the read models may lag behind while more writes keep arriving."""
+
+
+@dataclass(eq=False)
+class Queued:
+    """What the writer keeps of each entry on its way."""
+
+    read_own_write: bool = False  # answer only once the read models show it
+    settled: bool = False  # its outcome is known (saved, refused, or a repeat)
+    error: BaseException | None = None
+    taken: bool = False  # in a group being done: its outcome will come
+    lead: bool = False  # handed the lead
+    woken: threading.Event = field(default_factory=threading.Event)
+
+
+E = TypeVar("E", bound=Queued)
+
+
+class GroupCommit(Generic[E]):
+    def __init__(
+        self, work: Callable[[list[E]], bool], project: Callable[[], None], wait: float
+    ) -> None:
+        """``work`` does a group and says whether it wrote anything; ``project`` brings the
+        read models up to date; ``wait`` bounds the time an entry waits in the queue."""
+        self._work = work
+        self._project_now = project
+        self._wait = wait
+        self._mutex = threading.Lock()
+        self._queue: list[E] = []
+        self._leading = False
+        self._unprojected = False  # written since the read models last caught up (leader only)
+        self._projected_at = 0.0
+
+    @property
+    def waiting(self) -> int:
+        """Entries queued for the next group."""
+        with self._mutex:
+            return len(self._queue)
+
+    def submit(self, entry: E) -> None:
+        """Queue the entry and wait for its group's outcome, leading a group if it is our
+        turn. Waits at most ``wait`` while queued (then ``ConnectionUnavailableError``:
+        nothing was written); once taken into a group, until that group is done."""
+        with self._mutex:
+            self._queue.append(entry)
+            lead = not self._leading
+            self._leading = True
+        if not lead:
+            if not entry.woken.wait(self._wait):
+                with self._mutex:
+                    if not entry.taken and not entry.lead:
+                        self._queue.remove(entry)
+                        raise ConnectionUnavailableError(
+                            "timed out waiting for the event store's writer"
+                        )
+                entry.woken.wait()
+            if not entry.lead:
+                return
+        self._lead()
+
+    def _lead(self) -> None:
+        with self._mutex:
+            group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
+            for entry in group:
+                entry.taken = True
+        try:
+            if self._work(group):
+                self._unprojected = True
+        except BaseException as error:  # each caller must learn its fate, whatever happens
+            for entry in group:
+                if not entry.settled and entry.error is None:
+                    entry.error = error
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            try:
+                nobody_waits = not self.waiting
+                if self._unprojected and (nobody_waits or any(e.read_own_write for e in group)):
+                    self._project()  # answer once the read models show the group
+            finally:
+                for entry in group:
+                    entry.woken.set()
+            try:
+                if self._unprojected and time.monotonic() - self._projected_at >= PROJECT_EVERY:
+                    self._project()  # under load: after answering, before the next group
+            finally:
+                self._hand_over()
+
+    def _project(self) -> None:
+        """A catch-up costs much the same however many events it applies, so under load one
+        covers many groups; run by the leader, it never competes with a group's writes."""
+        self._unprojected, self._projected_at = False, time.monotonic()
+        self._project_now()
+
+    def _hand_over(self) -> None:
+        """The lead passes to the oldest entry waiting, or lapses."""
+        with self._mutex:
+            if self._queue:
+                successor = self._queue[0]
+                successor.lead = True
+                successor.woken.set()
+            else:
+                self._leading = False
