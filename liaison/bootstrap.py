@@ -30,6 +30,7 @@ from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
 from liaison.settings import Settings
 from liaison.users import UserDirectory
+from projections import aggregates, handlers
 from projections import projector as read_models
 from projections.projector import Projector
 from projections.tables import tracking
@@ -130,8 +131,10 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         app.recorder,
         app.mapper,
         engine,
-        settings.projection_batch,
-        chain,
+        handlers=handlers.standard(),
+        updaters=[aggregates.updater()],
+        after_batch=[chain.extend],
+        batch=settings.projection_batch,
         cache_mb=settings.projection_cache_mb,
     )
     if read_models.stale(engine):

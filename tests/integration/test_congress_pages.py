@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from liaison.bootstrap import Liaison
-from liaison.chain import event_chain
 from projections.diff import Change, Segment, diff_text
+from projections.projector import event_chain
 from projections.statistics import Period, figures, ranking
 from web.app import create_app
 from web.i18n import translator
