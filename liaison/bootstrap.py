@@ -31,6 +31,7 @@ from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
 from liaison.settings import Settings
 from liaison.users import UserDirectory
+from projections import aggregates, handlers
 from projections import projector as read_models
 from projections.projector import Projector
 from projections.tables import tracking
@@ -103,23 +104,31 @@ def _require_schema(engine: Engine, events_table: str) -> None:
         raise SchemaMissingError("the read models have no tracking row: run `liaison db init`")
 
 
-def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True) -> Liaison:
+def bootstrap(
+    settings: Settings | None = None, *, clock: Clock | None = None, project_on_save: bool = True
+) -> Liaison:
     """Wire everything; on SQLite, create what is missing first (zero setup).
 
     On PostgreSQL the schema must exist already (``liaison db init``): creating it here
     would race between workers starting together, so a missing table is an error.
     With ``project_on_save`` every command brings the read models up to date before it
     returns, so its caller reads its own write; bulk loads turn it off and catch up once.
+    ``clock`` gives the business dates (default: the wall clock in ``settings.timezone``).
     """
     settings = settings or Settings()
     engine = create_database_engine(settings)
     if settings.is_sqlite:
         _create_tables(engine)
+
+    def bring_read_models_up_to_date() -> None:
+        projector.catch_up()  # made below: it reads the log through the application's recorder
+
     app = LiaisonApplication(
         env=eventsourcing_env(settings),
         vault=PersonalDataVault(engine),
         receipts=ReceiptBook(engine),
-        clock=Clock(settings.timezone),
+        clock=clock or Clock(settings.timezone),
+        on_saved=bring_read_models_up_to_date if project_on_save else None,
     )
     try:
         _require_schema(engine, app.recorder.events_table_name)  # type: ignore[attr-defined]
@@ -132,8 +141,10 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         app.recorder,
         app.mapper,
         engine,
-        settings.projection_batch,
-        chain,
+        handlers=handlers.standard(),
+        updaters=[aggregates.updater()],
+        after_batch=[chain.extend],
+        batch=settings.projection_batch,
         cache_mb=settings.projection_cache_mb,
     )
     if read_models.stale(engine):
@@ -142,8 +153,6 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
             projector.rebuild()
         else:
             log.warning("the read models are of an older release: run `liaison db init`")
-    if project_on_save:
-        app.on_saved = projector.catch_up
     limiter = RateLimiter(engine)
     idempotency = IdempotencyStore(engine)
     app.start_admission(engine, idempotency, limiter)

@@ -2,8 +2,10 @@
 
 Each event's link hashes the previous link with the event exactly as stored (originator id,
 version, topic, state bytes). Links are appended by the projector in the same transaction
-that advances its position, and kept in ``event_chain``, which is not a read model: a
-projections rebuild replays the log but never drops or rewrites a link.
+that advances its position (bootstrap hands it ``extend`` as an after-batch step), and kept
+in ``event_chain``, which is not a read model: a projections rebuild replays the log but
+never drops or rewrites a link. The table is defined with the projector's records
+(projections/projector.py), where the desk's lists read the positions too.
 Positions may have gaps (PostgreSQL): links follow the log's order, never position + 1.
 """
 
@@ -15,31 +17,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    Engine,
-    Integer,
-    String,
-    Table,
-    insert,
-    select,
-)
+from sqlalchemy import Connection, Engine, insert, select
 
-from liaison.database import metadata
+from projections.projector import event_chain
 
 GENESIS = "0" * 64
-
-event_chain = Table(
-    "event_chain",
-    metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
-    Column("hash", String(64), nullable=False),
-    # which event holds the position: lets an aggregate's history name its positions
-    Column("originator_id", String(36), nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-)
 
 _IN_CLAUSE = 500  # positions per IN (...) query, well under any driver's parameter limit
 

@@ -1,6 +1,7 @@
 """Pre-aggregated figures, kept by the projector so that queries do not count suggestions.
 
-After each batch's rows are written (``handlers.after_write``, in the batch's transaction):
+After each batch's rows are written, in the batch's transaction (``updater``, which bootstrap
+hands the projector):
 
 - ``rm_agg_received``: per contact point, day and draft, the suggestions received (and how
   many of them are merged or rejected) and the held sessions that took the draft up;
@@ -15,14 +16,14 @@ Day rows are rolled up per month and year (``grain`` d, m, y) and summed over ev
 point (``contact_point_id`` ""), so a figure for any period reads at most ~90 buckets of one
 scope (projections/periods.py).
 
-Suggestions are counted by the difference of each row the batch touched (``handlers.watch``
-and ``Changes.diffs``): where the row counted before the batch is taken away, where it counts
-after is added, one ``executemany`` of additive upserts per table. The cost per event is
-constant whatever the number of suggestions, and a batch applied again changes nothing
-(before equals after), so the counts stay exactly those of the rows. Sessions are few: the
-days a batch touched are recounted from their rows. Then the touched days, months and years
-are summed again from the rows below them, so every roll-up is a pure function of the day
-rows.
+Suggestions are counted by the difference of each row the batch touched (the columns the
+updater ``watches``, ``Changes.diffs``): where the row counted before the batch is taken
+away, where it counts after is added, one ``executemany`` of additive upserts per table. The
+cost per event is constant whatever the number of suggestions, and a batch applied again
+changes nothing (before equals after), so the counts stay exactly those of the rows.
+Sessions are few: the days a batch touched are recounted from their rows. Then the touched
+days, months and years are summed again from the rows below them, so every roll-up is a pure
+function of the day rows.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ Days = set[tuple[date, str, str]]
 
 
 def refresh(conn: Connection, changes: handlers.Changes) -> None:
-    """Bring the aggregates of what this batch touched up to date (an ``after_write`` hook)."""
+    """Bring the aggregates of what this batch touched up to date (the ``updater``)."""
     deltas: dict[Table, dict[tuple[Any, ...], Counter[str]]] = {
         table: defaultdict(Counter) for table in KEYS
     }
@@ -236,5 +237,6 @@ def _roll_up(conn: Connection, days: set[date], points: set[str]) -> None:
                 )
 
 
-handlers.after_write.append(refresh)
-handlers.watch(suggestions, *WATCHED)
+def updater() -> handlers.Updater:
+    """The aggregates and the people active (projections/activity.py), kept after each batch."""
+    return handlers.Updater(refresh, {suggestions: WATCHED})

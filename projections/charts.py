@@ -1,24 +1,28 @@
 """Series behind the congress's charts: suggestions and adoptions by month and by draft.
 
-Counted the way ``projections.statistics`` counts, so a chart always adds up to the figures
-beside it: suggestions by the day they were received (merged ones included), adoptions
-(adopted + partially adopted) by the day the suggestion was reported upward.
+Read from the same pre-aggregated tables as ``projections.statistics``, so a chart always
+adds up to the figures beside it: suggestions by the day they were received (merged ones
+included; ``rm_agg_received``, by whole months and the days of part months), adoptions
+(adopted + partially adopted) by the day the suggestion was reported upward
+(``rm_agg_reported``, one row per contact point, draft and report date).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, and_, extract, func, select, true
+from sqlalchemy import Connection, bindparam, func, or_, select
 
-from domain.suggestion import Outcome
-from projections.statistics import Period
-from projections.tables import drafts, suggestions
+from projections import aggregates
+from projections.periods import runs, shape
+from projections.statistics import Period, counts_per_draft
+from projections.tables import agg_received, agg_reported, drafts
 
-ADOPTED = (Outcome.ADOPTED.value, Outcome.PARTIALLY_ADOPTED.value)
 ALL_TIME = Period()
 
 
@@ -43,18 +47,45 @@ class DraftTotals:
     adopted: int
 
 
-def _of(contact_point_id: UUID | None) -> ColumnElement[bool]:
-    if contact_point_id is None:
-        return true()
-    return suggestions.c.contact_point_id == contact_point_id.hex
+def _scope(contact_point_id: UUID | None) -> str:
+    return aggregates.ALL if contact_point_id is None else contact_point_id.hex
 
 
-def _by_month(conn: Connection, column: Any, where: ColumnElement[bool]) -> dict[tuple, int]:
-    year, month = extract("year", column), extract("month", column)
+def _received_by_month(conn: Connection, scope: str, period: Period) -> dict[tuple[int, int], int]:
+    grains, bounds = shape(period.start, period.end, by_month=True)
+    found: dict[tuple[int, int], int] = defaultdict(int)
+    if grains:
+        for first, count in conn.execute(_received(grains), {"scope": scope, **bounds}):
+            if count:
+                found[(first.year, first.month)] += int(count)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _received(grains: tuple[str, ...]) -> Any:
+    a = agg_received
+    return (
+        select(a.c.starts_on, func.sum(a.c.received))
+        .where(a.c.contact_point_id == bindparam("scope"), or_(*runs(a, grains)))
+        .group_by(a.c.starts_on)
+    )
+
+
+def _adopted(
+    conn: Connection, contact_point_id: UUID | None, period: Period, by: str
+) -> dict[Any, int]:
+    """Adopted and partially adopted suggestions reported in the period, per value of ``by``
+    (``reported_on`` or ``draft_id``); reports are few, so their rows are read as they are."""
+    r = agg_reported
+    conditions = [period.covers(r.c.reported_on)]
+    if contact_point_id is not None:
+        conditions.append(r.c.contact_point_id == contact_point_id.hex)
     rows = conn.execute(
-        select(year, month, func.count()).where(where, column.is_not(None)).group_by(year, month)
-    ).all()
-    return {(int(y), int(m)): int(n) for y, m, n in rows}
+        select(r.c[by], func.sum(r.c.adopted + r.c.partially_adopted))
+        .where(*conditions)
+        .group_by(r.c[by])
+    )
+    return {key: int(count) for key, count in rows if count}
 
 
 def monthly(
@@ -62,19 +93,10 @@ def monthly(
 ) -> list[MonthTotals]:
     """One entry per calendar month of the period, empty months included; an open end of the
     period is closed by the first or last month that has anything."""
-    of = _of(contact_point_id)
-    received = _by_month(
-        conn, suggestions.c.received_on, and_(of, period.covers(suggestions.c.received_on))
-    )
-    adopted = _by_month(
-        conn,
-        suggestions.c.reported_on,
-        and_(
-            of,
-            period.covers(suggestions.c.reported_on),
-            suggestions.c.outcome.in_(ADOPTED),
-        ),
-    )
+    received = _received_by_month(conn, _scope(contact_point_id), period)
+    adopted: dict[tuple[int, int], int] = defaultdict(int)
+    for day, count in _adopted(conn, contact_point_id, period, "reported_on").items():
+        adopted[(day.year, day.month)] += count
     seen = sorted(received.keys() | adopted.keys())
     first = (period.start.year, period.start.month) if period.start else (seen[0] if seen else None)
     last = (period.end.year, period.end.month) if period.end else (seen[-1] if seen else None)
@@ -94,26 +116,12 @@ def by_draft(
     conn: Connection, contact_point_id: UUID | None = None, period: Period = ALL_TIME
 ) -> list[DraftTotals]:
     """Drafts with a suggestion received or adopted in the period, most suggestions first."""
-    of = _of(contact_point_id)
-    received = dict(
-        conn.execute(
-            select(suggestions.c.draft_id, func.count())
-            .where(of, period.covers(suggestions.c.received_on))
-            .group_by(suggestions.c.draft_id)
-        ).all()
-    )
-    adopted = dict(
-        conn.execute(
-            select(suggestions.c.draft_id, func.count())
-            .where(
-                of,
-                period.covers(suggestions.c.reported_on),
-                suggestions.c.reported_on.is_not(None),
-                suggestions.c.outcome.in_(ADOPTED),
-            )
-            .group_by(suggestions.c.draft_id)
-        ).all()
-    )
+    received = {
+        draft_id: counts[0]
+        for draft_id, counts in counts_per_draft(conn, _scope(contact_point_id), period).items()
+        if counts[0]
+    }
+    adopted = _adopted(conn, contact_point_id, period, "draft_id")
     wanted = received.keys() | adopted.keys()
     if not wanted:
         return []
@@ -125,8 +133,8 @@ def by_draft(
             UUID(row.id),
             row.title,
             row.level,
-            int(received.get(row.id, 0)),
-            int(adopted.get(row.id, 0)),
+            received.get(row.id, 0),
+            adopted.get(row.id, 0),
         )
         for row in rows
     ]

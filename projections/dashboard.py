@@ -15,7 +15,7 @@ from sqlalchemy import Connection, and_, func, select
 from domain.draft import DraftStatus
 from domain.session import SessionStatus
 from domain.suggestion import DECIDED, UNREPORTED, Status
-from liaison.chain import event_chain
+from projections.projector import event_chain
 from projections.tables import attendances, drafts, participants, reports, sessions, suggestions
 
 # the position of a suggestion's first event in the log: the order it was entered in

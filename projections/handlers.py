@@ -2,14 +2,16 @@
 
 Handlers describe changes (``Changes``), which the projector writes set-based per batch.
 Every change is idempotent (inserts ignore rows already there, updates set values), so an
-event applied twice leaves the rows as if applied once.
+event applied twice leaves the rows as if applied once. Nothing here registers itself: the
+projector is handed its handlers (``standard``) and its updaters by ``liaison/bootstrap.py``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from functools import cache, singledispatch
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +35,9 @@ from projections.tables import (
     suggestions,
 )
 
+Watched = Mapping[Table, tuple[str, ...]]
+"""Tables whose touched rows are read before each batch, and which of their columns."""
+
 
 class Changes:
     """The row changes of one batch of events, written set-based once the batch is read.
@@ -41,12 +46,13 @@ class Changes:
     one statement, and folds the updates of a row into one (later events win), grouped into
     one ``executemany`` per table and set of columns. Inserts come first, so an update in
     the same batch finds its row. ``touched`` names the rows each table gained or changed,
-    and ``diffs`` gives their ``watch``-ed columns before and after the batch, for read
-    models kept from other read models (``after_write`` hooks): counting by the difference
-    of each row keeps their cost per event constant, and applying a batch again changes
-    nothing (before equals after)."""
+    and ``diffs`` gives their ``watched`` columns before and after the batch, for read
+    models kept from other read models (``Updater``): counting by the difference of each
+    row keeps their cost per event constant, and applying a batch again changes nothing
+    (before equals after)."""
 
-    def __init__(self) -> None:
+    def __init__(self, watched: Watched | None = None) -> None:
+        self.watched: Watched = watched or {}
         self.inserts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
         self.updates: dict[Table, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.before: dict[Table, dict[str, dict[str, Any]]] = {}
@@ -64,8 +70,8 @@ class Changes:
 
     def diffs(self, table: Table) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
         """(before, after) of each touched row's watched columns; before is None for a row
-        this batch added. Only for tables passed to ``watch``, once the batch is written."""
-        columns = watched[table]
+        this batch added. Only for ``watched`` tables, once the batch is written."""
+        columns = self.watched[table]
         before = self.before[table]
         first_rows: dict[str, dict[str, Any]] = {}
         for row in self.inserts.get(table, ()):
@@ -82,7 +88,7 @@ class Changes:
     def write(self, conn: Connection) -> int:
         """Write every change; returns how many statements it took."""
         statements = 0
-        for table, columns in watched.items():
+        for table, columns in self.watched.items():
             self.before[table] = _current(conn, table, self.touched(table), columns)
         for table, rows in self.inserts.items():
             if rows:
@@ -95,22 +101,32 @@ class Changes:
             for columns, params in grouped.items():
                 conn.execute(_update_by_id(table, columns), params)
                 statements += 1
-        for hook in after_write:
-            hook(conn, self)
         return statements
 
 
-after_write: list[Callable[[Connection, Changes], None]] = []
-"""Run after a batch's rows are written, in its transaction: read models derived from rows."""
-
-watched: dict[Table, tuple[str, ...]] = {}
-"""Tables whose rows' values before each batch are read, and which columns (``diffs``)."""
+Handler = Callable[[Any, Changes], None]
+Handlers = Mapping[type[Any], Handler]
+"""Each event class's handler; events without one still advance the position."""
 
 
-def watch(table: Table, *columns: str) -> None:
-    """Let ``after_write`` hooks see these columns of the table's touched rows before and
-    after each batch (``Changes.diffs``); costs one lookup by key per touched row."""
-    watched[table] = tuple(sorted({*watched.get(table, ()), *columns}))
+@dataclass(frozen=True)
+class Updater:
+    """A read model kept from other read models' rows (the aggregates): ``refresh`` runs once
+    a batch's rows are written, in its transaction, and may read the values before and after
+    the batch of the columns it ``watches`` (``Changes.diffs``; one lookup by key per touched
+    row of those tables)."""
+
+    refresh: Callable[[Connection, Changes], None]
+    watches: Watched = field(default_factory=dict)
+
+
+def watched_by(updaters: Iterable[Updater]) -> dict[Table, tuple[str, ...]]:
+    """The columns any of the updaters watches, per table."""
+    found: dict[Table, set[str]] = defaultdict(set)
+    for updater in updaters:
+        for table, columns in updater.watches.items():
+            found[table].update(columns)
+    return {table: tuple(sorted(columns)) for table, columns in found.items()}
 
 
 def _current(
@@ -143,21 +159,14 @@ def _update_by_id(table: Table, columns: tuple[str, ...]) -> Any:
     )
 
 
-@singledispatch
-def apply(event: Any, changes: Changes) -> None:
-    """Events no view needs still advance the position (the projector does that)."""
-
-
-@apply.register
-def _(event: ContactPoint.Designated, changes: Changes) -> None:
+def contact_point_designated(event: ContactPoint.Designated, changes: Changes) -> None:
     changes.insert(
         contact_points,
         {"id": event.originator_id.hex, "name": event.name, "district": event.district},
     )
 
 
-@apply.register
-def _(event: Draft.Received, changes: Changes) -> None:
+def draft_received(event: Draft.Received, changes: Changes) -> None:
     changes.insert(
         drafts,
         {
@@ -172,18 +181,15 @@ def _(event: Draft.Received, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Draft.Opened, changes: Changes) -> None:
+def draft_opened(event: Draft.Opened, changes: Changes) -> None:
     changes.update(drafts, event.originator_id, status=DraftStatus.OPEN.value)
 
 
-@apply.register
-def _(event: Draft.Closed, changes: Changes) -> None:
+def draft_closed(event: Draft.Closed, changes: Changes) -> None:
     changes.update(drafts, event.originator_id, status=DraftStatus.CLOSED.value)
 
 
-@apply.register
-def _(event: Draft.Enacted, changes: Changes) -> None:
+def draft_enacted(event: Draft.Enacted, changes: Changes) -> None:
     changes.update(
         drafts,
         event.originator_id,
@@ -192,8 +198,7 @@ def _(event: Draft.Enacted, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Participant.Registered, changes: Changes) -> None:
+def participant_registered(event: Participant.Registered, changes: Changes) -> None:
     changes.insert(
         participants,
         {
@@ -205,13 +210,11 @@ def _(event: Participant.Registered, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Participant.Erased, changes: Changes) -> None:
+def participant_erased(event: Participant.Erased, changes: Changes) -> None:
     changes.update(participants, event.originator_id, erased=True)
 
 
-@apply.register
-def _(event: ConsultationSession.Scheduled, changes: Changes) -> None:
+def consultation_session_scheduled(event: ConsultationSession.Scheduled, changes: Changes) -> None:
     session_id = event.originator_id.hex
     changes.insert(
         sessions,
@@ -230,8 +233,9 @@ def _(event: ConsultationSession.Scheduled, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: ConsultationSession.AttendanceRecorded, changes: Changes) -> None:
+def consultation_session_attendance_recorded(
+    event: ConsultationSession.AttendanceRecorded, changes: Changes
+) -> None:
     changes.insert(
         attendances,
         *[
@@ -241,8 +245,7 @@ def _(event: ConsultationSession.AttendanceRecorded, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: ConsultationSession.Held, changes: Changes) -> None:
+def consultation_session_held(event: ConsultationSession.Held, changes: Changes) -> None:
     changes.update(
         sessions,
         event.originator_id,
@@ -251,13 +254,11 @@ def _(event: ConsultationSession.Held, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: ConsultationSession.Cancelled, changes: Changes) -> None:
+def consultation_session_cancelled(event: ConsultationSession.Cancelled, changes: Changes) -> None:
     changes.update(sessions, event.originator_id, status=SessionStatus.CANCELLED.value)
 
 
-@apply.register
-def _(event: Suggestion.Received, changes: Changes) -> None:
+def suggestion_received(event: Suggestion.Received, changes: Changes) -> None:
     changes.insert(
         suggestions,
         {
@@ -278,23 +279,19 @@ def _(event: Suggestion.Received, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Suggestion.Revised, changes: Changes) -> None:
+def suggestion_revised(event: Suggestion.Revised, changes: Changes) -> None:
     changes.update(suggestions, event.originator_id, content=event.content)
 
 
-@apply.register
-def _(event: Suggestion.Accepted, changes: Changes) -> None:
+def suggestion_accepted(event: Suggestion.Accepted, changes: Changes) -> None:
     changes.update(suggestions, event.originator_id, status=Status.ACCEPTED.value)
 
 
-@apply.register
-def _(event: Suggestion.Rejected, changes: Changes) -> None:
+def suggestion_rejected(event: Suggestion.Rejected, changes: Changes) -> None:
     changes.update(suggestions, event.originator_id, status=Status.REJECTED.value)
 
 
-@apply.register
-def _(event: Suggestion.Merged, changes: Changes) -> None:
+def suggestion_merged(event: Suggestion.Merged, changes: Changes) -> None:
     changes.update(
         suggestions,
         event.originator_id,
@@ -303,8 +300,7 @@ def _(event: Suggestion.Merged, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Suggestion.Reported, changes: Changes) -> None:
+def suggestion_reported(event: Suggestion.Reported, changes: Changes) -> None:
     changes.update(
         suggestions,
         event.originator_id,
@@ -314,8 +310,7 @@ def _(event: Suggestion.Reported, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Suggestion.OutcomeRecorded, changes: Changes) -> None:
+def suggestion_outcome_recorded(event: Suggestion.OutcomeRecorded, changes: Changes) -> None:
     changes.update(
         suggestions,
         event.originator_id,
@@ -325,13 +320,11 @@ def _(event: Suggestion.OutcomeRecorded, changes: Changes) -> None:
     )
 
 
-@apply.register
-def _(event: Suggestion.FedBack, changes: Changes) -> None:
+def suggestion_fed_back(event: Suggestion.FedBack, changes: Changes) -> None:
     changes.update(suggestions, event.originator_id, status=Status.FED_BACK.value)
 
 
-@apply.register
-def _(event: Report.Submitted, changes: Changes) -> None:
+def report_submitted(event: Report.Submitted, changes: Changes) -> None:
     changes.insert(
         reports,
         {
@@ -341,3 +334,29 @@ def _(event: Report.Submitted, changes: Changes) -> None:
             "submitted_on": event.occurred_on,
         },
     )
+
+
+def standard() -> dict[type[Any], Handler]:
+    """Every read model's handler, by event class: what bootstrap hands the projector."""
+    return {
+        ContactPoint.Designated: contact_point_designated,
+        Draft.Received: draft_received,
+        Draft.Opened: draft_opened,
+        Draft.Closed: draft_closed,
+        Draft.Enacted: draft_enacted,
+        Participant.Registered: participant_registered,
+        Participant.Erased: participant_erased,
+        ConsultationSession.Scheduled: consultation_session_scheduled,
+        ConsultationSession.AttendanceRecorded: consultation_session_attendance_recorded,
+        ConsultationSession.Held: consultation_session_held,
+        ConsultationSession.Cancelled: consultation_session_cancelled,
+        Suggestion.Received: suggestion_received,
+        Suggestion.Revised: suggestion_revised,
+        Suggestion.Accepted: suggestion_accepted,
+        Suggestion.Rejected: suggestion_rejected,
+        Suggestion.Merged: suggestion_merged,
+        Suggestion.Reported: suggestion_reported,
+        Suggestion.OutcomeRecorded: suggestion_outcome_recorded,
+        Suggestion.FedBack: suggestion_fed_back,
+        Report.Submitted: report_submitted,
+    }

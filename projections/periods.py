@@ -46,10 +46,27 @@ def spans(start: date | None, end: date | None) -> list[tuple[str, date, date]]:
     return runs
 
 
-def shape(start: date | None, end: date | None) -> tuple[tuple[str, ...], dict[str, date]]:
-    """The grains of the period's runs and the bounds to bind: statements over ``runs`` are
-    built once per shape (SQLAlchemy then reuses them), not per query."""
-    found = spans(start, end)
+def month_spans(start: date | None, end: date | None) -> list[tuple[str, date, date]]:
+    """The period as runs of whole months and days only, for a series by month (a year
+    bucket cannot be split): at most three runs, days, months, days."""
+    found: list[tuple[str, date, date]] = []
+    for grain, first, last in spans(start, end):
+        if grain == "y":
+            grain, last = "m", date(last.year, 12, 1)
+        if grain == "m" and found and found[-1][0] == "m":  # runs are contiguous: join them
+            found[-1] = ("m", found[-1][1], last)
+        else:
+            found.append((grain, first, last))
+    return found
+
+
+def shape(
+    start: date | None, end: date | None, by_month: bool = False
+) -> tuple[tuple[str, ...], dict[str, date]]:
+    """The grains of the period's runs (``month_spans`` when ``by_month``) and the bounds to
+    bind: statements over ``runs`` are built once per shape (SQLAlchemy then reuses them),
+    not per query."""
+    found = month_spans(start, end) if by_month else spans(start, end)
     bounds: dict[str, date] = {}
     for i, (_, first, last) in enumerate(found):
         bounds[f"first{i}"], bounds[f"last{i}"] = first, last

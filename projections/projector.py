@@ -11,6 +11,10 @@ a crash loses nothing but the unfinished batch. Each batch is also recorded in
 applied twice could not even commit. Positions may have gaps (PostgreSQL): only "after the
 last seen position" is assumed, never position + 1.
 
+What it applies is handed to it (``liaison/bootstrap.py`` assembles the standard set): the
+event handlers, the updaters that keep read models derived from rows (the aggregates), and
+the steps run after each batch in its transaction (the hash chain, liaison/chain.py).
+
 ``run_forever`` is ``liaison projections run``: catch up, then sleep until PostgreSQL
 signals a new event (LISTEN on the library's channel) or ``interval`` seconds pass.
 """
@@ -24,7 +28,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import (
@@ -44,11 +48,8 @@ from sqlalchemy import (
     update,
 )
 
-from projections import handlers
+from projections.handlers import Changes, Handlers, Updater, watched_by
 from projections.tables import metadata, tracking
-
-if TYPE_CHECKING:
-    from liaison.chain import HashChain
 
 NAME = "read_models"
 VERSION = 2
@@ -61,13 +62,15 @@ DEFAULT_CHECKPOINT = 1000  # SQLite's defaults, restored after
 DEFAULT_CACHE = -2000
 
 Progress = Callable[[int, int], None]
+AfterBatch = Callable[[Connection, Sequence[Notification]], None]
+"""Run with each batch's notifications once its rows are written, in its transaction."""
 Wait = Callable[[threading.Event, float], None]
 
 log = logging.getLogger("liaison.projector")
 
 records = MetaData()
 """Tables about the projection, not read models: a snapshot of the read models leaves them
-out. A rebuild empties them with the read models."""
+out. A rebuild empties the batch record; it never touches the chain."""
 
 batches = Table(
     "projection_batches",
@@ -81,6 +84,18 @@ batches = Table(
     Column("applied_at", DateTime(timezone=True), nullable=False),
 )
 
+
+event_chain = Table(
+    "event_chain",
+    records,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    # which event holds the position: lets an aggregate's history name its positions
+    Column("originator_id", String(36), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+)
+"""The hash chain's links (liaison/chain.py extends it after each batch), never dropped: it is
+also each event's position by aggregate and version, the order the desk's lists are in."""
 
 versions = Table(
     "projection_versions",
@@ -137,14 +152,20 @@ class Projector:
         recorder: Any,
         mapper: Mapper[Any],
         engine: Engine,
+        *,
+        handlers: Handlers,
+        updaters: Sequence[Updater],
+        after_batch: Sequence[AfterBatch] = (),
         batch: int = 1000,
-        chain: HashChain | None = None,
         cache_mb: int = 256,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.engine = engine
-        self.chain = chain
+        self.handlers = handlers
+        self.updaters = tuple(updaters)
+        self.watched = watched_by(self.updaters)
+        self.after_batch = tuple(after_batch)
         # Read models are derived: a batch lost to a power cut is applied again from the log
         # (its position is in the same transaction), so its commit need not wait for the disk.
         self.writer = engine.execution_options(sqlite_begin="IMMEDIATE", deferred_durability=True)
@@ -242,8 +263,8 @@ class Projector:
             if not fresh:
                 return 0, more
             self.apply(conn, fresh)
-            if self.chain is not None:
-                self.chain.extend(conn, fresh)
+            for step in self.after_batch:
+                step(conn, fresh)
             last = fresh[-1].id
             moved = conn.execute(
                 update(tracking)
@@ -266,12 +287,18 @@ class Projector:
             return len(fresh), more
 
     def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
-        """Decode the batch, gather its row changes, then write them set-based."""
-        changes = handlers.Changes()
-        to_domain_event, apply = self.mapper.to_domain_event, handlers.apply
+        """Decode the batch, gather its row changes, write them set-based, then run the
+        updaters over what changed."""
+        changes = Changes(self.watched)
+        to_domain_event, handlers = self.mapper.to_domain_event, self.handlers
         for notification in notifications:
-            apply(to_domain_event(notification), changes)
+            event = to_domain_event(notification)
+            handler = handlers.get(type(event))
+            if handler is not None:  # events no view needs still advance the position
+                handler(event, changes)
         changes.write(conn)
+        for updater in self.updaters:
+            updater.refresh(conn, changes)
 
     @contextlib.contextmanager
     def _wakeups(self) -> Iterator[Wait]:

@@ -83,14 +83,10 @@ def figures(
     the time does not grow with the number of suggestions or sessions."""
     scope = aggregates.ALL if contact_point_id is None else contact_point_id.hex
     grains, bounds = shape(period.start, period.end)
-    params = {"scope": scope, **bounds}
-    per_draft: dict[str, tuple[int, ...]] = {}
+    per_draft = counts_per_draft(conn, scope, period)
     sessions_held = attended = 0
     if grains:
-        per_draft = {
-            draft_id: tuple(int(v) for v in values)
-            for draft_id, *values in conn.execute(_per_draft(grains), params)
-        }
+        params = {"scope": scope, **bounds}
         sessions_held, attended = (int(v) for v in conn.execute(_held(grains), params).one())
     levels = (
         dict(conn.execute(_LEVELS, {"ids": list(per_draft)}).tuples().all()) if per_draft else {}
@@ -125,6 +121,19 @@ def figures(
         participants=activity.people(conn, scope, period.start, period.end),
         suggestions=suggestion_counts,
     )
+
+
+def counts_per_draft(conn: Connection, scope: str, period: Period) -> dict[str, tuple[int, ...]]:
+    """Per draft consulted in the period (by suggestion or held session; hex id), the
+    suggestions received, merged and rejected, for a scope (a contact point's hex id, or
+    ``aggregates.ALL``)."""
+    grains, bounds = shape(period.start, period.end)
+    if not grains:
+        return {}
+    return {
+        draft_id: tuple(int(v) for v in values)
+        for draft_id, *values in conn.execute(_per_draft(grains), {"scope": scope, **bounds})
+    }
 
 
 # Statements built once per shape of period: building them per query cost more than running them.

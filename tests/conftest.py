@@ -12,12 +12,12 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from argon2 import PasswordHasher
 
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.clock import Clock
 from liaison.settings import Settings
 
 pytest_plugins = ["tests.postgres_server"]  # the session's PostgreSQL server, when used
@@ -28,12 +28,12 @@ if STORE not in ("sqlite", "postgres"):
 SECRET = "test-secret-" + "x" * 40
 
 
-class FixedClock:
+class FixedClock(Clock):
     """A clock that says what the test wants; business dates never depend on the wall."""
 
     def __init__(self, today: date) -> None:
+        super().__init__("Asia/Shanghai")
         self.day = today
-        self.zone = ZoneInfo("Asia/Shanghai")
 
     def today(self) -> date:
         return self.day
@@ -100,8 +100,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def liaison(settings: Settings, clock: FixedClock) -> Iterator[Liaison]:
-    wired = bootstrap(settings)
-    wired.app.clock = clock  # type: ignore[assignment]
+    wired = bootstrap(settings, clock=clock)
     wired.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # fast
     yield wired
     wired.close()

@@ -42,11 +42,13 @@ class ServiceBase(Application[UUID]):
         vault: PersonalDataVault,
         receipts: ReceiptBook,
         clock: Clock,
+        on_saved: Callable[[], None] | None = None,
     ) -> None:
         self.vault = vault
         self.receipts = receipts
         self.clock = clock
-        self.on_saved: Callable[[], None] | None = None
+        self.on_saved = on_saved
+        """Run after each save (``follow_up``): bootstrap passes the projector's catch-up."""
         super().__init__(env)
         # SQLite writes one at a time. The library's pool hands out its one writer connection
         # from behind a queue that every reader stands in too, so a save waiting for the

@@ -2,13 +2,15 @@
 
 A seeded city with sessions, attendance, screening, merging, reports and outcomes is
 projected in small batches (so that a suggestion's changes fall in different batches from
-its arrival), then every figure, the ranking and the trace's counts and pages, for random
-periods and contact points, are compared with counts written the obvious way over the rows.
+its arrival), then every figure, the ranking, the charts' series and the trace's counts and
+pages, for random periods and contact points, are compared with counts written the obvious
+way over the rows.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +28,8 @@ from domain.suggestion import Outcome, Status
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.rights import operator
 from projections import activity
-from projections.periods import spans
+from projections.charts import by_draft, monthly
+from projections.periods import month_spans, spans
 from projections.statistics import Period, figures, ranking
 from projections.tables import (
     agg_activity,
@@ -251,6 +254,35 @@ def ranked(conn: Connection, period: Period) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["reported"], -r["adopted_total"], r["name"]))
 
 
+def charted(
+    conn: Connection, cp: UUID | None, period: Period
+) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Suggestions received and adopted (+ partially) per month and per draft, from the rows:
+    only the months and drafts with anything."""
+    rows = conn.execute(
+        select(
+            suggestions.c.draft_id,
+            suggestions.c.received_on,
+            suggestions.c.reported_on,
+            suggestions.c.outcome,
+        ).where(_of(suggestions, cp))
+    ).all()
+
+    def inside(day: date | None) -> bool:
+        return day is not None and (period.start or date.min) <= day <= (period.end or date.max)
+
+    received = [r for r in rows if inside(r.received_on)]
+    adopted = [r for r in rows if inside(r.reported_on) and r.outcome in ADOPTED]
+    months_in = Counter((r.received_on.year, r.received_on.month) for r in received)
+    months_out = Counter((r.reported_on.year, r.reported_on.month) for r in adopted)
+    drafts_in = Counter(r.draft_id for r in received)
+    drafts_out = Counter(r.draft_id for r in adopted)
+    return (
+        {m: (months_in[m], months_out[m]) for m in months_in | months_out},
+        {d: (drafts_in[d], drafts_out[d]) for d in drafts_in | drafts_out},
+    )
+
+
 def random_period(rng: random.Random) -> Period:
     def day() -> date:
         return START + timedelta(days=rng.randrange(-40, 900))
@@ -286,6 +318,35 @@ def test_the_ranking_equals_a_count_over_the_rows(city: tuple[Liaison, dict[str,
     with liaison.engine.connect() as conn:
         for period in [Period()] + [random_period(rng) for _ in range(20)]:
             assert ranking(conn, period) == ranked(conn, period), period
+
+
+def test_the_charts_equal_a_count_over_the_rows(city: tuple[Liaison, dict[str, Any]]) -> None:
+    liaison, made = city
+    rng = random.Random(7)
+    cases = [(None, Period()), (made["cps"][0], Period(date(2020, 1, 15), date(2021, 6, 10)))]
+    cases += [(rng.choice([None, *made["cps"]]), random_period(rng)) for _ in range(60)]
+    with liaison.engine.connect() as conn:
+        months, per_draft = charted(conn, None, Period())
+        assert len(months) > 20 and sum(out for _, out in months.values()) > 20  # a real test
+        for cp, period in cases:
+            months, per_draft = charted(conn, cp, period)
+            series = monthly(conn, cp, period)
+            shown = {(m.year, m.month): (m.suggestions, m.adopted) for m in series}
+            assert {m: v for m, v in shown.items() if v != (0, 0)} == months, (cp, period)
+            labels = [m.label for m in series]  # every month of the period, in order
+            assert labels == sorted(set(labels))
+            if series:
+                first = period.start or date(*min(months), 1)
+                last = period.end or date(*max(months), 1)
+                assert (labels[0], labels[-1]) == (f"{first:%Y-%m}", f"{last:%Y-%m}")
+                assert len(series) == (last.year - first.year) * 12 + last.month - first.month + 1
+            else:
+                assert not months and (period.start is None or period.end is None)
+            drafts_shown = by_draft(conn, cp, period)
+            assert {d.draft_id.hex: (d.suggestions, d.adopted) for d in drafts_shown} == per_draft
+            assert drafts_shown == sorted(
+                drafts_shown, key=lambda d: (-d.suggestions, -d.adopted, d.title)
+            )
 
 
 def test_the_trace_counts_and_pages_equal_the_rows(city: tuple[Liaison, dict[str, Any]]) -> None:
@@ -355,12 +416,20 @@ def _next_month(first: date) -> date:
 def test_a_period_is_covered_by_whole_buckets_exactly_once(
     start: date | None, end: date | None
 ) -> None:
-    runs = spans(start, end)
+    _assert_covered_once(spans(start, end), start, end, most=5)
+    by_month = month_spans(start, end)  # the charts' series: no year buckets
+    _assert_covered_once(by_month, start, end, most=3)
+    assert "y" not in [grain for grain, _, _ in by_month]
+
+
+def _assert_covered_once(
+    runs: list[tuple[str, date, date]], start: date | None, end: date | None, most: int
+) -> None:
     first, last = start or date.min, end or date.max
     if first > last:
         assert runs == []
         return
-    assert len(runs) <= 5
+    assert len(runs) <= most
     covered = []
     for grain, low, high in runs:
         if grain == "d":

@@ -14,9 +14,10 @@ from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from liaison.bootstrap import Liaison
-from liaison.chain import GENESIS, event_chain, link
+from liaison.chain import GENESIS, link
 from liaison.cli import main
 from liaison.rights import operator
+from projections.projector import event_chain
 
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,13 +16,14 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from liaison.bootstrap import Liaison
-from liaison.chain import event_chain
 from liaison.rights import operator
 from projections.diff import Change, Segment, diff_text
+from projections.projector import event_chain
 from projections.statistics import Period, figures, ranking
+from projections.tables import suggestions
 from web.app import create_app
 from web.i18n import translator
 from web.pages.congress_figures import FIGURE_ROWS
@@ -267,7 +269,7 @@ def test_the_overview_defaults_to_this_year_for_every_contact_point(
 
 
 def test_the_charts_are_svg_with_a_title_a_description_and_the_numbers_in_a_table(
-    client: TestClient,
+    client: TestClient, city: City
 ) -> None:
     sign_in(client, "congress")
 
@@ -276,10 +278,27 @@ def test_the_charts_are_svg_with_a_title_a_description_and_the_numbers_in_a_tabl
     assert page.count('<svg viewBox="0 0 ') == 2
     assert page.count('role="img" aria-labelledby="chart-') == 2
     assert '<desc id="chart-months-desc">' in page and '<desc id="chart-drafts-desc">' in page
-    months = tables_of(page)[2]
+    months, per_draft = tables_of(page)[2:4]
     assert [row[0] for row in months["rows"]][:3] == ["2021-01", "2021-02", "2021-03"]
     assert len(months["rows"]) == 12
     assert "style=" not in page
+    # the numbers are those of the rows: received by month, adopted by the month reported
+    with city.liaison.engine.connect() as conn:
+        rows = conn.execute(
+            select(suggestions.c.received_on, suggestions.c.reported_on, suggestions.c.outcome)
+        ).all()
+    received = Counter(f"{r.received_on:%Y-%m}" for r in rows)
+    adopted = Counter(
+        f"{r.reported_on:%Y-%m}" for r in rows if r.outcome in ("adopted", "partially_adopted")
+    )
+    assert [row[1:] for row in months["rows"][:4]] == [
+        [str(received[m]), str(adopted[m])] for m in ("2021-01", "2021-02", "2021-03", "2021-04")
+    ]
+    assert received["2021-02"] == 5 and adopted["2021-03"] == 3  # merged ones count
+    assert per_draft["rows"] == [
+        ["个人信息保护法（草案）", "6", "3"],
+        ["数据条例（草案）", "1", "0"],
+    ]
 
 
 def test_the_csv_holds_exactly_the_tables_on_screen(client: TestClient, city: City) -> None:

@@ -209,7 +209,16 @@ def _spy(liaison: Liaison, seen: list[int], batch: int = 1000, pause: float = 0)
             seen.extend(n.id for n in notifications)
             time.sleep(pause)  # widen the window in which a rival could slip in
 
-    return Spy(liaison.app.recorder, liaison.app.mapper, liaison.engine, batch, liaison.chain)
+    wired = liaison.projector
+    return Spy(
+        liaison.app.recorder,
+        liaison.app.mapper,
+        liaison.engine,
+        handlers=wired.handlers,
+        updaters=wired.updaters,
+        after_batch=wired.after_batch,
+        batch=batch,
+    )
 
 
 # following the log

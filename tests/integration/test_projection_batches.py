@@ -3,18 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select
+from eventsourcing.persistence import Notification
+from sqlalchemy import Connection, func, select
 
 from benchmarks.dataset import generate
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from projections.handlers import Changes, watch, watched
-from projections.tables import suggestions
+from projections import handlers
+from projections.handlers import Changes, Updater
+from projections.projector import Projector, event_chain
+from projections.tables import agg_received, suggestions
 from tests.integration.snapshot import read_models
 
 
@@ -63,7 +67,7 @@ def test_any_batch_size_gives_the_rows_of_one_event_at_a_time(busy: Liaison, siz
 
     assert replayed == busy.app.recorder.max_notification_id()
     # read models derived from rows must not depend on how the log was cut into batches:
-    # count by row differences (``handlers.watch`` and ``Changes.diffs``), per event
+    # count by row differences (``Updater.watches`` and ``Changes.diffs``), per event
     assert read_models(busy.engine) == one_at_a_time
 
 
@@ -99,27 +103,16 @@ def test_diffs_give_watched_columns_before_and_after_the_batch(liaison: Liaison)
     }
     with liaison.engine.begin() as conn:
         conn.execute(suggestions.insert().values(id=existing, **row))
-    others = watched.get(suggestions)  # what read models of this release already watch
-    watch(suggestions, "status", "received_on")
-    try:
-        changes = Changes()
-        changes.insert(suggestions, {"id": existing, **row})  # applied again: ignored
-        changes.insert(suggestions, {"id": new, **row})
-        changes.update(suggestions, UUID(existing), status="accepted")
-        changes.update(suggestions, UUID(new), status="merged")
-        changes.update(suggestions, UUID(missing), status="rejected")
-        with liaison.engine.begin() as conn:
-            changes.write(conn)
+    changes = Changes({suggestions: ("received_on", "status")})
+    changes.insert(suggestions, {"id": existing, **row})  # applied again: ignored
+    changes.insert(suggestions, {"id": new, **row})
+    changes.update(suggestions, UUID(existing), status="accepted")
+    changes.update(suggestions, UUID(new), status="merged")
+    changes.update(suggestions, UUID(missing), status="rejected")
+    with liaison.engine.begin() as conn:
+        changes.write(conn)
 
-        def mine(values: dict[str, Any] | None) -> dict[str, Any] | None:
-            return None if values is None else {c: values[c] for c in ("received_on", "status")}
-
-        diffs = sorted(((mine(b), mine(a)) for b, a in changes.diffs(suggestions)), key=repr)
-    finally:
-        if others is None:
-            watched.pop(suggestions)
-        else:
-            watched[suggestions] = others
+    diffs = sorted(changes.diffs(suggestions), key=repr)
 
     on = date(2021, 3, 1)
     assert diffs == sorted(
@@ -129,3 +122,58 @@ def test_diffs_give_watched_columns_before_and_after_the_batch(liaison: Liaison)
         ],
         key=repr,
     )
+
+
+def test_a_projector_runs_exactly_the_updaters_and_steps_it_is_given(liaison: Liaison) -> None:
+    # given a few events, projected by the Liaison's own projector (aggregates and chain)
+    app = liaison.app
+    cp = app.designate_contact_point("曹杨新村街道", "普陀区", operator("admin")).id
+    draft = app.receive_draft(
+        "草案",
+        "national",
+        "法工委",
+        date(2021, 2, 1),
+        date(2021, 3, 10),
+        "第一条　总则。",
+        operator("a"),
+    ).id
+    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
+    kept = app.record_suggestion(
+        cp, draft, "意见", "online", operator("s"), received_on=date(2021, 3, 1)
+    )
+    app.screen_suggestion(kept.id, "accept", operator("s"))
+    with liaison.engine.connect() as conn:
+        links = conn.execute(select(func.count()).select_from(event_chain)).scalar_one()
+    seen: list[tuple[Any, Any]] = []
+    stepped: list[int] = []
+
+    def note(conn: Connection, changes: Changes) -> None:
+        seen.extend(changes.diffs(suggestions))
+
+    def step(conn: Connection, notifications: Sequence[Notification]) -> None:
+        stepped.extend(n.id for n in notifications)
+
+    projector = Projector(
+        app.recorder,
+        app.mapper,
+        liaison.engine,
+        handlers=handlers.standard(),
+        updaters=[Updater(note, {suggestions: ("status",)})],
+        after_batch=[step],
+        batch=2,
+    )
+
+    # when it rebuilds the read models
+    replayed = projector.rebuild()
+
+    # then its own updater and step ran, and nothing else: no aggregates, no new links
+    log = app.recorder.select_notifications(start=0, limit=100, inclusive_of_start=False)
+    assert stepped == [n.id for n in log] and replayed == len(log)
+    assert (None, {"status": "received"}) in seen
+    assert ({"status": "received"}, {"status": "accepted"}) in seen
+    with liaison.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(agg_received)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(event_chain)).scalar_one() == links
+    liaison.projector.rebuild()  # the standard set brings the aggregates back
+    with liaison.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(agg_received)).scalar_one() > 0

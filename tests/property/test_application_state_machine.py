@@ -49,6 +49,7 @@ from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME, MAX_REASON
 from domain.session import ConsultationSession
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
+from liaison.clock import Clock
 from liaison.errors import NotFoundError
 from liaison.rights import operator
 from liaison.settings import Settings
@@ -90,8 +91,9 @@ DRAFT_MOVES = {
 }
 
 
-class Today:
+class Today(Clock):
     def __init__(self, day: date) -> None:
+        super().__init__("Asia/Shanghai")
         self.day = day
 
     def today(self) -> date:
@@ -165,14 +167,14 @@ class LiaisonMachine(RuleBasedStateMachine):
         # in memory when the system has a tmpfs: durability is not what is tested here
         shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
         self.directory = Path(tempfile.mkdtemp(prefix="liaison-property-", dir=shm))
+        self.clock = Today(START)
         self.liaison: Liaison = bootstrap(
             Settings(
                 database_url=f"sqlite:///{self.directory / 'liaison.sqlite3'}",
                 secret_key="property-" + "p" * 40,
-            )
+            ),
+            clock=self.clock,
         )
-        self.clock = Today(START)
-        self.liaison.app.clock = self.clock  # type: ignore[assignment]
         self.app = self.liaison.app
         self.cps: list[UUID] = []
         self.model_drafts: dict[UUID, MDraft] = {}
