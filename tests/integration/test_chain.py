@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -105,11 +107,27 @@ def _notification(**changes: object) -> Notification:
     return Notification(**fields)  # type: ignore[arg-type]
 
 
+def test_a_link_is_sha256_over_the_length_prefixed_parts() -> None:
+    # recomputed here by hand: previous hash, originator id (hex), version, topic, state
+    parts = [
+        b"0" * 64,
+        b"12345678123456781234567812345678",
+        b"3",
+        b"domain.draft:Draft.Opened",
+        b'{"actor":"admin"}',
+    ]
+    expected = hashlib.sha256(
+        b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+    ).hexdigest()
+
+    assert link(GENESIS, _notification()) == expected
+
+
 def test_a_link_is_deterministic_and_changes_when_any_part_changes() -> None:
     base = link(GENESIS, _notification())
 
     assert base == link(GENESIS, _notification())
-    assert len(base) == 64 and int(base, 16) >= 0
+    assert re.fullmatch("[0-9a-f]{64}", base)
     assert link("1" * 64, _notification()) != base
     assert link(GENESIS, _notification(originator_id=UUID(int=1))) != base
     assert link(GENESIS, _notification(originator_version=4)) != base
