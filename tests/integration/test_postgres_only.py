@@ -8,13 +8,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, create_engine, inspect, select, update
+from sqlalchemy import Connection, create_engine, inspect, select, text, update
 from sqlalchemy.pool import NullPool
 
 from domain.draft import Draft
@@ -150,8 +151,8 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
             )
             waiting = threading.Thread(target=projector.catch_up)
             waiting.start()
-            time.sleep(0.3)
-            # then the projector waits while the rival holds the row
+            # then the projector waits for the row while the rival holds it
+            _until(lambda: _waiting_for_a_lock(settings.database_url), "the projector waits")
             assert waiting.is_alive() and applied == []
         # when the rival commits, the projector reads its position, not the one before
         waiting.join(timeout=10)
@@ -174,8 +175,11 @@ def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings
     workers = [bootstrap(settings, project_on_save=False) for _ in range(2)]
     try:
         applied: list[list[int]] = [[], []]
+        read = [threading.Event(), threading.Event()]
+        committed = [threading.Event(), threading.Event()]
         projectors = [
-            _spy(w, seen, batch=7, pause=0.005) for w, seen in zip(workers, applied, strict=True)
+            _Rival(w, applied[i], read[i], read[1 - i], committed[i], committed[1 - i])
+            for i, w in enumerate(workers)
         ]
         start = threading.Barrier(2)
 
@@ -199,16 +203,86 @@ def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings
             worker.close()
 
 
-def _spy(liaison: Liaison, seen: list[int], batch: int = 1000, pause: float = 0) -> Projector:
+class _Rival(Projector):
+    """A projector in a race arranged by conditions: the first to hold the tracking row
+    applies its first batch only once the other has read the same events (so the other
+    must leave them out under the lock), then, committed, lets the other apply a batch
+    before going on."""
+
+    def __init__(
+        self,
+        liaison: Liaison,
+        seen: list[int],
+        read: threading.Event,
+        rival_read: threading.Event,
+        committed: threading.Event,
+        rival_committed: threading.Event,
+    ) -> None:
+        super().__init__(
+            _Reads(liaison.app.recorder, read), liaison.app.mapper, liaison.engine, 7, liaison.chain
+        )
+        self.seen, self.rival_read = seen, rival_read
+        self.committed, self.rival_committed = committed, rival_committed
+
+    def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
+        if not self.seen:  # holding the row: the rival reads meanwhile, then waits for it
+            assert self.rival_read.wait(timeout=30), "the rival never read the log"
+        super().apply(conn, notifications)
+        self.seen.extend(n.id for n in notifications)
+
+    def _apply_next_batch(self, conn: Connection) -> tuple[int, bool]:
+        count, more = super()._apply_next_batch(conn)
+        if count and not self.committed.is_set():  # the first batch committed: the rival's turn
+            self.committed.set()
+            assert self.rival_committed.wait(timeout=30), "the rival never applied a batch"
+        return count, more
+
+
+class _Reads:
+    """The recorder, noting that the log was read."""
+
+    def __init__(self, recorder: Any, read: threading.Event) -> None:
+        self.recorder, self.read = recorder, read
+
+    def select_notifications(self, *args: Any, **kwargs: Any) -> Any:
+        found = self.recorder.select_notifications(*args, **kwargs)
+        self.read.set()
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.recorder, name)
+
+
+def _spy(liaison: Liaison, seen: list[int]) -> Projector:
     """The Liaison's projector, noting each position it applies."""
 
     class Spy(Projector):
         def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
             super().apply(conn, notifications)
             seen.extend(n.id for n in notifications)
-            time.sleep(pause)  # widen the window in which a rival could slip in
 
-    return Spy(liaison.app.recorder, liaison.app.mapper, liaison.engine, batch, liaison.chain)
+    return Spy(liaison.app.recorder, liaison.app.mapper, liaison.engine, 1000, liaison.chain)
+
+
+def _waiting_for_a_lock(url: str) -> bool:
+    """Whether a session of this database waits for a lock (seen from another session)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return bool(conn.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _until(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.02)
 
 
 # following the log
@@ -219,17 +293,16 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
 ) -> None:
     follower = bootstrap(settings, project_on_save=False)
     writer = bootstrap(settings, project_on_save=False)
-    stop = threading.Event()
+    stop, waiting = threading.Event(), threading.Event()
+    follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0))
     try:
         thread.start()
-        time.sleep(0.5)  # listening
-        started = time.monotonic()
+        # given the follower listening, caught up, and waiting (for up to 60 s)
+        assert waiting.wait(timeout=10), "the follower never waited"
         writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", "admin")
         target = writer.app.recorder.max_notification_id()
-        while follower.projector.position() != target:
-            assert time.monotonic() - started < 5, "not woken by NOTIFY"
-            time.sleep(0.02)
+        _until(lambda: follower.projector.position() == target, "woken by NOTIFY", 5)
     finally:
         stop.set()
         thread.join(timeout=5)
@@ -253,8 +326,8 @@ def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
         thread.start()
 
         writer.projector.rebuild()
-        while follower.projector.position() != writer.app.recorder.max_notification_id():
-            time.sleep(0.02)
+        last = writer.app.recorder.max_notification_id()
+        _until(lambda: follower.projector.position() == last, "the follower caught up")
 
         assert read_models(writer.engine) == before
         assert writer.chain.verify().ok
@@ -263,6 +336,23 @@ def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
         thread.join(timeout=5)
         follower.close()
         writer.close()
+
+
+def _noting_waits(projector: Projector, waiting: threading.Event) -> Any:
+    """The projector's ``_wakeups``, setting ``waiting`` each time it starts to wait."""
+    wakeups = projector._wakeups
+
+    @contextmanager
+    def noted() -> Iterator[Callable[[threading.Event, float], None]]:
+        with wakeups() as wait:
+
+            def noting(stop: threading.Event, interval: float) -> None:
+                waiting.set()
+                wait(stop, interval)
+
+            yield noting
+
+    return noted
 
 
 # gaps
