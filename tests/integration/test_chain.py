@@ -6,7 +6,6 @@ import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -18,29 +17,18 @@ from sqlalchemy.pool import NullPool
 from liaison.bootstrap import Liaison
 from liaison.chain import GENESIS, event_chain, link
 from liaison.cli import main
-
-TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
+from tests.records import consultation
 
 
 @pytest.fixture
 def history(liaison: Liaison) -> Liaison:
     """A few commands' worth of events (eight or more, from several aggregates)."""
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        "admin",
-    )
-    app.open_draft(draft.id, "admin")
-    person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
-    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
-    app.comment_publicly(draft.id, cp.id, "建议增加线下渠道", article=1, name="李建国")
-    app.comment_publicly(draft.id, cp.id, "建议明确删除期限", article=2)
+    cp, draft = consultation(app)
+    person = app.register_participant(cp, "王秀英", "resident", "s", phone="13812345678")
+    said = app.record_suggestion(cp, draft, "建议", "letter", "s", participant_id=person.id)
+    app.comment_publicly(draft, cp, "建议增加线下渠道", article=1, name="李建国")
+    app.comment_publicly(draft, cp, "建议明确删除期限", article=2)
     app.screen_suggestion(said.id, "accept", "s")
     assert _positions(liaison) and len(_positions(liaison)) >= 8
     return liaison
