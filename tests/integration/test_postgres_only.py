@@ -29,10 +29,9 @@ from projections.tables import tracking
 from tests.conftest import STORE, store_settings
 from tests.integration.snapshot import assert_each_event_applied_once, read_models
 from tests.postgres_server import PostgresServer
+from tests.records import consultation
 
 pytestmark = pytest.mark.skipif(STORE != "postgres", reason="PostgreSQL only")
-
-TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 
 
 @pytest.fixture
@@ -51,22 +50,6 @@ def _tables(url: str) -> set[str]:
         return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-
-
-def _opened_draft(liaison: Liaison) -> tuple[Any, Any]:
-    app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", "admin")
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        "admin",
-    )
-    app.open_draft(draft.id, "admin")
-    return cp, draft
 
 
 # the schema
@@ -109,7 +92,7 @@ def test_db_init_run_four_times_at_once_makes_the_schema_once(empty_url: str) ->
     assert {"liaison_events", "event_chain", "projection_tracking"} <= _tables(empty_url)
     liaison = bootstrap(store_settings(empty_url))
     try:
-        _opened_draft(liaison)
+        consultation(liaison.app)
         assert liaison.chain.verify().ok
     finally:
         liaison.close()
@@ -118,7 +101,7 @@ def test_db_init_run_four_times_at_once_makes_the_schema_once(empty_url: str) ->
 def test_db_init_again_changes_nothing_and_keeps_every_event(
     liaison: Liaison, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _opened_draft(liaison)
+    consultation(liaison.app)
     before = read_models(liaison.engine)
     monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
 
@@ -137,7 +120,7 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
     writer = bootstrap(settings, project_on_save=False)
     rival = create_engine(settings.database_url, poolclass=NullPool)
     try:
-        _opened_draft(writer)
+        consultation(writer.app)
         positions = [n.id for n in writer.app.recorder.select_notifications(None, 100)]
         applied: list[int] = []
         projector = _spy(writer, applied)
@@ -166,9 +149,9 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
 def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings) -> None:
     writer = bootstrap(settings, project_on_save=False)
     try:
-        cp, draft = _opened_draft(writer)
+        cp, draft = consultation(writer.app)
         for i in range(120):
-            writer.app.comment_publicly(draft.id, cp.id, f"意见{i}")
+            writer.app.comment_publicly(draft, cp, f"意见{i}")
         positions = [n.id for n in writer.app.recorder.select_notifications(None, 10_000)]
     finally:
         writer.close()
@@ -319,9 +302,9 @@ def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
     stop = threading.Event()
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 0.05))
     try:
-        cp, draft = _opened_draft(writer)
+        cp, draft = consultation(writer.app)
         for i in range(40):
-            writer.app.comment_publicly(draft.id, cp.id, f"意见{i}")
+            writer.app.comment_publicly(draft, cp, f"意见{i}")
         before = read_models(writer.engine)
         thread.start()
 
@@ -360,8 +343,8 @@ def _noting_waits(projector: Projector, waiting: threading.Event) -> Any:
 
 def test_a_rolled_back_insert_leaves_a_gap_that_nothing_minds(liaison: Liaison) -> None:
     app = liaison.app
-    cp, draft = _opened_draft(liaison)
-    mine, theirs = app.get(draft.id, Draft), app.get(draft.id, Draft)
+    cp, draft = consultation(liaison.app)
+    mine, theirs = app.get(draft, Draft), app.get(draft, Draft)
     mine.close(date(2021, 3, 20), "a")
     theirs.close(date(2021, 3, 20), "b")
     app.save(mine)
