@@ -8,7 +8,6 @@ beside it: suggestions by the day they were received (merged ones included), ado
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -131,7 +130,3 @@ def by_draft(
         for row in rows
     ]
     return sorted(totals, key=lambda t: (-t.suggestions, -t.adopted, t.title))
-
-
-def this_year(today: date) -> Period:
-    return Period(date(today.year, 1, 1), date(today.year, 12, 31))

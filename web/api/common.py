@@ -57,10 +57,6 @@ MAX_POSITION = 2**63 - 1
 """Ids and positions are 64-bit in every database: a larger number is refused, not a 500."""
 
 
-def uuid_or_none(value: str | None) -> UUID | None:
-    return UUID(value) if value else None
-
-
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})")
 
