@@ -293,3 +293,25 @@ class Suggestion(LiaisonAggregate):
     def _fed_back(self, message: str, occurred_on: date, actor: str) -> None:
         self.status = Status.FED_BACK
         self.feedback = message
+
+
+# The status each event leaves a suggestion in, keyed by the event classes themselves: a
+# renamed class keeps its entry, and a new class must be placed here (a test checks that).
+STATUS_AFTER: dict[type[LiaisonAggregate.Event], Status | None] = {
+    Suggestion.Received: Status.RECEIVED,
+    Suggestion.Revised: None,  # new wording, same standing
+    Suggestion.Accepted: Status.ACCEPTED,
+    Suggestion.Rejected: Status.REJECTED,
+    Suggestion.Merged: Status.MERGED,
+    Suggestion.Absorbed: None,  # a duplicate folded in: the survivor's standing is unchanged
+    Suggestion.Reported: Status.REPORTED,
+    Suggestion.FedBack: Status.FED_BACK,
+}
+
+
+def status_after(event: object) -> Status | None:
+    """The status a suggestion has after one of its events; None for an event that leaves
+    it as it was, or one that is not a suggestion's."""
+    if isinstance(event, Suggestion.OutcomeRecorded):
+        return Status(event.outcome)
+    return STATUS_AFTER.get(type(event))  # type: ignore[arg-type]

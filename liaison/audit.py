@@ -6,7 +6,6 @@ Auditing is the log of access, kept apart from the event log of facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,16 +27,6 @@ audit_log = Table(
     Column("outcome", String(16), nullable=False),
     Column("address", String(64), nullable=False, default=""),
 )
-
-
-@dataclass(frozen=True)
-class Entry:
-    at: datetime
-    actor: str
-    action: str
-    target: str
-    outcome: str
-    address: str
 
 
 class AuditLog:

@@ -101,9 +101,6 @@ class PersonalDataVault:
         except InvalidTag:
             return None
 
-    def is_erased(self, subject_id: UUID) -> bool:
-        return self._key(subject_id) is None
-
     def erase(self, subject_id: UUID) -> None:
         """Delete the key, and scrub its bytes from every file of the database."""
         with self.engine.begin() as connection:

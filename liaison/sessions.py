@@ -79,7 +79,3 @@ class SessionStore:
         if token:
             with self.engine.begin() as conn:
                 conn.execute(delete(web_sessions).where(web_sessions.c.id_hash == _hash(token)))
-
-    def end_all_expired(self) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(web_sessions).where(web_sessions.c.expires_at <= datetime.now(UTC)))

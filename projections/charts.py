@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -139,7 +138,3 @@ def by_draft(
         for row in rows
     ]
     return sorted(totals, key=lambda t: (-t.suggestions, -t.adopted, t.title))
-
-
-def this_year(today: date) -> Period:
-    return Period(date(today.year, 1, 1), date(today.year, 12, 31))

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from projections.tables import contact_points, reports, session_drafts, sessions, suggestions
+from projections.tables import contact_points, session_drafts, sessions, suggestions
 
 
 def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
@@ -16,10 +16,6 @@ def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
 
 def list_contact_points(conn: Connection) -> list[dict[str, Any]]:
     return _rows(conn, select(contact_points).order_by(contact_points.c.name))
-
-
-def contact_point_names(conn: Connection) -> dict[str, str]:
-    return {row["id"]: row["name"] for row in list_contact_points(conn)}
 
 
 def list_sessions(
@@ -72,8 +68,3 @@ def absorbed_by(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[s
         for survivor, merged in conn.execute(query.order_by(suggestions.c.received_on)):
             found.setdefault(survivor, []).append(merged)
     return found
-
-
-def report_row(conn: Connection, report_id: UUID) -> dict[str, Any] | None:
-    row = conn.execute(select(reports).where(reports.c.id == report_id.hex)).first()
-    return dict(row._mapping) if row else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from uuid import UUID
@@ -18,13 +17,11 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK, PHONE
+from tests.e2e.conftest import AXE, DESK, PHONE, ROOT, serious_violations, sign_in
+from tests.records import add_users, draft_received, two_contact_points
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "a-long-test-password"
 CONSULTED = (
     "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n"
     "第二条　处理个人信息可以遵循合法原则。\n第三条　本法自公布之日起施行。"
@@ -33,26 +30,21 @@ ENACTED = (
     "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n"
     "第二条　处理个人信息应当遵循合法、正当、必要原则。\n第三条　本法自2021年11月1日起施行。"
 )
-SERIOUS = ("serious", "critical")
 
 
 @pytest.fixture
 def world(liaison: Liaison) -> dict[str, Any]:
     """An open draft with a public comment, and an enacted draft with decided suggestions."""
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
-    liaison.users.add("admin", "admin", PASSWORD, None)
-    enacted = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 1, 5),
-        date(2021, 2, 5),
+    a, b = two_contact_points(app)
+    add_users(liaison, ("admin", "admin", None))
+    enacted = draft_received(
+        app,
         CONSULTED,
-        operator("admin"),
-    ).id
-    app.open_draft(enacted, operator("admin"), on=date(2021, 1, 5))
+        received_on=date(2021, 1, 5),
+        deadline=date(2021, 2, 5),
+        opened_on=date(2021, 1, 5),
+    )
     decided = []
     for cp, words, article, outcome in [
         (a, "建议将“可以”改为“应当”。", 2, "adopted"),
@@ -75,42 +67,16 @@ def world(liaison: Liaison) -> dict[str, Any]:
     for said, outcome in decided:
         app.record_outcome(said, outcome, operator("congress"), decided_on=date(2021, 3, 1))
         app.send_feedback(said, "感谢您的参与。", operator("staff"), sent_on=date(2021, 3, 8))
-    still_open = app.receive_draft(
-        "数据条例（草案）",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
+    still_open = draft_received(
+        app,
         CONSULTED,
-        operator("a"),
-    ).id
-    app.open_draft(still_open, operator("admin"), on=date(2021, 3, 1))
+        title="数据条例（草案）",
+        level="municipal",
+        issuer="市人大",
+        opened_on=date(2021, 3, 1),
+    )
     comment = app.comment_publicly(still_open, a, "建议增加数据安全条款。", article=1)
     return {"enacted": enacted, "open": still_open, "receipt": comment.receipt}
-
-
-def sign_in(page: Any, site: str) -> None:
-    page.goto(f"{site}/login")
-    page.fill("#username", "admin")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_load_state()
-    assert "/login" not in page.url
-
-
-def serious_violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    # touch targets: axe's WCAG 2.2 rule (off by default) at 44 px rather than its 24
-    page.evaluate("axe.configure({checks: [{id: 'target-size', options: {minSize: 44}}]})")
-    results = page.evaluate(
-        """async () => await axe.run(document, {
-            resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results["violations"]
-        if v["impact"] in SERIOUS
-    ]
 
 
 def public_pages(world: dict[str, Any]) -> list[str]:
@@ -166,7 +132,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     page.wait_for_selector("#content-error")
     found["refused comment"] = serious_violations(page)
 
-    sign_in(page, site)
+    sign_in(page, site, "admin")
     for path in signed_in_pages(world, site, page):
         page.goto(site + path)
         found[path] = serious_violations(page)
@@ -192,7 +158,7 @@ def test_every_page_the_site_answers_carries_the_csp_and_nothing_inline(
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     for path in public_pages(world):  # as a visitor first, in the browser
         page.goto(site + path)
-    sign_in(page, site)
+    sign_in(page, site, "admin")
 
     queue = public_pages(world) + signed_in_pages(world, site, page)
     seen: set[str] = set()

@@ -11,11 +11,11 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK
+from tests.e2e.conftest import DESK, sign_in
+from tests.records import add_users, draft_received, two_contact_points
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a-long-test-password"
 CONSULTED = (
     "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n第二条　处理个人信息可以遵循合法原则。"
 )
@@ -29,19 +29,15 @@ ADOPTED = "建议将“可以”改为“应当”，并写明正当、必要原
 @pytest.fixture
 def enacted(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
-    liaison.users.add("congress", "congress", PASSWORD, None)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 2, 1),
-        date(2021, 3, 1),
+    a, b = two_contact_points(app)
+    add_users(liaison, ("congress", "congress", None))
+    draft = draft_received(
+        app,
         CONSULTED,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
+        received_on=date(2021, 2, 1),
+        deadline=date(2021, 3, 1),
+        opened_on=date(2021, 2, 1),
+    )
     reported = []
     for cp, words, day in [
         (a, ADOPTED, 3),
@@ -79,11 +75,7 @@ def test_the_congress_reads_the_ranking_and_follows_a_draft_to_its_enacted_text(
     page.set_default_timeout(5000)
 
     # sign in and land on the overview for this year
-    page.goto(f"{site}/login?next=/congress")
-    page.fill("#username", "congress")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{site}/congress")
+    sign_in(page, site, "congress", lands_on="/congress")
     assert page.locator("h1").inner_text() == "人大总览"
     assert "完整" in page.locator(".integrity").inner_text()
 

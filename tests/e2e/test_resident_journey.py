@@ -12,6 +12,7 @@ import pytest
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.e2e.conftest import PHONE
+from tests.records import draft_received, two_contact_points
 
 pytestmark = pytest.mark.e2e
 
@@ -28,18 +29,8 @@ FEEDBACK = "您的意见已被采纳，第二条增加了对老年人的保护�
 @pytest.fixture
 def draft(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"))
+    cp, _other = two_contact_points(app)
+    draft = draft_received(app, TEXT)
     return {"cp": cp, "draft": draft}
 
 

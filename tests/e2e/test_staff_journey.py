@@ -3,8 +3,7 @@ organised, a report built and its Word file downloaded."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,11 +15,11 @@ from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from projections.dashboard import session_opinions
 from projections.listings import list_sessions
-from tests.e2e.conftest import DESK, PHONE
+from tests.e2e.conftest import AXE, DESK, PHONE, serious_violations, sign_in
+from tests.records import CAOYANG, add_users, draft_received
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a-long-test-password"
 TEXT = (
     "第一章　总则\n第一条　为了保护个人信息权益，规范个人信息处理活动，制定本法。\n"
     "第二条　自然人的个人信息受法律保护。\n第三条　处理个人信息应当遵循合法、正当、必要原则。"
@@ -34,19 +33,9 @@ SAID = [
 @pytest.fixture
 def seeded(liaison: Liaison) -> dict[str, Any]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    liaison.users.add("caoyang", "staff", PASSWORD, cp)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
-    app.open_draft(draft.id, operator("admin"))
-    return {"cp": cp, "draft": draft.id}
+    cp = app.designate_contact_point(*CAOYANG, "admin").id
+    add_users(liaison, ("caoyang", "staff", cp))
+    return {"cp": cp, "draft": draft_received(app, TEXT)}
 
 
 def submit(page: Any, button: Any) -> None:
@@ -67,11 +56,7 @@ def test_staff_run_a_session_organise_its_opinions_and_report_them(
     page.set_default_timeout(5000)
 
     # sign in: staff land on their desk
-    page.goto(f"{site}/login")
-    page.fill("#username", "caoyang")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{site}/staff")
+    sign_in(page, site, "caoyang", lands_on="/staff")
     assert page.locator("h1").inner_text() == "待办事项"
 
     # schedule a symposium on the draft
@@ -184,9 +169,6 @@ def test_staff_run_a_session_organise_its_opinions_and_report_them(
     context.close()
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
 def test_the_desk_pages_have_no_serious_accessibility_violations(
     browser: Any, site: str, liaison: Liaison, seeded: dict[str, Any], viewport: dict[str, int]
@@ -209,11 +191,7 @@ def test_the_desk_pages_have_no_serious_accessibility_violations(
     context = browser.new_context(viewport=viewport, bypass_csp=True)  # axe is a script
     page = context.new_page()
     page.set_default_timeout(5000)
-    page.goto(f"{site}/login")
-    page.fill("#username", "caoyang")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{site}/staff")
+    sign_in(page, site, "caoyang", lands_on="/staff")
     found = {}
     for path in [
         "/staff",
@@ -231,18 +209,3 @@ def test_the_desk_pages_have_no_serious_accessibility_violations(
     context.close()
 
     assert {path: v for path, v in found.items() if v} == {}
-
-
-def serious_violations(page: Any) -> list[str]:
-    """axe-core's serious and critical findings, touch targets held to 44 px."""
-    page.add_script_tag(path=str(AXE))
-    page.evaluate("axe.configure({checks: [{id: 'target-size', options: {minSize: 44}}]})")
-    results = page.evaluate(
-        """async () => await axe.run(document, {
-            resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"""
-    )
-    return [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]

@@ -405,10 +405,6 @@ def test_batch_size_does_not_change_the_aggregates(
     assert snapshot() == before
 
 
-def _next_month(first: date) -> date:
-    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
-
-
 @given(
     st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))),
     st.one_of(st.none(), st.dates(date(1, 1, 1), date(9999, 12, 31))),

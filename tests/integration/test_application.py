@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.contact_point import ContactPoint
 from domain.draft import Draft
 from domain.errors import (
     InvalidValueError,
@@ -24,27 +25,15 @@ from liaison.errors import ConflictError, NotFoundError
 from liaison.receipts import ALPHABET, normalised
 from liaison.rights import operator
 from liaison.settings import Settings
-
-TEXT = (
-    "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
-)
+from tests.records import CHAPTERED as TEXT
+from tests.records import consultation
 
 
 @pytest.fixture
 def setting(liaison: Liaison) -> tuple[Liaison, Draft, object]:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
-    app.open_draft(draft.id, operator("admin"))
-    return liaison, app.get(draft.id, Draft), cp
+    cp, draft = consultation(app, TEXT)
+    return liaison, app.get(draft, Draft), app.get(cp, ContactPoint)
 
 
 def test_everything_survives_a_restart(settings: Settings, setting: tuple) -> None:

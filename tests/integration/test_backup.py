@@ -24,34 +24,21 @@ from liaison.rights import operator
 from projections.statistics import figures
 from tests.conftest import STORE, store_settings
 from tests.postgres_server import PostgresServer
-
-TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
+from tests.records import consultation
 
 
 def _consultation(liaison: Liaison, comments: int = 6) -> Any:
     app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
-    app.open_draft(draft.id, operator("admin"))
-    person = app.register_participant(
-        cp.id, "王秀英", "resident", operator("s"), phone="13812345678"
-    )
+    cp, draft = consultation(app)
+    person = app.register_participant(cp, "王秀英", "resident", operator("s"), phone="13812345678")
     said = app.record_suggestion(
-        cp.id, draft.id, "建议", "letter", operator("s"), participant_id=person.id
+        cp, draft, "建议", "letter", operator("s"), participant_id=person.id
     )
     app.screen_suggestion(said.id, "accept", operator("s"))
-    app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), operator("s"))
+    app.submit_report(cp, draft, [said.id], date(2021, 3, 25), operator("s"))
     app.record_outcome(said.id, "adopted", operator("congress"), final_article=2)
     for i in range(comments):
-        app.comment_publicly(draft.id, cp.id, f"意见{i}", article=1)
+        app.comment_publicly(draft, cp, f"意见{i}", article=1)
     return cp, draft
 
 
@@ -100,7 +87,7 @@ def test_a_backup_restored_in_place_brings_back_the_figures_and_the_chain(
     assert main(["backup", str(backup)]) == 0
     assert f"backed up to {backup}" in capsys.readouterr().out
     # and more comments after the backup, then the database lost
-    liaison.app.comment_publicly(draft.id, cp.id, "备份之后的意见")
+    liaison.app.comment_publicly(draft, cp, "备份之后的意见")
     liaison.close()
     live = Path(liaison.settings.database_url.removeprefix("sqlite:///"))
 
@@ -126,7 +113,7 @@ def test_a_backup_taken_during_writes_is_consistent(
     def keep_writing() -> None:
         i = 0
         while not stop.is_set():
-            writer.app.comment_publicly(draft.id, cp.id, f"并发意见{i}")
+            writer.app.comment_publicly(draft, cp, f"并发意见{i}")
             i += 1
 
     thread = threading.Thread(target=keep_writing)
@@ -214,7 +201,7 @@ def test_a_pg_dump_restored_into_a_new_database_brings_back_the_figures_and_the_
         [str(server.bin / "pg_dump"), *connection, "--format=custom", f"--file={dump}", source],
         check=True,
     )
-    liaison.app.comment_publicly(draft.id, cp.id, "备份之后的意见")  # not in the dump
+    liaison.app.comment_publicly(draft, cp, "备份之后的意见")  # not in the dump
 
     # when it is restored into a new, empty database
     subprocess.run(

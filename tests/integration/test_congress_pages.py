@@ -24,11 +24,11 @@ from projections.diff import Change, Segment, diff_text
 from projections.projector import event_chain
 from projections.statistics import Period, figures, ranking
 from projections.tables import suggestions
+from tests.records import PASSWORD, add_users, draft_received, two_contact_points
 from web.app import create_app
 from web.i18n import translator
 from web.pages.congress_figures import FIGURE_ROWS
 
-PASSWORD = "a-long-test-password"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 CONSULTED = (
     "第一章　总则\n"
@@ -58,24 +58,17 @@ class City:
 def city(liaison: Liaison) -> City:
     """Two contact points; one draft enacted after its suggestions were decided, one still open."""
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
-    for name, role, cp in [
-        ("admin", "admin", None),
-        ("congress", "congress", None),
-        ("staff_a", "staff", a),
-    ]:
-        liaison.users.add(name, role, PASSWORD, cp)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 2, 1),
-        date(2021, 3, 10),
+    a, b = two_contact_points(app)
+    add_users(
+        liaison, ("admin", "admin", None), ("congress", "congress", None), ("staff_a", "staff", a)
+    )
+    draft = draft_received(
+        app,
         CONSULTED,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
+        received_on=date(2021, 2, 1),
+        deadline=date(2021, 3, 10),
+        opened_on=date(2021, 2, 1),
+    )
     words = {
         "adopted": "建议将“可以”改为“应当”，并写明正当、必要原则。",
         "partial": "建议写明施行的具体日期。" + XSS,
@@ -124,16 +117,14 @@ def city(liaison: Liaison) -> City:
         (public.id, "adopted"),
     ]:
         app.record_outcome(suggestion, outcome, operator("congress"), decided_on=date(2021, 6, 1))
-    still_open = app.receive_draft(
-        "数据条例（草案）",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
+    still_open = draft_received(
+        app,
         CONSULTED,
-        operator("a"),
-    ).id
-    app.open_draft(still_open, operator("admin"), on=date(2021, 3, 1))
+        title="数据条例（草案）",
+        level="municipal",
+        issuer="市人大",
+        opened_on=date(2021, 3, 1),
+    )
     app.record_suggestion(
         a, still_open, "建议增加数据安全条款。", "letter", operator("staff"), article=1
     )

@@ -8,13 +8,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, create_engine, inspect, select, update
+from sqlalchemy import Connection, create_engine, inspect, select, text, update
 from sqlalchemy.pool import NullPool
 
 from domain.draft import Draft
@@ -29,10 +30,9 @@ from projections.tables import tracking
 from tests.conftest import STORE, store_settings
 from tests.integration.snapshot import assert_each_event_applied_once, read_models
 from tests.postgres_server import PostgresServer
+from tests.records import consultation
 
 pytestmark = pytest.mark.skipif(STORE != "postgres", reason="PostgreSQL only")
-
-TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 
 
 @pytest.fixture
@@ -51,22 +51,6 @@ def _tables(url: str) -> set[str]:
         return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-
-
-def _opened_draft(liaison: Liaison) -> tuple[Any, Any]:
-    app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
-    app.open_draft(draft.id, operator("admin"))
-    return cp, draft
 
 
 # the schema
@@ -109,7 +93,7 @@ def test_db_init_run_four_times_at_once_makes_the_schema_once(empty_url: str) ->
     assert {"liaison_events", "event_chain", "projection_tracking"} <= _tables(empty_url)
     liaison = bootstrap(store_settings(empty_url))
     try:
-        _opened_draft(liaison)
+        consultation(liaison.app)
         assert liaison.chain.verify().ok
     finally:
         liaison.close()
@@ -118,7 +102,7 @@ def test_db_init_run_four_times_at_once_makes_the_schema_once(empty_url: str) ->
 def test_db_init_again_changes_nothing_and_keeps_every_event(
     liaison: Liaison, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _opened_draft(liaison)
+    consultation(liaison.app)
     before = read_models(liaison.engine)
     monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
 
@@ -137,7 +121,7 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
     writer = bootstrap(settings, project_on_save=False)
     rival = create_engine(settings.database_url, poolclass=NullPool)
     try:
-        _opened_draft(writer)
+        consultation(writer.app)
         positions = [n.id for n in writer.app.recorder.select_notifications(None, 100)]
         applied: list[int] = []
         projector = _spy(writer, applied)
@@ -151,8 +135,8 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
             )
             waiting = threading.Thread(target=projector.catch_up)
             waiting.start()
-            time.sleep(0.3)
-            # then the projector waits while the rival holds the row
+            # then the projector waits for the row while the rival holds it
+            _until(lambda: _waiting_for_a_lock(settings.database_url), "the projector waits")
             assert waiting.is_alive() and applied == []
         # when the rival commits, the projector reads its position, not the one before
         waiting.join(timeout=10)
@@ -166,17 +150,20 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
 def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings) -> None:
     writer = bootstrap(settings, project_on_save=False)
     try:
-        cp, draft = _opened_draft(writer)
+        cp, draft = consultation(writer.app)
         for i in range(120):
-            writer.app.comment_publicly(draft.id, cp.id, f"意见{i}")
+            writer.app.comment_publicly(draft, cp, f"意见{i}")
         positions = [n.id for n in writer.app.recorder.select_notifications(None, 10_000)]
     finally:
         writer.close()
     workers = [bootstrap(settings, project_on_save=False) for _ in range(2)]
     try:
         applied: list[list[int]] = [[], []]
+        read = [threading.Event(), threading.Event()]
+        committed = [threading.Event(), threading.Event()]
         projectors = [
-            _spy(w, seen, batch=7, pause=0.005) for w, seen in zip(workers, applied, strict=True)
+            _Rival(w, applied[i], read[i], read[1 - i], committed[i], committed[1 - i])
+            for i, w in enumerate(workers)
         ]
         start = threading.Barrier(2)
 
@@ -200,14 +187,63 @@ def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings
             worker.close()
 
 
-def _spy(liaison: Liaison, seen: list[int], batch: int = 1000, pause: float = 0) -> Projector:
+class _Rival(Projector):
+    """A projector in a race arranged by conditions: the first to hold the tracking row
+    applies its first batch only once the other has read the same events (so the other
+    must leave them out under the lock), then, committed, lets the other apply a batch
+    before going on."""
+
+    def __init__(
+        self,
+        liaison: Liaison,
+        seen: list[int],
+        read: threading.Event,
+        rival_read: threading.Event,
+        committed: threading.Event,
+        rival_committed: threading.Event,
+    ) -> None:
+        super().__init__(
+            _Reads(liaison.app.recorder, read), liaison.app.mapper, liaison.engine, 7, liaison.chain
+        )
+        self.seen, self.rival_read = seen, rival_read
+        self.committed, self.rival_committed = committed, rival_committed
+
+    def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
+        if not self.seen:  # holding the row: the rival reads meanwhile, then waits for it
+            assert self.rival_read.wait(timeout=30), "the rival never read the log"
+        super().apply(conn, notifications)
+        self.seen.extend(n.id for n in notifications)
+
+    def _apply_next_batch(self, conn: Connection) -> tuple[int, bool]:
+        count, more = super()._apply_next_batch(conn)
+        if count and not self.committed.is_set():  # the first batch committed: the rival's turn
+            self.committed.set()
+            assert self.rival_committed.wait(timeout=30), "the rival never applied a batch"
+        return count, more
+
+
+class _Reads:
+    """The recorder, noting that the log was read."""
+
+    def __init__(self, recorder: Any, read: threading.Event) -> None:
+        self.recorder, self.read = recorder, read
+
+    def select_notifications(self, *args: Any, **kwargs: Any) -> Any:
+        found = self.recorder.select_notifications(*args, **kwargs)
+        self.read.set()
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.recorder, name)
+
+
+def _spy(liaison: Liaison, seen: list[int]) -> Projector:
     """The Liaison's projector, noting each position it applies."""
 
     class Spy(Projector):
         def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
             super().apply(conn, notifications)
             seen.extend(n.id for n in notifications)
-            time.sleep(pause)  # widen the window in which a rival could slip in
 
     wired = liaison.projector
     return Spy(
@@ -217,8 +253,29 @@ def _spy(liaison: Liaison, seen: list[int], batch: int = 1000, pause: float = 0)
         handlers=wired.handlers,
         updaters=wired.updaters,
         after_batch=wired.after_batch,
-        batch=batch,
+        batch=1000,
     )
+
+
+def _waiting_for_a_lock(url: str) -> bool:
+    """Whether a session of this database waits for a lock (seen from another session)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            query = text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return bool(conn.execute(query).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _until(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.02)
 
 
 # following the log
@@ -229,17 +286,16 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
 ) -> None:
     follower = bootstrap(settings, project_on_save=False)
     writer = bootstrap(settings, project_on_save=False)
-    stop = threading.Event()
+    stop, waiting = threading.Event(), threading.Event()
+    follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0))
     try:
         thread.start()
-        time.sleep(0.5)  # listening
-        started = time.monotonic()
+        # given the follower listening, caught up, and waiting (for up to 60 s)
+        assert waiting.wait(timeout=10), "the follower never waited"
         writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
         target = writer.app.recorder.max_notification_id()
-        while follower.projector.position() != target:
-            assert time.monotonic() - started < 5, "not woken by NOTIFY"
-            time.sleep(0.02)
+        _until(lambda: follower.projector.position() == target, "woken by NOTIFY", 5)
     finally:
         stop.set()
         thread.join(timeout=5)
@@ -256,15 +312,15 @@ def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
     stop = threading.Event()
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 0.05))
     try:
-        cp, draft = _opened_draft(writer)
+        cp, draft = consultation(writer.app)
         for i in range(40):
-            writer.app.comment_publicly(draft.id, cp.id, f"意见{i}")
+            writer.app.comment_publicly(draft, cp, f"意见{i}")
         before = read_models(writer.engine)
         thread.start()
 
         writer.projector.rebuild()
-        while follower.projector.position() != writer.app.recorder.max_notification_id():
-            time.sleep(0.02)
+        last = writer.app.recorder.max_notification_id()
+        _until(lambda: follower.projector.position() == last, "the follower caught up")
 
         assert read_models(writer.engine) == before
         assert writer.chain.verify().ok
@@ -275,13 +331,30 @@ def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
         writer.close()
 
 
+def _noting_waits(projector: Projector, waiting: threading.Event) -> Any:
+    """The projector's ``_wakeups``, setting ``waiting`` each time it starts to wait."""
+    wakeups = projector._wakeups
+
+    @contextmanager
+    def noted() -> Iterator[Callable[[threading.Event, float], None]]:
+        with wakeups() as wait:
+
+            def noting(stop: threading.Event, interval: float) -> None:
+                waiting.set()
+                wait(stop, interval)
+
+            yield noting
+
+    return noted
+
+
 # gaps
 
 
 def test_a_rolled_back_insert_leaves_a_gap_that_nothing_minds(liaison: Liaison) -> None:
     app = liaison.app
-    cp, draft = _opened_draft(liaison)
-    mine, theirs = app.get(draft.id, Draft), app.get(draft.id, Draft)
+    cp, draft = consultation(liaison.app)
+    mine, theirs = app.get(draft, Draft), app.get(draft, Draft)
     mine.close(date(2021, 3, 20), "a")
     theirs.close(date(2021, 3, 20), "b")
     app.save(mine)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -22,28 +21,14 @@ from liaison.rate_limits import RateLimitedError
 from liaison.rights import operator
 from liaison.settings import Settings
 from projections.tables import suggestions
-
-TEXT = (
-    "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
-)
+from tests.records import CHAPTERED, consultation
 
 
 @pytest.fixture
 def place(liaison: Liaison) -> tuple[UUID, UUID]:
     """An open draft and a contact point: (draft id, contact point id)."""
-    app = liaison.app
-    cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin"))
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("a"),
-    )
-    app.open_draft(draft.id, operator("admin"))
-    return draft.id, cp.id
+    cp, draft = consultation(liaison.app, CHAPTERED)
+    return draft, cp
 
 
 def _comment(

@@ -26,9 +26,9 @@ from liaison.rights import operator
 from projections.dashboard import session_opinions
 from projections.listings import list_sessions, list_suggestions
 from projections.similarity import similar_to, similarity
+from tests.records import PASSWORD, add_users, draft_received, two_contact_points
 from web.app import create_app
 
-PASSWORD = "a-long-test-password"
 XSS = "<script>alert(1)</script>"
 TEXT = (
     "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n"
@@ -60,25 +60,15 @@ class Desk:
 @pytest.fixture
 def desk(liaison: Liaison) -> Desk:
     app = liaison.app
-    a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
-    b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin")).id
-    for name, role, cp in [
+    a, b = two_contact_points(app)
+    add_users(
+        liaison,
         ("admin", "admin", None),
         ("congress", "congress", None),
         ("staff_a", "staff", a),
         ("staff_b", "staff", b),
-    ]:
-        liaison.users.add(name, role, PASSWORD, cp)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 20),
-        TEXT,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"))
+    )
+    draft = draft_received(app, TEXT, deadline=date(2021, 3, 20))
     starts = datetime(2021, 3, 15, 14, 0, tzinfo=app.clock.zone)
     session = app.schedule_session(
         a, [draft], "symposium", "三月座谈会", starts, operator("staff_a")

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
-from liaison.rights import operator
+from tests.records import draft_received
 from web.app import create_app
 
 TEXT = (
@@ -27,26 +27,18 @@ def client(liaison: Liaison) -> Iterator[TestClient]:
 @pytest.fixture
 def drafts(liaison: Liaison) -> dict[str, str]:
     app = liaison.app
-    opened = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
+    opened = draft_received(app, TEXT)
+    closed = draft_received(
+        app,
         TEXT,
-        operator("admin"),
+        title="数据条例（草案）",
+        level="municipal",
+        issuer="市人大",
+        received_on=date(2021, 1, 1),
+        deadline=date(2021, 1, 31),
+        open_it=False,
     )
-    app.open_draft(opened.id, operator("admin"))
-    closed = app.receive_draft(
-        "数据条例（草案）",
-        "municipal",
-        "市人大",
-        date(2021, 1, 1),
-        date(2021, 1, 31),
-        TEXT,
-        operator("admin"),
-    )
-    return {"open": str(opened.id), "closed": str(closed.id)}
+    return {"open": str(opened), "closed": str(closed)}
 
 
 def test_the_home_page_lists_open_drafts_first(client: TestClient, drafts: dict[str, str]) -> None:

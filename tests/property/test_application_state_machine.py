@@ -70,7 +70,6 @@ TEXTS = {  # the text of a reading, and the numbers of its articles
 START = date(2021, 3, 1)
 DAYS = st.dates(date(2021, 2, 25), date(2021, 4, 10))
 PERIODS = [Period(), Period(date(2021, 3, 10), date(2021, 3, 20))]
-BLANK = st.sampled_from(["", "   ", "\n"])
 VALID_CONTENT = ["建议明确个人信息的范围。", "第二款表述不清", " 同意 ", "删去第二句"]
 CONTENT = st.sampled_from(VALID_CONTENT * 3 + ["", "  ", "长" * (MAX_CONTENT + 1)])
 ARTICLE = st.sampled_from([None, 1, 1, 2, 2, 3, None, 0, -1, 4])
@@ -151,10 +150,6 @@ class MSuggestion:
 def _refusal(*checks: tuple[bool, type[DomainError]]) -> type[DomainError] | None:
     """The first error whose condition holds, in the order the domain checks them."""
     return next((error for failed, error in checks if failed), None)
-
-
-def _strip(text: str | None) -> str | None:
-    return text.strip() if text is not None else None
 
 
 def _bad_text(text: str | None, limit: int) -> bool:

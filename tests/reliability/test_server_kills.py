@@ -23,11 +23,10 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
 from liaison.rights import operator
 from liaison.settings import Settings
+from tests.records import TEXT, draft_received
 from tests.reliability.support import LONG, ServerProcess, compare_with_rebuild, notifications
 
 pytestmark = pytest.mark.faults
-
-TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 
 
 @dataclass(frozen=True)
@@ -157,17 +156,8 @@ def _seed(settings: Settings) -> tuple[str, str]:
         cp = app.designate_contact_point(
             "曹杨新村街道", "普陀区", operator("admin"), on=date(2021, 1, 1)
         )
-        draft = app.receive_draft(
-            "个人信息保护法（草案）",
-            "national",
-            "法工委",
-            date(2021, 3, 1),
-            date(2021, 3, 31),
-            TEXT,
-            operator("admin"),
-        )
-        app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
-        return str(cp.id), str(draft.id)
+        draft = draft_received(app, TEXT, opened_on=date(2021, 3, 2))
+        return str(cp.id), str(draft)
     finally:
         liaison.close()
 

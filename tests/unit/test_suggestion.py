@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import InvalidValueError, MismatchError, NotReportedError, WrongStateError
 from domain.rules import MAX_CONTENT, MAX_REASON
-from domain.suggestion import Channel, Outcome, Status, Suggestion
+from domain.suggestion import STATUS_AFTER, Channel, Outcome, Status, Suggestion, status_after
 
 NewSuggestion = Callable[..., Suggestion]
 SuggestionIn = Callable[..., Suggestion]
@@ -42,6 +42,7 @@ def test_receiving_records_the_opinion_as_given(new_suggestion: NewSuggestion) -
 
     [event] = suggestion.collect_events()
     assert isinstance(event, Suggestion.Received)
+    assert status_after(event) is Status.RECEIVED
     assert (event.occurred_on, event.actor) == (ON, ACTOR)
     assert suggestion.id == suggestion_id
     assert suggestion.status is Status.RECEIVED
@@ -198,6 +199,20 @@ def test_allowed_command(
     assert [type(e) for e in events] == expected_events
     assert all((e.occurred_on, e.actor) == (ON, ACTOR) for e in events)
     assert suggestion.status is expected_status
+    # each event declares the status it leaves, or none when the status stays as it was
+    declared = [status_after(e) for e in events]
+    assert all(d in (None, expected_status) for d in declared), declared
+    assert expected_status is status or declared[-1] is expected_status
+
+
+def test_every_event_of_a_suggestion_declares_the_status_it_leaves() -> None:
+    nested = {
+        c
+        for c in vars(Suggestion).values()
+        if isinstance(c, type) and issubclass(c, Suggestion.Event)
+    } - {Suggestion.Event, Suggestion.Created}  # the library's bases, never recorded
+
+    assert nested == {*STATUS_AFTER, Suggestion.OutcomeRecorded}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Any
-from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator
 
@@ -33,10 +32,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 MAX_POSITION = 2**63 - 1
 """Ids and positions are 64-bit in every database: a larger number is refused, not a 500."""
-
-
-def uuid_or_none(value: str | None) -> UUID | None:
-    return UUID(value) if value else None
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

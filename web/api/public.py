@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME
-from domain.suggestion import Outcome, Status, Suggestion
+from domain.suggestion import Outcome, Status, Suggestion, status_after
 from liaison.bootstrap import Liaison
 from liaison.commands.admission import Opinion, Visit
 from liaison.errors import NotFoundError
@@ -24,15 +24,6 @@ from web.deps import LiaisonDep
 from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
-
-STATUS_AFTER = {
-    "Received": Status.RECEIVED,
-    "Accepted": Status.ACCEPTED,
-    "Rejected": Status.REJECTED,
-    "Merged": Status.MERGED,
-    "Reported": Status.REPORTED,
-    "FedBack": Status.FED_BACK,
-}
 
 
 class CommentIn(BaseModel):
@@ -156,8 +147,7 @@ def receipt_out(liaison: Liaison, receipt: str) -> ReceiptOut:
     decided = app.get(suggestion.merged_into, Suggestion) if suggestion.merged_into else suggestion
     steps = []
     for event in app.events.get(suggestion_id):
-        name = type(event).__qualname__.split(".")[-1]
-        after = Status(event.outcome) if name == "OutcomeRecorded" else STATUS_AFTER.get(name)
+        after = status_after(event)
         if after is not None:
             steps.append(ReceiptStep(at=event.timestamp, on=event.occurred_on, status=after))
     return ReceiptOut(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
@@ -12,20 +11,11 @@ from pydantic import BaseModel, Field
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
 from web.api.common import ERRORS, IsoDate
+from web.api.history import HistoryItem, history_item
 from web.auth import CurrentUser
 from web.deps import LiaisonDep, ReadDep
 
 router = APIRouter(prefix="/api/v1/suggestions", tags=["suggestions"], responses=ERRORS)
-
-PRIVATE_FIELDS = {"sealed_name", "sealed_phone"}
-ENVELOPE = {
-    "originator_id",
-    "originator_version",
-    "timestamp",
-    "originator_topic",
-    "occurred_on",
-    "actor",
-}
 
 
 class SuggestionIn(BaseModel):
@@ -101,15 +91,6 @@ class SuggestionSummary(BaseModel):
     merged_into: UUID | None
     report_id: UUID | None
     outcome: Outcome | None
-
-
-class HistoryItem(BaseModel):
-    position: int | None
-    type: str
-    at: datetime
-    occurred_on: date
-    actor: str
-    data: dict[str, Any]
 
 
 def suggestion_out(s: Suggestion) -> SuggestionOut:
@@ -241,14 +222,4 @@ def history(
     liaison.app.suggestion(user, suggestion_id)
     events = list(liaison.app.events.get(suggestion_id))
     positions = liaison.chain.positions_of(conn, suggestion_id)
-    return [
-        HistoryItem(
-            position=positions.get(e.originator_version),
-            type=type(e).__qualname__,
-            at=e.timestamp,
-            occurred_on=e.occurred_on,
-            actor=e.actor,
-            data={k: v for k, v in vars(e).items() if k not in ENVELOPE | PRIVATE_FIELDS},
-        )
-        for e in events
-    ]
+    return [history_item(e, positions.get(e.originator_version)) for e in events]

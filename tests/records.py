@@ -1,0 +1,57 @@
+"""Records many tests start from, made through the application's own commands."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from liaison.application import LiaisonApplication
+from liaison.bootstrap import Liaison
+from liaison.rights import operator
+
+PASSWORD = "a-long-test-password"
+TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
+CHAPTERED = "第一章　总则\n" + TEXT
+CAOYANG = ("曹杨新村街道基层立法联系点", "普陀区")
+HONGQIAO = ("虹桥街道基层立法联系点", "长宁区")
+
+
+def draft_received(
+    app: LiaisonApplication,
+    text: str = TEXT,
+    *,
+    title: str = "个人信息保护法（草案）",
+    level: str = "national",
+    issuer: str = "法工委",
+    received_on: date = date(2021, 3, 1),
+    deadline: date = date(2021, 3, 31),
+    opened_on: date | None = None,
+    open_it: bool = True,
+) -> UUID:
+    """A draft registered by the admin and, unless ``open_it`` is false, opened for comments
+    (on ``opened_on``, else today by the application's clock)."""
+    draft = app.receive_draft(
+        title, level, issuer, received_on, deadline, text, operator("admin")
+    ).id
+    if open_it:
+        app.open_draft(draft, operator("admin"), on=opened_on)
+    return draft
+
+
+def consultation(app: LiaisonApplication, text: str = TEXT) -> tuple[UUID, UUID]:
+    """One contact point and a draft open for comments: (contact point id, draft id)."""
+    cp = app.designate_contact_point(*CAOYANG, "admin").id
+    return cp, draft_received(app, text)
+
+
+def two_contact_points(app: LiaisonApplication) -> tuple[UUID, UUID]:
+    return (
+        app.designate_contact_point(*CAOYANG, "admin").id,
+        app.designate_contact_point(*HONGQIAO, "admin").id,
+    )
+
+
+def add_users(liaison: Liaison, *users: tuple[str, str, UUID | None]) -> None:
+    """Accounts ``(name, role, contact point)``, all with ``PASSWORD``."""
+    for name, role, cp in users:
+        liaison.users.add(name, role, PASSWORD, cp)
