@@ -328,7 +328,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         allowed = {"open": {"received", "closed"}, "close": {"open"}}[action]
         expected = None if d.status in allowed else WrongStateError
         command = self.app.open_draft if action == "open" else self.app.close_draft
-        if self.attempt(expected, lambda: command(draft_id, "congress")):
+        if self.attempt(expected, lambda: command(draft_id, operator("congress"))):
             d.status = self._move(DRAFT_MOVES, d.status, "open" if action == "open" else "closed")
 
     @rule(
