@@ -40,14 +40,14 @@ def draft_received(
 
 def consultation(app: LiaisonApplication, text: str = TEXT) -> tuple[UUID, UUID]:
     """One contact point and a draft open for comments: (contact point id, draft id)."""
-    cp = app.designate_contact_point(*CAOYANG, "admin").id
+    cp = app.designate_contact_point(*CAOYANG, operator("admin")).id
     return cp, draft_received(app, text)
 
 
 def two_contact_points(app: LiaisonApplication) -> tuple[UUID, UUID]:
     return (
-        app.designate_contact_point(*CAOYANG, "admin").id,
-        app.designate_contact_point(*HONGQIAO, "admin").id,
+        app.designate_contact_point(*CAOYANG, operator("admin")).id,
+        app.designate_contact_point(*HONGQIAO, operator("admin")).id,
     )
 
 
