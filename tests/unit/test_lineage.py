@@ -53,7 +53,9 @@ def test_a_deleted_article_ends_its_line_and_the_next_ones_move_up() -> None:
 
 
 def test_a_lightly_reworded_article_is_still_the_same_article() -> None:
-    reworded = "加装电梯的费用由业主根据所在楼层、面积等因素协商分摊；业主可以申请使用住宅专项维修资金。"
+    reworded = (
+        "加装电梯的费用由业主根据所在楼层、面积等因素协商分摊；业主可以申请使用住宅专项维修资金。"
+    )
     assert SequenceMatcher(None, COSTS, reworded).ratio() >= SAME_ARTICLE
     first = version("一审稿", PURPOSE, SCOPE, COSTS, START)
     second = version("二审稿", PURPOSE, NEW_DUTY, SCOPE, reworded, START)
