@@ -15,7 +15,7 @@ from liaison.rights import READERS, Actor, require_role, scope
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points, list_sessions, list_suggestions
 from projections.statistics import Figures, Period, figures, ranking
-from projections.traceability import Article, trace
+from projections.traceability import Article, decided, trace
 
 EVER = Period()
 
@@ -95,6 +95,17 @@ class Queries:
         if draft.status is not DraftStatus.ENACTED:
             require_role(actor, READERS)
         return _lineage(tuple(draft.versions))
+
+    def decided(
+        self, actor: Actor, draft: Draft, outcomes: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The draft's suggestions decided with one of ``outcomes``, each with the reading
+        and article it was given on: signed-in readers; anyone once the draft is law (the
+        wall shows the words as reported, never who said them)."""
+        if draft.status is not DraftStatus.ENACTED:
+            require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return decided(conn, draft, outcomes)
 
 
 @lru_cache(maxsize=64)
