@@ -81,6 +81,24 @@ def chinese_numeral_to_int(numeral: str) -> int:
     return value
 
 
+def int_to_chinese_numeral(number: int) -> str:
+    """Write an article number as readings do (第一百零五条's 一百零五), below 10000."""
+    if not 0 < number < 10_000:
+        raise ValueError(f"article numbers run from 1 to 9999, not {number}")
+    digits = "零一二三四五六七八九"
+    written, gap = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // value % 10
+        if digit == 0:
+            gap = gap or bool(written)
+            continue
+        if gap:
+            written, gap = written + "零", False
+        # 十一, not 一十一, when the tens lead; 一百一十 keeps its 一
+        written += ("" if digit == 1 and unit == "十" and not written else digits[digit]) + unit
+    return written
+
+
 def _read_chinese_numeral(numeral: str) -> int | None:
     """Value of a Chinese numeral below 10000, or None if it is malformed."""
     if not numeral or any(ch not in _CHINESE_DIGITS and ch not in _CHINESE_UNITS for ch in numeral):

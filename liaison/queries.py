@@ -3,17 +3,19 @@ models of ``projections``. The API, the pages and the CLI ask here, never the ta
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine
 
-from domain.draft import Draft
+from domain.draft import Draft, DraftStatus, DraftVersion
+from domain.lineage import Lineage, lineage
 from liaison.rights import READERS, Actor, require_role, scope
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points, list_sessions, list_suggestions
 from projections.statistics import Figures, Period, figures, ranking
-from projections.traceability import Article, trace
+from projections.traceability import Article, decided, trace
 
 EVER = Period()
 
@@ -86,3 +88,28 @@ class Queries:
         require_role(actor, READERS)
         with self.engine.connect() as conn:
             return trace(conn, draft, scope(actor, contact_point_id), limit, article, offset)
+
+    def lineage(self, actor: Actor, draft: Draft) -> Lineage:
+        """Each article of the draft through its readings: any signed-in reader; anyone once
+        the draft is law (the public wall shows each article's journey)."""
+        if draft.status is not DraftStatus.ENACTED:
+            require_role(actor, READERS)
+        return _lineage(tuple(draft.versions))
+
+    def decided(
+        self, actor: Actor, draft: Draft, outcomes: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        """The draft's suggestions decided with one of ``outcomes``, each with the reading
+        and article it was given on: signed-in readers; anyone once the draft is law (the
+        wall shows the words as reported, never who said them)."""
+        if draft.status is not DraftStatus.ENACTED:
+            require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return decided(conn, draft, outcomes)
+
+
+@lru_cache(maxsize=64)
+def _lineage(versions: tuple[DraftVersion, ...]) -> Lineage:
+    """Versions never change once recorded: a draft's lineage is worked out once per reading
+    added, not on every page (a whole rewrite of a long law takes a second)."""
+    return lineage(versions)

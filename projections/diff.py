@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from domain.draft import DraftVersion
+from domain.draft import ArticleText, DraftVersion
 
 
 class Change(StrEnum):
@@ -104,3 +104,15 @@ def diff_versions(consulted: DraftVersion, enacted: DraftVersion) -> list[Articl
                 )
             )
     return diffs
+
+
+def diff_articles(before: ArticleText | None, after: ArticleText | None) -> ArticleDiff:
+    """One article's change between two versions, whatever its number in each (articles
+    matched by their lineage, ``domain.lineage``); named by its number in the later one."""
+    shown = after or before
+    if shown is None:
+        raise ValueError("an article must be in one of the two versions")
+    old, new = (before.text if before else None), (after.text if after else None)
+    return ArticleDiff(
+        shown.number, shown.heading, old, new, tuple(diff_text(old or "", new or ""))
+    )

@@ -94,6 +94,18 @@ def trace(
     }
 
 
+def decided(conn: Connection, draft: Draft, outcomes: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every suggestion on the draft decided with one of ``outcomes`` (the wall), with the
+    reading and the article it was given on: readings renumber articles."""
+    rows = _everything(conn, draft, None, outcomes)
+    absorbed = absorbed_by(conn, [r["id"] for r in rows])
+    return [
+        _suggestion(row, absorbed, {})
+        | {"article": row["article"], "draft_version": row["draft_version"]}
+        for row in rows
+    ]
+
+
 def _suggestion(
     row: dict[str, Any], absorbed: dict[str, list[str]], final_texts: dict[int, str]
 ) -> dict[str, Any]:

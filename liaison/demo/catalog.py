@@ -321,3 +321,80 @@ ENACTED_RECENTLY = (
         ),
     ],
 )
+
+# A draft read twice and enacted, each time with an article inserted early, so the articles
+# after it move (征求意见稿第四条 → 二审稿第五条 → 通过稿第六条): the trace and the wall show
+# each article's journey beside the opinions given on the second reading.
+_PARKING = (
+    "电动自行车应当停放在规划的停放场所，不得在建筑物的公共门厅、疏散通道、楼梯间、安全出口停放。"
+)
+_PURPOSE = (
+    "为了加强住宅小区电动自行车停放充电管理，预防和减少火灾事故，保障居民生命财产安全，"
+    "根据有关法律、法规，结合本市实际，制定本规定。"
+)
+_SCOPE = "本规定适用于本市行政区域内住宅小区电动自行车停放、充电及其相关管理活动。"
+_DEFINITION = (
+    "本规定所称电动自行车，是指以车载蓄电池作为辅助能源，具有脚踏骑行能力，"
+    "能实现电助动或者电驱动功能的两轮自行车。"
+)
+
+
+def _articles(*texts: str) -> str:
+    return "\n".join(f"第{_numeral(n)}条　{t}" for n, t in enumerate(texts, start=1))
+
+
+READ_TWICE = (
+    "上海市住宅小区电动自行车停放充电管理规定（草案）",
+    "municipal",
+    SHANGHAI,
+    _articles(
+        _PURPOSE,
+        _SCOPE,
+        _PARKING,
+        "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施。",
+        "禁止携带电动自行车或者其蓄电池进入电梯轿厢。",
+        "居民委员会可以组织居民制定电动自行车停放充电公约。",
+        "本规定自　年　月　日起施行。",
+    ),
+    "二审稿",
+    _articles(
+        _PURPOSE,
+        _DEFINITION,
+        _SCOPE,
+        _PARKING,
+        "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施。",
+        "禁止携带电动自行车或者其蓄电池进入电梯轿厢。",
+        "居民委员会可以组织居民制定电动自行车停放充电公约。",
+        "本规定自　年　月　日起施行。",
+    ),
+    _articles(
+        _PURPOSE,
+        _DEFINITION,
+        _SCOPE,
+        _PARKING,
+        "禁止在住宅楼道、楼梯间等公共区域为电动自行车充电，禁止私拉电线为电动自行车充电。",
+        "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施；老旧住宅小区由街道办事处、"
+        "乡镇人民政府统筹推进集中充电设施建设。",
+        "禁止携带电动自行车或者其蓄电池进入电梯轿厢。鼓励住宅小区在电梯内安装电动自行车阻止装置。",
+        "居民委员会应当组织居民制定电动自行车停放充电公约，并监督实施。",
+        "本规定自公布之日起施行。",
+    ),
+    # (article of the second reading, opinion, outcome, the article as passed it went into)
+    [
+        (
+            5,
+            "老旧小区物业没有能力单独建充电设施，建议明确由街道牵头统筹建设。",
+            "adopted",
+            6,
+        ),
+        (
+            6,
+            "光靠禁止很难管住推车进电梯，建议在电梯里装电动自行车识别阻止装置。",
+            "partially_adopted",
+            7,
+        ),
+        (7, "建议把“可以”改为“应当”，居委会要牵头定公约并监督执行。", "adopted", 8),
+        (4, "楼道里飞线充电太危险，建议明确禁止在楼道充电、私拉电线。", "adopted", 5),
+        (8, "建议给半年过渡期再施行。", "not_adopted", None),
+    ],
+)

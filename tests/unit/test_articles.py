@@ -10,6 +10,7 @@ from domain.articles import (
     DuplicateArticleError,
     ParsedText,
     chinese_numeral_to_int,
+    int_to_chinese_numeral,
     parse_articles,
 )
 
@@ -277,3 +278,20 @@ def test_duplicate_article_error_is_a_parse_error() -> None:
 def test_empty_text_is_rejected(text: str) -> None:
     with pytest.raises(ArticleParseError, match="draft text is empty"):
         parse_articles(text)
+
+
+def test_article_numbers_are_written_as_readings_write_them_and_read_back() -> None:
+    written = {n: int_to_chinese_numeral(n) for n in (1, 10, 11, 20, 105, 110, 1001, 1010, 9999)}
+
+    assert written == {
+        1: "一",
+        10: "十",
+        11: "十一",
+        20: "二十",
+        105: "一百零五",
+        110: "一百一十",
+        1001: "一千零一",
+        1010: "一千零一十",
+        9999: "九千九百九十九",
+    }
+    assert all(chinese_numeral_to_int(int_to_chinese_numeral(n)) == n for n in range(1, 10_000))

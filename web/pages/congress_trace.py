@@ -11,15 +11,16 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from domain.draft import Draft, DraftStatus
+from domain.lineage import Lineage
 from liaison.errors import NotFoundError
 from liaison.rights import Role
 from liaison.sessions import PageSession
-from projections.diff import ArticleDiff, diff_versions
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article, trace
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import N_, language, translator
+from web.pages.journeys import change, consulted_index, journey
 from web.pages.rendering import render, signed_in
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +56,7 @@ def congress_trace(
         "chosen": str(chosen) if chosen else "",
         "errors": {k: translator(language(request))(v) for k, v in errors.items()},
         **traced(conn, draft, chosen, _article(article, draft), offset),
+        **followed(draft, liaison.queries.lineage(session.user, draft)),
     }
     return render(request, "congress_trace.html", context, 422 if errors else 200, session=session)
 
@@ -91,8 +93,7 @@ def traced(
 ) -> dict[str, Any]:
     """A page of the trace (a few suggestions per article, or a page of one article from
     ``offset``), with merged suggestions nested under the one they were folded into when
-    both are on the page, and each article's diff between the version consulted and the
-    enacted text."""
+    both are on the page."""
     size = OVERVIEW_LIMIT if article is None else ARTICLE_LIMIT
     data = trace(conn, draft, contact_point_id, limit=size, article=article, offset=offset)
     everything = data["general"] + [s for a in data["articles"] for s in a["suggestions"]]
@@ -112,15 +113,10 @@ def traced(
             "previous": max(0, offset - ARTICLE_LIMIT) if offset else None,
         }
 
-    enacted = draft.status is DraftStatus.ENACTED
-    diffs: dict[int, ArticleDiff] = (
-        {d.number: d for d in diff_versions(draft.consulted, draft.current)} if enacted else {}
-    )
     articles = [
         a
         | {
             "suggestions": shown(a["suggestions"]),
-            "diff": diffs.get(a["number"]),
             "paging": paging(a["suggestion_count"], len(a["suggestions"])),
         }
         for a in data["articles"]
@@ -132,11 +128,28 @@ def traced(
         "general": shown(data["general"]),
         "general_paging": paging(data["general_count"], len(data["general"])),
         "narrowed": article,
-        "added": [d for n, d in diffs.items() if n not in consulted] if article is None else [],
-        "enacted": enacted,
+        "enacted": draft.status is DraftStatus.ENACTED,
         "counts": {
             "suggestions": data["suggestion_count"],
             "adopted": data["adopted_total"],
             "articles": len(consulted),
         },
+    }
+
+
+def followed(draft: Draft, lineage: Lineage) -> dict[str, Any]:
+    """Per article of the version consulted, its journey through the readings and its
+    change into the enacted text, matched by lineage (readings renumber articles); and the
+    articles the enacted text added."""
+    asked, last = consulted_index(draft), len(draft.versions) - 1
+    enacted = draft.status is DraftStatus.ENACTED
+    by_number = {n: line for line in lineage.lines if (n := line.numbers[asked]) is not None}
+    return {
+        "journeys": {n: journey(lineage, line) for n, line in by_number.items()},
+        "diffs": {n: change(line, asked, last) for n, line in by_number.items()} if enacted else {},
+        "added": [
+            change(line, asked, last)
+            for line in lineage.lines
+            if enacted and line.at(asked) is None and line.at(last) is not None
+        ],
     }

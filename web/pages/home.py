@@ -8,23 +8,23 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from domain.draft import Draft, DraftStatus
 from domain.errors import DomainError, InvalidValueError, UnknownArticleError, WrongStateError
+from domain.lineage import Lineage
 from domain.suggestion import Outcome, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from liaison.rate_limits import RateLimitedError
-from projections.diff import diff_versions
+from liaison.rights import PUBLIC
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
-from projections.traceability import trace
 from web.api.public import CommentIn, receipt_out, submit_comment
 from web.deps import LiaisonDep, ReadDep
 from web.errors import client_address
 from web.i18n import N_, language, translator
+from web.pages.journeys import Step, change, consulted_index, journey
 from web.pages.rendering import CheckedForm, MaybeSignedIn, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -180,51 +180,70 @@ ADOPTED = (Outcome.ADOPTED.value, Outcome.PARTIALLY_ADOPTED.value)
 
 @router.get("/drafts/{draft_id}/wall", response_class=HTMLResponse)
 def wall(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, conn: ReadDep, session: MaybeSignedIn
+    request: Request, draft_id: UUID, liaison: LiaisonDep, session: MaybeSignedIn
 ) -> HTMLResponse:
     """The wall (法条墙) of an enacted draft: what we asked, what you said, what we did."""
-    draft = liaison.app.get(draft_id, Draft)
+    actor = session.user if session else PUBLIC
+    draft = liaison.app.fetch(actor, draft_id, Draft)
     if draft.status is not DraftStatus.ENACTED:
         raise NotFoundError(f"draft {draft_id} is not enacted")
-    return render(
-        request, "wall.html", {"draft": draft, **wall_entries(conn, draft)}, session=session
-    )
+    decided = liaison.queries.decided(actor, draft, ADOPTED)
+    entries = wall_entries(draft, liaison.queries.lineage(actor, draft), decided)
+    return render(request, "wall.html", {"draft": draft, **entries}, session=session)
 
 
-def wall_entries(conn: Connection, draft: Draft) -> dict[str, Any]:
+def wall_entries(draft: Draft, lineage: Lineage, decided: list[dict[str, Any]]) -> dict[str, Any]:
     """Adopted and partially adopted suggestions, by the article they shaped (the final article
-    the congress named, else the one commented on), beside the article before and after.
-    Only the words as reported go on the wall: no names, phones, receipts or first drafts."""
-    data = trace(conn, draft, outcomes=ADOPTED)  # only the decisions, read by their own index
-    consulted = {a["number"]: a for a in data["articles"]}
-    diffs = {d.number: d for d in diff_versions(draft.consulted, draft.current)}
-    said_on = [(None, s) for s in data["general"]] + [
-        (a["number"], s) for a in data["articles"] for s in a["suggestions"]
-    ]
+    the congress named, else the one commented on, followed through the readings by its
+    lineage: readings renumber articles), beside each article as asked, its journey and its
+    change into the law. Only the words as reported go on the wall: no names, phones,
+    receipts or first drafts."""
+    last = len(draft.versions) - 1
+    version_of = {label: index for index, label in enumerate(lineage.labels)}
+    place = {id(line): index for index, line in enumerate(lineage.lines)}
     groups: dict[int, list[dict[str, Any]]] = {}
     general = []
-    for asked, item in said_on:
-        if item["outcome"] not in ADOPTED:
-            continue
+    for item in decided:
+        given = version_of.get(item["draft_version"], consulted_index(draft))
+        asked = None if item["article"] is None else lineage.line_of(given, item["article"])
+        final = item["final_article"]
+        target = lineage.line_of(last, final) if final else asked
         shown = {
             "content": item["content"],
             "outcome": item["outcome"],
             "merged": len(item["absorbed"]),
-            "asked": asked,
+            "asked": (given, item["article"]) if asked else None,
         }
-        target = item["final_article"] or asked
         if target is None:
             general.append(shown)
         else:
-            groups.setdefault(target, []).append(shown)
-    entries = [
-        {
-            "number": number,
-            "asked": [consulted[n] for n in sorted({s["asked"] for s in said} - {None})],
-            "said": said,
-            "did": diffs.get(number),
-        }
-        for number, said in sorted(groups.items())
-    ]
+            groups.setdefault(place[id(target)], []).append(shown)
+    entries = [_wall_entry(draft, lineage, index, said) for index, said in sorted(groups.items())]
     count = len(general) + sum(len(e["said"]) for e in entries)
     return {"entries": entries, "general": general, "count": count}
+
+
+def _wall_entry(
+    draft: Draft, lineage: Lineage, index: int, said: list[dict[str, Any]]
+) -> dict[str, Any]:
+    line, last = lineage.lines[index], len(draft.versions) - 1
+    # the change into the law from the last reading it was in (absent: added at enactment)
+    earlier = [i for i, a in enumerate(line.appearances[:last]) if a is not None]
+    before = earlier[-1] if earlier else consulted_index(draft)
+    asked = sorted({s["asked"] for s in said} - {None})
+    final = line.at(last)
+    return {
+        "anchor": f"final-{final.number}" if final else f"line-{index}",
+        "number": final.number if final else None,
+        "heading": final.heading if final else None,
+        "journey": journey(lineage, line),
+        "asked": [
+            {
+                "step": Step(lineage.labels[v], False, n),
+                "text": draft.versions[v].article(n).text,
+            }
+            for v, n in asked
+        ],
+        "said": said,
+        "did": change(line, before, last),
+    }
