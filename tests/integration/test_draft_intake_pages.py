@@ -173,10 +173,11 @@ def test_preview_shows_chapters_articles_and_warnings_first(browser: Browser) ->
     assert 'name="contact_point_ids"' in page
 
 
-def test_the_preview_suggests_the_title_and_ticks_every_point(browser: Browser, city: City) -> None:
+def test_the_preview_suggests_the_title_dates_and_every_point(browser: Browser, city: City) -> None:
     page = send(browser("congress"), "/congress/drafts/new", {"text": TEXT, "action": "preview"})
 
     assert 'value="养老服务条例（草案）"' in page.text
+    assert 'value="2021-03-15"' in page.text and 'value="2021-04-14"' in page.text
     for cp in (city.cp_a, city.cp_b):
         assert re.search(rf'value="{cp.hex}" checked', page.text)
 

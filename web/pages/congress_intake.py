@@ -129,14 +129,19 @@ def new_draft(
     request: Request, liaison: LiaisonDep, session: PageSession = Registrar
 ) -> HTMLResponse:
     """Step one: paste the draft's text or choose its file."""
+    values, ticked = _first_details(liaison)
+    return _intake_page(request, session, liaison, {"text": ""} | values, ticked)
+
+
+def _first_details(liaison: Liaison) -> tuple[dict[str, str], list[str]]:
+    """What the details start as: received today, a month to give opinions, every contact
+    point asked."""
     today = liaison.app.clock.today()
     values = {
-        "text": "",
         "received_on": today.isoformat(),
         "deadline": (today + timedelta(days=DEADLINE_DAYS)).isoformat(),
     }
-    ticked = [cp["id"] for cp in _points(liaison)]
-    return _intake_page(request, session, liaison, values, ticked)
+    return values, [cp["id"] for cp in _points(liaison)]
 
 
 FIELDS = ("title", "level", "issuer", "received_on", "deadline", "previewed")
@@ -150,8 +155,9 @@ def preview_or_register(
     actor = session.user
     values = {name: str(form.get(name, "")).strip() for name in FIELDS}
     ticked = [str(v) for v in form.getlist("contact_point_ids")]
-    if not form.get("details"):  # the first preview: the details are not asked for yet
-        ticked = [cp["id"] for cp in _points(liaison)]
+    if not form.get("details"):  # the first preview: the details were not shown yet
+        first, ticked = _first_details(liaison)
+        values |= first
     errors: dict[str, str] = {}
     text, preview, uploaded = previewed(liaison, actor, form, errors)
     values["text"] = text
