@@ -131,7 +131,15 @@ def _read_chinese_numeral(numeral: str) -> int | None:
 
 
 def parse_articles(text: str) -> ParsedText:
-    """Split a draft's full text into its preamble and articles.
+    """Split a draft's full text into its preamble and articles (see ``split_articles``),
+    refusing two articles with one number."""
+    parsed = split_articles(text)
+    _reject_duplicates(parsed.articles)
+    return parsed
+
+
+def split_articles(text: str) -> ParsedText:
+    """Split a draft's full text into its preamble and articles, as written.
 
     A line starts an article when it begins with ``第<numeral>条`` followed by
     whitespace, the end of the line, or any character other than
@@ -169,7 +177,6 @@ def parse_articles(text: str) -> ParsedText:
         Article(chinese_numeral_to_int(h.numeral), h.label, "\n".join(body), ch, sec)
         for h, ch, sec, body in opened
     )
-    _reject_duplicates(articles)
     return ParsedText("\n".join(lines[:start]), articles)
 
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.articles import ArticleParseError, parse_articles
 from domain.base import LiaisonAggregate
-from domain.errors import InvalidValueError, UnknownArticleError, WrongStateError
+from domain.errors import InvalidValueError, NotAskedError, UnknownArticleError, WrongStateError
 from domain.rules import (
     MAX_DRAFT_TEXT,
     MAX_LABEL,
@@ -101,6 +102,10 @@ class Draft(LiaisonAggregate):
         label: str
         preamble: str
         articles: list[dict[str, Any]]
+        contact_point_ids: list[UUID] | None = None
+        """The contact points asked for opinions; ``None``, as in every event recorded before
+        drafts were assigned, asks them all (events are stored for ever: this field keeps
+        its default)."""
 
     @event(Received)
     def __init__(
@@ -114,6 +119,7 @@ class Draft(LiaisonAggregate):
         articles: list[dict[str, Any]],
         occurred_on: date,
         actor: str,
+        contact_point_ids: list[UUID] | None = None,
     ) -> None:
         self.title = title
         self.level = DraftLevel(level)
@@ -123,6 +129,9 @@ class Draft(LiaisonAggregate):
         self.status = DraftStatus.RECEIVED
         self.versions = [_version(label, occurred_on, preamble, articles)]
         self.enacted_on: date | None = None
+        self.contact_point_ids: tuple[UUID, ...] | None = (
+            None if contact_point_ids is None else tuple(contact_point_ids)
+        )
 
     @classmethod
     def receive(
@@ -135,8 +144,14 @@ class Draft(LiaisonAggregate):
         text: str,
         actor: str,
         label: str = FIRST_LABEL,
+        contact_point_ids: list[UUID] | None = None,
     ) -> Draft:
+        """A draft asking the given contact points for opinions (``None``: every one)."""
         checked_order("received_on", received_on, "deadline", deadline)
+        if contact_point_ids is not None:
+            contact_point_ids = list(dict.fromkeys(contact_point_ids))
+            if not contact_point_ids:
+                raise InvalidValueError("contact_point_ids", "ask at least one contact point")
         return cls(
             title=checked_text("title", title, MAX_TITLE),
             level=checked_choice("level", level, DraftLevel).value,
@@ -145,8 +160,23 @@ class Draft(LiaisonAggregate):
             label=checked_text("label", label, MAX_LABEL),
             occurred_on=received_on,
             actor=actor,
+            contact_point_ids=contact_point_ids,
             **parsed_version(text),
         )
+
+    @property
+    def asks_all(self) -> bool:
+        return self.contact_point_ids is None
+
+    def asks(self, contact_point_id: UUID) -> bool:
+        """Whether this contact point was asked for opinions on the draft."""
+        return self.contact_point_ids is None or contact_point_id in self.contact_point_ids
+
+    def require_asked(self, contact_point_id: UUID, field: str = "contact_point_id") -> None:
+        if not self.asks(contact_point_id):
+            raise NotAskedError(
+                field, "this contact point was not asked for opinions on this draft"
+            )
 
     @property
     def current(self) -> DraftVersion:

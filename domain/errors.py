@@ -16,6 +16,10 @@ class InvalidValueError(DomainError, ValueError):
         self.message = message
 
 
+class NotAskedError(InvalidValueError):
+    """Opinions or a session on a draft from a contact point the draft was not sent to."""
+
+
 class WrongStateError(DomainError):
     """The aggregate is not in a state that allows this command."""
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from domain.draft import Draft, DraftStatus, DraftVersion
 from domain.lineage import Lineage, lineage
-from liaison.rights import READERS, Actor, require_role, scope
+from liaison.rights import READERS, Actor, Role, require_role, scope
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points, list_sessions, list_suggestions
 from projections.statistics import Figures, Period, figures, ranking
@@ -35,10 +35,19 @@ class Queries:
             None,
         )
 
-    def drafts(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Drafts, newest first (anyone: the public reads the open ones)."""
+    def drafts(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
+        """Drafts, newest first: staff those that asked their contact point for opinions;
+        everyone else every draft (the public reads the open ones)."""
+        if actor.role is Role.STAFF and actor.contact_point_id is None:
+            return []
+        point = actor.contact_point_id if actor.role is Role.STAFF else None
         with self.engine.connect() as conn:
-            return list_drafts(conn, status)
+            return list_drafts(conn, status, point)
+
+    def asked_contact_points(self, draft: Draft) -> list[dict[str, Any]]:
+        """The contact points a draft asked for opinions, by name (anyone: the public form
+        offers them)."""
+        return [cp for cp in self.contact_points() if draft.asks(UUID(cp["id"]))]
 
     def suggestions(
         self,

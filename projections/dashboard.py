@@ -1,7 +1,8 @@
 """What a contact point's desk needs to see: work waiting, per draft, counted from the rows.
 
-Everything is scoped to one contact point. Drafts are everyone's (the congress registers
-them); suggestions, sessions and reports belong to the contact point that recorded them.
+Everything is scoped to one contact point. The congress registers drafts and asks some
+contact points, or all, for opinions: a desk sees the drafts that asked it. Suggestions,
+sessions and reports belong to the contact point that recorded them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, and_, func, select
 from domain.draft import DraftStatus
 from domain.session import SessionStatus
 from domain.suggestion import DECIDED, UNREPORTED, Status
+from projections.drafts import asked
 from projections.projector import event_chain
 from projections.tables import attendances, drafts, participants, reports, sessions, suggestions
 
@@ -43,7 +45,10 @@ def drafts_with_counts(conn: Connection, contact_point_id: UUID) -> list[dict[st
     """Every draft with this desk's counts: open ones first, the nearest deadline first, then
     those not open yet, then the rest, the latest deadline first."""
     counts = status_counts(conn, contact_point_id)
-    rows = _rows(conn, select(drafts).order_by(drafts.c.deadline, drafts.c.title))
+    rows = _rows(
+        conn,
+        select(drafts).where(asked(contact_point_id)).order_by(drafts.c.deadline, drafts.c.title),
+    )
     order = {DraftStatus.OPEN.value: 0, DraftStatus.RECEIVED.value: 1}
     for row in rows:
         row["counts"] = counts.get(row["id"], {})
@@ -59,12 +64,23 @@ def open_drafts(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]
     rows = _rows(
         conn,
         select(drafts)
-        .where(drafts.c.status == DraftStatus.OPEN.value)
+        .where(drafts.c.status == DraftStatus.OPEN.value, asked(contact_point_id))
         .order_by(drafts.c.deadline, drafts.c.title),
     )
     for row in rows:
         row["counts"] = counts.get(row["id"], {})
     return rows
+
+
+def newly_asked(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Drafts that asked this desk for opinions and are not open yet: what is coming, with
+    its deadline, the nearest first."""
+    return _rows(
+        conn,
+        select(drafts)
+        .where(drafts.c.status == DraftStatus.RECEIVED.value, asked(contact_point_id))
+        .order_by(drafts.c.deadline, drafts.c.title),
+    )
 
 
 def waiting(

@@ -27,6 +27,7 @@ from domain.suggestion import Status, Suggestion
 from projections.tables import (
     attendances,
     contact_points,
+    draft_points,
     drafts,
     participants,
     reports,
@@ -177,7 +178,15 @@ def draft_received(event: Draft.Received, changes: Changes) -> None:
             "status": DraftStatus.RECEIVED.value,
             "received_on": event.occurred_on,
             "deadline": event.deadline,
+            "all_points": event.contact_point_ids is None,
         },
+    )
+    changes.insert(
+        draft_points,
+        *[
+            {"draft_id": event.originator_id.hex, "contact_point_id": cp.hex}
+            for cp in event.contact_point_ids or ()
+        ],
     )
 
 

@@ -47,7 +47,16 @@ drafts = Table(
     Column("received_on", Date, nullable=False),
     Column("deadline", Date, nullable=False),
     Column("enacted_on", Date),
+    Column("all_points", Boolean, nullable=False),  # every contact point asked
 )
+
+draft_points = Table(
+    "rm_draft_points",
+    metadata,
+    Column("draft_id", ID, primary_key=True),
+    Column("contact_point_id", ID, primary_key=True, index=True),
+)
+"""The contact points a draft asked for opinions, when it did not ask them all."""
 
 sessions = Table(
     "rm_sessions",

@@ -294,14 +294,15 @@ class AdmissionCommands(ServiceBase):
         personal: DomainError | None,
         content: DomainError | None,
     ) -> None:
-        """The rules of an opinion, in one place: the draft takes it; the name and phone are
-        well-formed; the participant and session it names belong to its contact point; the
-        article exists; the words are fit to keep."""
+        """The rules of an opinion, in one place: the draft takes it, from this contact point
+        (one it asked); the name and phone are well-formed; the participant and session it
+        names belong to its contact point; the article exists; the words are fit to keep."""
         if actor.role is Role.PUBLIC:
             if draft.status is not DraftStatus.OPEN:
                 raise WrongStateError("the draft is not open for comments")
         elif draft.status is DraftStatus.ENACTED:
             raise WrongStateError("the draft is already enacted")
+        draft.require_asked(opinion.contact_point_id)
         if personal is not None:
             raise personal
         if opinion.participant_id is not None:

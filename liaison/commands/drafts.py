@@ -1,4 +1,5 @@
-"""Contact points and drafts: designate, receive, open, close, revise, enact."""
+"""Contact points and drafts: designate, preview, receive (asking some or all contact points),
+open, close, revise, enact."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from uuid import UUID
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft
+from domain.errors import InvalidValueError
+from domain.preview import Preview, preview
 from liaison.commands.base import ServiceBase
-from liaison.rights import REGISTRARS, Actor, require_role
+from liaison.draft_files import draft_text
+from liaison.errors import NotFoundError
+from liaison.rights import READERS, REGISTRARS, Actor, HiddenError, Role, require_role
 
 
 class DraftCommands(ServiceBase):
@@ -29,11 +34,50 @@ class DraftCommands(ServiceBase):
         deadline: date,
         text: str,
         actor: Actor,
+        contact_point_ids: list[UUID] | None = None,
     ) -> Draft:
+        """Register a draft, asking the given contact points for opinions (``None``: all)."""
         require_role(actor, REGISTRARS)
-        draft = Draft.receive(title, level, issuer, received_on, deadline, text, actor.username)
+        for contact_point_id in contact_point_ids or ():
+            try:
+                self.get(contact_point_id, ContactPoint)
+            except NotFoundError:
+                raise InvalidValueError(
+                    "contact_point_ids", f"no contact point {contact_point_id}"
+                ) from None
+        draft = Draft.receive(
+            title,
+            level,
+            issuer,
+            received_on,
+            deadline,
+            text,
+            actor.username,
+            contact_point_ids=contact_point_ids,
+        )
         self.save(draft)
         return draft
+
+    def preview_draft(self, actor: Actor, text: str) -> Preview:
+        """The parse of a draft's text and what looks wrong in it; nothing is saved."""
+        require_role(actor, REGISTRARS)
+        return preview(text)
+
+    def read_draft_file(self, actor: Actor, filename: str, content: bytes) -> str:
+        """The plain text of an uploaded .docx or .txt (UTF-8 or GB18030); nothing is saved."""
+        require_role(actor, REGISTRARS)
+        return draft_text(filename, content)
+
+    def draft(self, actor: Actor, draft_id: UUID) -> Draft:
+        """A draft the actor may read: staff only those their contact point was asked about
+        (another draft does not exist for them)."""
+        require_role(actor, READERS)
+        found = self.get(draft_id, Draft)
+        if actor.role is Role.STAFF and (
+            actor.contact_point_id is None or not found.asks(actor.contact_point_id)
+        ):
+            raise HiddenError(f"no Draft {draft_id}")
+        return found
 
     def open_draft(self, draft_id: UUID, actor: Actor, on: date | None = None) -> Draft:
         require_role(actor, REGISTRARS)

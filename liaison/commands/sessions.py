@@ -29,7 +29,7 @@ class SessionCommands(ServiceBase):
         require_point(actor, contact_point_id)
         self.get(contact_point_id, ContactPoint)
         for draft_id in draft_ids:
-            self.get(draft_id, Draft)
+            self.get(draft_id, Draft).require_asked(contact_point_id, "draft_ids")
         session = ConsultationSession.schedule(
             contact_point_id,
             draft_ids,

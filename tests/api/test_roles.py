@@ -40,6 +40,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{V1}/contact-points"): ADMIN,
     ("GET", f"{V1}/contact-points"): SIGNED_IN,
     ("POST", f"{V1}/drafts"): REGISTRAR,
+    ("POST", f"{V1}/drafts/preview"): REGISTRAR,
+    ("POST", f"{V1}/drafts/text"): REGISTRAR,
     ("GET", f"{V1}/drafts"): SIGNED_IN,
     ("GET", f"{V1}/drafts/{{draft_id}}"): SIGNED_IN,
     ("POST", f"{V1}/drafts/{{draft_id}}/open"): REGISTRAR,
@@ -226,6 +228,7 @@ class Call:
     json: Any = None
     query: dict[str, str] | None = None
     form: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes]] | None = None
 
     def send(self, world: World, role: str, method: str, template: str) -> httpx2.Response:
         return world.client.request(
@@ -235,6 +238,7 @@ class Call:
             json=self.json,
             params=self.query,
             data=self.form,
+            files=self.files,
         )
 
     def text(self, template: str) -> str:
@@ -304,6 +308,10 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
     ),
     ("GET", f"{V1}/contact-points"): lambda s: Call(),
     ("POST", f"{V1}/drafts"): lambda s: Call(json=DRAFT),
+    ("POST", f"{V1}/drafts/preview"): lambda s: Call(json={"text": TEXT}),
+    ("POST", f"{V1}/drafts/text"): lambda s: Call(
+        files={"file": ("draft.txt", TEXT.encode("gb18030"))}
+    ),
     ("GET", f"{V1}/drafts"): lambda s: _listing(s),
     ("GET", f"{V1}/drafts/{{draft_id}}"): lambda s: Call(_draft(s)),
     ("POST", f"{V1}/drafts/{{draft_id}}/open"): lambda s: Call(
@@ -489,7 +497,7 @@ def test_staff_lists_show_only_their_own_contact_point(
 def _unknown(call: Call) -> Call:
     """The same request with every id of A's records in its path replaced by a random one."""
     path = {k: str(uuid4()) if k.endswith("_id") else v for k, v in call.path.items()}
-    return Call(path, call.json, call.query, call.form)
+    return Call(path, call.json, call.query, call.form, call.files)
 
 
 @pytest.mark.parametrize(("method", "template"), sorted(BY_ID_OF_A))

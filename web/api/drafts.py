@@ -1,4 +1,5 @@
-"""Drafts: registered by admin or congress, read by everyone signed in; their trace."""
+"""Drafts: previewed and registered by admin or congress (asking some contact points or all),
+read by everyone signed in (staff: those that asked their contact point); their trace."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from domain.draft import Draft, DraftLevel, DraftStatus
+from domain.preview import Preview, WarningKind
 from domain.rules import MAX_ARTICLE, MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
+from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article
 from web.api.common import ERRORS, MAX_POSITION, IsoDate
@@ -28,6 +32,44 @@ class DraftIn(BaseModel):
     received_on: IsoDate
     deadline: IsoDate
     text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
+    contact_point_ids: list[UUID] | None = Field(
+        None,
+        min_length=1,
+        max_length=10_000,
+        description="the contact points asked for opinions; absent: every contact point",
+    )
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
+
+
+class PreviewArticle(BaseModel):
+    number: int
+    heading: str
+    text: str
+    chapter: str | None = None
+    section: str | None = None
+
+
+class PreviewWarning(BaseModel):
+    kind: WarningKind
+    message: str
+    blocking: bool = Field(description="registration would be refused (a repeated number)")
+    first: int | None = None
+    last: int | None = None
+    excerpt: str = ""
+
+
+class PreviewOut(BaseModel):
+    preamble: str
+    chapters: list[str]
+    articles: list[PreviewArticle]
+    warnings: list[PreviewWarning]
+
+
+class TextOut(BaseModel):
+    text: str
 
 
 class VersionIn(BaseModel):
@@ -69,10 +111,19 @@ class DraftOut(DraftSummary):
     preamble: str
     articles: list[ArticleOut]
     versions: list[VersionOut]
+    contact_point_ids: list[UUID] = Field(
+        description="the contact points asked for opinions (every one's, when all were asked)"
+    )
 
 
-def draft_out(draft: Draft) -> DraftOut:
+def draft_out(draft: Draft, liaison: Liaison) -> DraftOut:
+    asked = (
+        [UUID(cp["id"]) for cp in liaison.queries.contact_points()]
+        if draft.asks_all
+        else list(draft.contact_point_ids or ())
+    )
     return DraftOut(
+        contact_point_ids=asked,
         id=draft.id,
         title=draft.title,
         level=draft.level,
@@ -100,35 +151,73 @@ def receive(body: DraftIn, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
         body.deadline,
         body.text,
         user,
+        body.contact_point_ids,
     )
-    return draft_out(draft)
+    return draft_out(draft, liaison)
+
+
+def preview_out(preview: Preview) -> PreviewOut:
+    return PreviewOut(
+        preamble=preview.preamble,
+        chapters=list(preview.chapters),
+        articles=[PreviewArticle(**vars(a)) for a in preview.articles],
+        warnings=[
+            PreviewWarning(
+                kind=w.kind,
+                message=w.message,
+                blocking=w.blocking,
+                first=w.first,
+                last=w.last,
+                excerpt=w.excerpt,
+            )
+            for w in preview.warnings
+        ],
+    )
+
+
+@router.post("/preview")
+def preview(body: TextIn, user: CurrentUser, liaison: LiaisonDep) -> PreviewOut:
+    """How a draft's text splits into chapters and articles, with warnings; nothing is saved."""
+    return preview_out(liaison.app.preview_draft(user, body.text))
+
+
+@router.post("/text")
+async def upload_text(
+    user: CurrentUser,
+    liaison: LiaisonDep,
+    file: Annotated[UploadFile, File(description=".docx, or .txt in UTF-8 or GB18030")],
+) -> TextOut:
+    """The plain text of an uploaded draft (.docx, or .txt in UTF-8 or GB18030)."""
+    content = await file.read()
+    text = await run_in_threadpool(liaison.app.read_draft_file, user, file.filename or "", content)
+    return TextOut(text=text)
 
 
 @router.get("")
 def list_all(
     user: CurrentUser, liaison: LiaisonDep, status: DraftStatus | None = None
 ) -> list[DraftSummary]:
-    """Drafts, newest first, optionally by status."""
-    listed = liaison.queries.drafts(status.value if status else None)
+    """Drafts, newest first, optionally by status (staff: those that asked their point)."""
+    listed = liaison.queries.drafts(user, status.value if status else None)
     return [DraftSummary(**row) for row in listed]
 
 
 @router.get("/{draft_id}")
 def get_one(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """One draft with the articles of its latest version."""
-    return draft_out(liaison.app.get(draft_id, Draft))
+    return draft_out(liaison.app.draft(user, draft_id), liaison)
 
 
 @router.post("/{draft_id}/open")
 def open_for_comments(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Open the draft for comments."""
-    return draft_out(liaison.app.open_draft(draft_id, user))
+    return draft_out(liaison.app.open_draft(draft_id, user), liaison)
 
 
 @router.post("/{draft_id}/close")
 def close_for_comments(draft_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Close the draft for comments."""
-    return draft_out(liaison.app.close_draft(draft_id, user))
+    return draft_out(liaison.app.close_draft(draft_id, user), liaison)
 
 
 @router.post("/{draft_id}/versions", status_code=status.HTTP_201_CREATED)
@@ -136,13 +225,13 @@ def add_version(
     draft_id: UUID, body: VersionIn, user: CurrentUser, liaison: LiaisonDep
 ) -> DraftOut:
     """Record a later reading of the draft."""
-    return draft_out(liaison.app.add_draft_version(draft_id, body.label, body.text, user))
+    return draft_out(liaison.app.add_draft_version(draft_id, body.label, body.text, user), liaison)
 
 
 @router.post("/{draft_id}/enact")
 def enact(draft_id: UUID, body: EnactIn, user: CurrentUser, liaison: LiaisonDep) -> DraftOut:
     """Record the law as passed: its final text."""
-    return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user))
+    return draft_out(liaison.app.enact_draft(draft_id, body.enacted_on, body.text, user), liaison)
 
 
 MAX_TRACE_LIMIT = 500
@@ -223,7 +312,7 @@ def trace_draft(
 ) -> Response:
     """Per article: how many suggestions, and a page of them with rewording, merges, report,
     outcome and final text."""
-    draft = liaison.app.get(draft_id, Draft)
+    draft = liaison.app.draft(user, draft_id)
     chosen: Article | None = None
     if article == "general":
         chosen = "general"

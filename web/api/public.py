@@ -17,6 +17,7 @@ from liaison.bootstrap import Liaison
 from liaison.commands.admission import Opinion, Visit
 from liaison.errors import NotFoundError
 from liaison.idempotency import fingerprint
+from liaison.rights import PUBLIC
 from web.api.common import ERRORS
 from web.api.contact_points import ContactPointOut
 from web.api.drafts import DraftOut, DraftSummary, draft_out
@@ -69,7 +70,8 @@ def contact_points(liaison: LiaisonDep) -> list[ContactPointOut]:
 @router.get("/drafts")
 def open_drafts(liaison: LiaisonDep) -> list[DraftSummary]:
     """Drafts open for comment now."""
-    return [DraftSummary(**row) for row in liaison.queries.drafts(DraftStatus.OPEN.value)]
+    open_now = liaison.queries.drafts(PUBLIC, DraftStatus.OPEN.value)
+    return [DraftSummary(**row) for row in open_now]
 
 
 @router.get("/drafts/{draft_id}")
@@ -78,7 +80,7 @@ def open_draft(draft_id: UUID, liaison: LiaisonDep) -> DraftOut:
     draft = liaison.app.get(draft_id, Draft)
     if draft.status is not DraftStatus.OPEN:
         raise NotFoundError(f"no open draft {draft_id}")
-    return draft_out(draft)
+    return draft_out(draft, liaison)
 
 
 def _comment_out(suggestion: Suggestion) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Pages for the people's congress: figures, ranking, charts, traceability, log integrity."""
+"""Pages for the people's congress: figures, ranking, charts, traceability, log integrity;
+draft intake and each draft's readings."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from liaison.sessions import PageSession
 from projections.listings import list_contact_points
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import language, translator
-from web.pages import congress_trace
+from web.pages import congress_intake, congress_manage, congress_trace
 from web.pages.congress_charts import (
     drafts_chart,
     drafts_summary,
@@ -26,6 +27,8 @@ from web.pages.congress_figures import integrity_rows, overview, read_filters, s
 from web.pages.rendering import render, signed_in
 
 router = APIRouter(include_in_schema=False)
+router.include_router(congress_intake.router)  # before the trace's /congress/drafts/{id}
+router.include_router(congress_manage.router)
 router.include_router(congress_trace.router)
 Congress = signed_in(Role.CONGRESS)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +19,6 @@ from liaison.errors import NotFoundError
 from liaison.rate_limits import RateLimitedError
 from liaison.rights import PUBLIC
 from projections.drafts import list_drafts
-from projections.listings import list_contact_points
 from web.api.public import CommentIn, receipt_out, submit_comment
 from web.deps import LiaisonDep, ReadDep
 from web.errors import client_address
@@ -42,11 +41,25 @@ def home(request: Request, conn: ReadDep, session: MaybeSignedIn) -> HTMLRespons
 
 
 def _draft_page(
-    request: Request, liaison: LiaisonDep, conn: ReadDep, draft: Draft, session, **extra
+    request: Request,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    draft: Draft,
+    session,
+    preselect: str = "",
+    **extra,
 ) -> HTMLResponse:  # type: ignore[no-untyped-def]
+    """The draft and its forms, which offer only the contact points the draft asked; one of
+    them is chosen already when the address names it (a poster's QR code) or it is the only
+    one."""
+    points = liaison.queries.asked_contact_points(draft)
+    wanted = preselect.strip().replace("-", "").lower()
+    if len(points) == 1:
+        wanted = points[0]["id"]
     context = {
         "draft": draft,
-        "contact_points": list_contact_points(conn),
+        "contact_points": points,
+        "preselected": wanted if wanted in {cp["id"] for cp in points} else "",
         "idempotency_key": uuid4().hex,
         "errors": {},
         "values": {},
@@ -59,10 +72,17 @@ def _draft_page(
 
 @router.get("/drafts/{draft_id}", response_class=HTMLResponse)
 def draft_page(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, conn: ReadDep, session: MaybeSignedIn
+    request: Request,
+    draft_id: UUID,
+    liaison: LiaisonDep,
+    conn: ReadDep,
+    session: MaybeSignedIn,
+    contact_point_id: Annotated[str, Query(max_length=40)] = "",
 ) -> HTMLResponse:
-    """A draft with its articles, grouped by chapter, and a comment form while it is open."""
-    return _draft_page(request, liaison, conn, liaison.app.get(draft_id, Draft), session)
+    """A draft with its articles, grouped by chapter, and a comment form while it is open;
+    ``?contact_point_id=`` chooses the contact point in every form."""
+    draft = liaison.app.get(draft_id, Draft)
+    return _draft_page(request, liaison, conn, draft, session, contact_point_id)
 
 
 @router.post("/drafts/{draft_id}/comments", response_class=HTMLResponse)

@@ -8,10 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from domain.draft import Draft
 from projections.dashboard import (
     draft_suggestions,
     drafts_with_counts,
+    newly_asked,
     open_drafts,
     reports_awaiting,
     status_counts,
@@ -47,6 +47,7 @@ def dashboard(request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDe
         {
             "today": today,
             "open_drafts": drafts,
+            "newly_asked": newly_asked(conn, desk.cp),
             "awaiting": reports_awaiting(conn, desk.cp),
             "sessions": upcoming_sessions(conn, desk.cp),
             "figures": figures(conn, desk.cp, year),
@@ -69,7 +70,7 @@ def draft_page(
     request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
 ) -> HTMLResponse:
     """One draft at this desk: its sessions and suggestions, and the work on them."""
-    draft = liaison.app.get(draft_id, Draft)
+    draft = liaison.app.draft(desk.actor, draft_id)
     if desk.choosing:
         return choose_contact_point(request, desk, conn)
     rows = draft_suggestions(conn, desk.cp, draft_id)

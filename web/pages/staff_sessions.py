@@ -42,8 +42,10 @@ SCHEDULE_FIELDS = ("kind", "title", "starts_on", "starts_at", "venue")
 PERSON_FIELDS = ("name", "kind", "neighbourhood", "phone")
 
 
-def _schedulable(conn: Connection) -> list[dict[str, Any]]:
-    drafts = [d for d in list_drafts(conn) if d["status"] != DraftStatus.ENACTED.value]
+def _schedulable(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Drafts that asked this contact point for opinions and are not law yet."""
+    asked = list_drafts(conn, contact_point_id=contact_point_id)
+    drafts = [d for d in asked if d["status"] != DraftStatus.ENACTED.value]
     return sorted(drafts, key=lambda d: (d["status"] != DraftStatus.OPEN.value, d["deadline"]))
 
 
@@ -80,7 +82,7 @@ def _schedule_form(
     errors: dict[str, str],
 ) -> HTMLResponse:
     context = {
-        "drafts": _schedulable(conn),
+        "drafts": _schedulable(conn, desk.cp),
         "kinds": [k.value for k in SessionKind],
         "ticked": ticked,
     }
