@@ -28,6 +28,7 @@ from liaison.rate_limits import RateLimiter
 from liaison.receipts import ReceiptBook
 from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
+from liaison.sign_in import SignInThrottle
 from liaison.settings import Settings
 from liaison.users import UserDirectory
 from projections import projector as read_models
@@ -51,6 +52,7 @@ class Liaison:
     idempotency: IdempotencyStore
     intake: PublicIntake
     signing_key: str
+    sign_ins: SignInThrottle
 
     def close(self) -> None:
         self.app.close()
@@ -157,4 +159,5 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         idempotency=idempotency,
         intake=PublicIntake(app, engine, idempotency, limiter),
         signing_key=signing_key(engine, settings.secret_key),
+        sign_ins=SignInThrottle(engine, settings.sign_in_failures),
     )

@@ -45,7 +45,10 @@ class Settings(BaseSettings):
         10, ge=1, description="Public comments one address may send per minute"
     )
     sign_in_failures: int = Field(
-        5, ge=1, description="Failed sign-ins per account (and 4x per address) per 15 minutes"
+        5,
+        ge=1,
+        description="Failed sign-ins per account and address before each further one waits"
+        " twice as long (up to 15 minutes); 4x that per address per 15 minutes",
     )
     max_body_bytes: int = Field(
         2_000_000, ge=1024, description="Larger request bodies are refused with 413"
