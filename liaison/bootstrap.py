@@ -28,8 +28,8 @@ from liaison.rate_limits import RateLimiter
 from liaison.receipts import ReceiptBook
 from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
-from liaison.sign_in import SignInThrottle
 from liaison.settings import Settings
+from liaison.sign_in import SignInThrottle
 from liaison.users import UserDirectory
 from projections import projector as read_models
 from projections.projector import Projector
@@ -103,13 +103,18 @@ def _require_schema(engine: Engine, events_table: str) -> None:
         raise SchemaMissingError("the read models have no tracking row: run `liaison db init`")
 
 
-def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True) -> Liaison:
+def bootstrap(
+    settings: Settings | None = None, *, project_on_save: bool = True, rebuild_stale: bool = True
+) -> Liaison:
     """Wire everything; on SQLite, create what is missing first (zero setup).
 
     On PostgreSQL the schema must exist already (``liaison db init``): creating it here
     would race between workers starting together, so a missing table is an error.
     With ``project_on_save`` every command brings the read models up to date before it
     returns, so its caller reads its own write; bulk loads turn it off and catch up once.
+    On SQLite, read models of an older release are rebuilt (beside the live ones) before
+    this returns, unless ``rebuild_stale`` is off: the site serves at once and rebuilds
+    them in the background (``web.app``).
     """
     settings = settings or Settings()
     engine = create_database_engine(settings)
@@ -137,11 +142,13 @@ def bootstrap(settings: Settings | None = None, *, project_on_save: bool = True)
         cache_mb=settings.projection_cache_mb,
     )
     if read_models.stale(engine):
-        if settings.is_sqlite:  # zero set-up: an upgraded release rebuilds them itself
+        if not settings.is_sqlite:
+            log.warning("the read models are of an older release: run `liaison db init`")
+        elif rebuild_stale:  # zero set-up: an upgraded release rebuilds them itself
             log.warning("the read models are of an older release: rebuilding them from the log")
             projector.rebuild()
         else:
-            log.warning("the read models are of an older release: run `liaison db init`")
+            log.warning("the read models are of an older release: rebuilding them beside")
     if project_on_save:
         app.on_saved = projector.catch_up
     limiter = RateLimiter(engine)

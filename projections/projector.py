@@ -238,6 +238,18 @@ class Projector:
                 return 0
             return self._catch_up(NAME, progress, stop)
 
+    def try_catch_up(self) -> int:
+        """``catch_up`` for a reader that can do with what the read models have (a page,
+        the event feed): a stop, already recorded, or passing trouble is logged, not
+        raised."""
+        try:
+            return self.catch_up()
+        except ProjectionStoppedError:
+            return 0
+        except Exception:
+            log.warning("read models not brought up to date for a reader", exc_info=True)
+            return 0
+
     def _is_current(self) -> bool:
         if not self._current:
             self._current = not stale(self.engine)

@@ -47,7 +47,7 @@ def events(
     """The whole log in order; `next` is the cursor for the following page."""
     # Catch up before taking a connection: holding one while the projector waits for
     # another can exhaust the pool when many readers come at once.
-    liaison.projector.catch_up()  # every event listed is chained
+    liaison.projector.try_catch_up()  # every event listed is chained
     notifications = liaison.app.recorder.select_notifications(
         start=after, limit=limit, inclusive_of_start=False
     )
@@ -72,7 +72,7 @@ def events(
 @router.get("/integrity")
 def integrity(user: Congress, liaison: LiaisonDep) -> IntegrityOut:
     """Recompute the hash chain over the whole log and say where it first breaks."""
-    liaison.projector.catch_up()
+    liaison.projector.try_catch_up()
     result = liaison.chain.verify()
     return IntegrityOut(
         events=result.events,

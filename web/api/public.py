@@ -23,6 +23,7 @@ from web.api.contact_points import ContactPointOut
 from web.api.drafts import DraftOut, DraftSummary, draft_out
 from web.deps import LiaisonDep, ReadDep
 from web.errors import client_address
+from web.observe import COMMENTS
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
 
@@ -128,7 +129,7 @@ def submit_comment(
     request_print = (
         "" if idempotency_key is None else fingerprint(str(draft_id), body.model_dump(mode="json"))
     )
-    return liaison.intake.comment(
+    answer = liaison.intake.comment(
         address,
         draft_id,
         body.contact_point_id,
@@ -141,6 +142,8 @@ def submit_comment(
         _comment_out,
         liaison.settings.comments_per_minute,
     )[1]
+    COMMENTS.inc()
+    return answer
 
 
 @router.get("/receipts/{receipt}")

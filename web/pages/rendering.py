@@ -14,8 +14,12 @@ from liaison.sessions import PageSession
 from liaison.users import Role
 from web.auth import Denied
 from web.i18n import COOKIE, language, translator
+from web.ops import notice
 from web.sessions import ANONYMOUS_CSRF, anonymous_csrf, cookie_name, tokens_match
 from web.templating import templates
+
+STAFF_AND_CONGRESS = ("/staff", "/congress")
+"""Pages that say when the read models lag or projection has stopped."""
 
 
 def page_session(request: Request) -> PageSession | None:
@@ -80,6 +84,7 @@ def render(
             "user": session.user if session else None,
             "csrf_token": csrf,
             "path": request.url.path,
+            **(notice(request) if request.url.path.startswith(STAFF_AND_CONGRESS) else {}),
             **(context or {}),
         },
         status_code=status_code,
