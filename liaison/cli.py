@@ -128,9 +128,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     quiet = {"log_config": None, "access_log": False} if settings.log_format == "json" else {}
     if args.workers > 1:  # each worker process builds its app from the same environment
         # prometheus-client sums the workers' counts through files in this folder; it reads
-        # the variable itself, in each worker, when first imported
+        # the variable itself, in each worker, when first imported. Set for the workers
+        # (spawned processes inherit it), not read by Liaison: settings stay in Settings.
         folder = tempfile.mkdtemp(prefix="liaison-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        os.putenv("PROMETHEUS_MULTIPROC_DIR", folder)
         try:
             uvicorn.run(
                 "web.app:create_app",

@@ -7,11 +7,19 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from uuid import UUID, uuid4
 
+import httpx2
 import pytest
 from eventsourcing.persistence import Notification, StoredEvent
 from fastapi.testclient import TestClient
@@ -28,6 +36,7 @@ from projections.statistics import figures
 from tests.integration.snapshot import read_models as rows_of
 from web.app import create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a-long-test-password"
 TEXT = "第一条　总则。\n第二条　细则。"
 
@@ -469,3 +478,60 @@ def test_batches_older_than_a_week_are_pruned_but_the_newest_is_kept(
         world["cp"], world["draft"], "建议四", "letter", "staff", received_on=date(2021, 3, 2)
     )
     assert liaison.projector.prune_batches() == 1  # the old newest, now that one is newer
+
+
+# -- metrics over several worker processes -------------------------------------------------
+
+
+def test_metrics_under_serve_with_workers_count_every_worker_s_requests(
+    settings: Settings, liaison: Liaison, world: dict[str, UUID], tmp_path: Path
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIAISON_", "PROMETHEUS"))}
+    env.update(
+        LIAISON_DATABASE_URL=settings.database_url,
+        LIAISON_SECRET_KEY=settings.secret_key,
+        PYTHONPATH=str(ROOT),
+    )
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "liaison.cli", "serve", "--workers", "2", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=out,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"{base}/healthz"):
+            assert server.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "serve.log"
+            ).read_text()
+            time.sleep(0.1)
+        for _ in range(40):  # a new connection each: the workers share them out
+            assert httpx2.get(f"{base}/healthz", timeout=5).status_code == 200
+
+        for _ in range(4):  # whichever worker answers the scrape counts them all
+            text = httpx2.get(f"{base}/metrics", timeout=5).text
+            families = {f.name: f for f in text_string_to_metric_families(text)}
+            healthz = sum(
+                s.value
+                for s in families["liaison_http_requests"].samples
+                if s.name.endswith("_total") and s.labels.get("route") == "/healthz"
+            )
+            assert healthz >= 40
+            (events,) = families["liaison_events"].samples
+            assert events.value == liaison.app.recorder.max_notification_id()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx2.get(url, timeout=1).status_code == 200
+    except httpx2.HTTPError:
+        return False
