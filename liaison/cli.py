@@ -43,7 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     try:
         return int(args.run(args, settings) or 0)
-    except (CommandError, DomainError, SchemaMissingError) as error:
+    except (
+        CommandError,
+        DomainError,
+        SchemaMissingError,
+        read_models.ProjectionStoppedError,
+    ) as error:
         print(f"liaison: {error}", file=sys.stderr)
         return 2
 

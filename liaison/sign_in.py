@@ -32,9 +32,7 @@ def delay_after(failures: int, free: int) -> int:
 
 
 class SignInThrottle:
-    def __init__(
-        self, engine: Engine, free: int, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, engine: Engine, free: int, clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self.free = free
         self.clock = clock

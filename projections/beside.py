@@ -43,7 +43,8 @@ BUILT_LAST = {suggestions.name, participants.name, contact_points.name}
 
 READ_MODELS = [t for t in metadata.sorted_tables if t is not tracking]
 _NAMES = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(t.name) for t in READ_MODELS), key=len, reverse=True))
+    r"\b("
+    + "|".join(sorted((re.escape(t.name) for t in READ_MODELS), key=len, reverse=True))
     + r")\b"
 )
 

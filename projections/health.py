@@ -89,8 +89,7 @@ class Status:
             )
         if self.state == "stale":
             return (
-                "the read models are of an older release and wait for a rebuild"
-                " (`liaison db init`)"
+                "the read models are of an older release and wait for a rebuild (`liaison db init`)"
             )
         if self.state == "rebuilding":
             return f"the read models are being rebuilt ({self.rebuilt or 0} of {self.events})"

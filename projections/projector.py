@@ -375,9 +375,7 @@ class Projector:
             )
             if not skipped or skipped[0].id != position:
                 raise ValueError(f"position {position} is not the next event to apply")
-            conn.execute(
-                update(tracking).where(tracking.c.name == NAME).values(position=position)
-            )
+            conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=position))
             conn.execute(
                 insert(batches).values(
                     name=NAME,
@@ -425,9 +423,7 @@ class Projector:
         if pruned:
             log.info("pruned %d batch records older than %s", pruned, BATCHES_KEPT)
 
-    def rebuild(
-        self, progress: Progress | None = None, stop: threading.Event | None = None
-    ) -> int:
+    def rebuild(self, progress: Progress | None = None, stop: threading.Event | None = None) -> int:
         """Build the read models afresh beside the live ones, then swap them in.
 
         The site serves the live ones meanwhile (and the projector keeps them current,
@@ -448,6 +444,8 @@ class Projector:
             for _ in range(100):
                 if beside.swap(self.writer, self._swap_tail):
                     self._current = True
+                    return applied
+                if stop is not None and stop.is_set():
                     return applied
                 # the live read models moved past the fresh ones meanwhile: catch up again
                 applied += self._catch_up(NEXT, progress, stop)

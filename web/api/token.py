@@ -20,6 +20,7 @@ from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=ERRORS)
 
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
