@@ -37,6 +37,8 @@ from sqlalchemy.schema import CreateTable
 from projections.tables import contact_points, metadata, participants, suggestions, tracking
 
 SUFFIX = "__next"
+OLD = "__old"
+"""SQLite: the live tables a swap put aside, dropped just after it."""
 NEXT_NAME = "read_models" + SUFFIX
 BUILT_LAST = {suggestions.name, participants.name, contact_points.name}
 """Tables the projector reads only by primary key: their other indexes come last."""
@@ -86,6 +88,7 @@ def prepare(writer: Engine, version: int) -> None:
     """Make the fresh tables, or keep those a rebuild of this release left half-way."""
     from projections.projector import batches, errors, versions
 
+    drop_old(writer)  # a swap that crashed before dropping them
     tables, indexes = fresh_tables()
     with writer.begin() as conn:
         position = conn.execute(
@@ -150,7 +153,10 @@ def swap(writer: Engine, swapped: Swapped) -> bool:
             return False
         on_postgresql = conn.dialect.name == "postgresql"
         for table in reversed(READ_MODELS):
-            conn.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
+            if on_postgresql:  # a drop only unlinks files, at commit
+                conn.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
+            else:  # a drop writes every page: after the swap (``drop_old``)
+                conn.execute(text(f"ALTER TABLE {table.name} RENAME TO {table.name}{OLD}"))
         for table in READ_MODELS:
             conn.execute(text(f"ALTER TABLE {table.name}{SUFFIX} RENAME TO {table.name}"))
             if on_postgresql:  # its primary key's index keeps the fresh name otherwise
@@ -161,7 +167,34 @@ def swap(writer: Engine, swapped: Swapped) -> bool:
                     )
                 )
         swapped(conn, int(live), int(fresh))
+    drop_old(writer)
     return True
+
+
+def drop_old(writer: Engine) -> None:
+    """Drop the tables a swap on SQLite put aside, one transaction each, so that writers
+    wait for one table at a time, never for all of them inside the swap. Without
+    ``secure_delete`` for the drop: the old read models hold nothing the live ones do not
+    (it is there for erased keys, which are not read models), and overwriting every page
+    of a big table held the write lock ten times as long (100k suggestions: 2.2 s, not
+    0.18 s)."""
+    if writer.dialect.name != "sqlite":
+        return
+    with writer.connect() as conn:
+        names = set(inspect(conn).get_table_names())
+        conn.rollback()
+        old = [t.name + OLD for t in reversed(READ_MODELS) if t.name + OLD in names]
+        if not old:
+            return
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA secure_delete = OFF")
+        try:
+            for name in old:
+                with conn.begin():
+                    conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+        finally:
+            driver.execute("PRAGMA secure_delete = ON")
 
 
 def _lock_fresh(conn: Connection) -> int | None:

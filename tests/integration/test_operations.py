@@ -404,7 +404,7 @@ def test_pages_answer_from_the_live_read_models_during_a_rebuild_then_it_swaps(
     assert not rebuild.is_alive()
     assert received(liaison) == shown_before + 1  # the write is in the swapped-in ones too
     names = set(inspect(liaison.engine).get_table_names())
-    assert not any(name.endswith("__next") for name in names)
+    assert not any(name.endswith(("__next", "__old")) for name in names)
     with liaison.engine.connect() as conn:
         tracked = conn.execute(select(read_models.tracking.c.name)).scalars().all()
     assert tracked == [read_models.NAME]
