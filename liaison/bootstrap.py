@@ -30,6 +30,7 @@ from liaison.receipts import ReceiptBook
 from liaison.secret_store import signing_key
 from liaison.sessions import SessionStore
 from liaison.settings import Settings
+from liaison.sign_in import SignInThrottle
 from liaison.users import UserDirectory
 from projections import aggregates, handlers
 from projections import projector as read_models
@@ -54,6 +55,7 @@ class Liaison:
     sessions: SessionStore
     idempotency: IdempotencyStore
     signing_key: str
+    sign_ins: SignInThrottle
 
     def close(self) -> None:
         self.app.close()
@@ -105,7 +107,11 @@ def _require_schema(engine: Engine, events_table: str) -> None:
 
 
 def bootstrap(
-    settings: Settings | None = None, *, clock: Clock | None = None, project_on_save: bool = True
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    project_on_save: bool = True,
+    rebuild_stale: bool = True,
 ) -> Liaison:
     """Wire everything; on SQLite, create what is missing first (zero setup).
 
@@ -114,6 +120,9 @@ def bootstrap(
     With ``project_on_save`` every command brings the read models up to date before it
     returns, so its caller reads its own write; bulk loads turn it off and catch up once.
     ``clock`` gives the business dates (default: the wall clock in ``settings.timezone``).
+    On SQLite, read models of an older release are rebuilt (beside the live ones) before
+    this returns, unless ``rebuild_stale`` is off: the site serves at once and rebuilds
+    them in the background (``web.app``).
     """
     settings = settings or Settings()
     engine = create_database_engine(settings)
@@ -148,11 +157,13 @@ def bootstrap(
         cache_mb=settings.projection_cache_mb,
     )
     if read_models.stale(engine):
-        if settings.is_sqlite:  # zero set-up: an upgraded release rebuilds them itself
+        if not settings.is_sqlite:
+            log.warning("the read models are of an older release: run `liaison db init`")
+        elif rebuild_stale:  # zero set-up: an upgraded release rebuilds them itself
             log.warning("the read models are of an older release: rebuilding them from the log")
             projector.rebuild()
         else:
-            log.warning("the read models are of an older release: run `liaison db init`")
+            log.warning("the read models are of an older release: rebuilding them beside")
     limiter = RateLimiter(engine)
     idempotency = IdempotencyStore(engine)
     app.start_admission(engine, idempotency, limiter)
@@ -170,4 +181,5 @@ def bootstrap(
         sessions=SessionStore(engine, settings.session_minutes),
         idempotency=idempotency,
         signing_key=signing_key(engine, settings.secret_key),
+        sign_ins=SignInThrottle(engine, settings.sign_in_failures),
     )

@@ -1,5 +1,5 @@
-"""``liaison …``: serve, demo, users add, report, projections rebuild|run, verify, db init,
-backup."""
+"""``liaison …``: serve, demo, users add, report, projections rebuild|run|status|resume|skip,
+verify, db init, backup."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import contextlib
 import getpass
 import json
 import logging
+import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +24,7 @@ from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 from domain.errors import DomainError
+from liaison import logs
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import report_sentence
@@ -40,7 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     try:
         return int(args.run(args, settings) or 0)
-    except (CommandError, DomainError, SchemaMissingError) as error:
+    except (
+        CommandError,
+        DomainError,
+        SchemaMissingError,
+        read_models.ProjectionStoppedError,
+    ) as error:
         print(f"liaison: {error}", file=sys.stderr)
         return 2
 
@@ -96,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds between polls when no notification wakes it (default 1)",
     )
     run.set_defaults(run=_projections_run)
+    status = projections.add_parser(
+        "status", help="position, lag and the last error; exits 1 unless all is well"
+    )
+    status.add_argument("--json", action="store_true", help="print what /healthz answers")
+    status.set_defaults(run=_projections_status)
+    resume = projections.add_parser(
+        "resume", help="after a fix, try again the event projection stopped at"
+    )
+    resume.set_defaults(run=_projections_resume)
+    skip = projections.add_parser(
+        "skip", help="go past the event projection stopped at, applying none of it (audited)"
+    )
+    skip.add_argument("position", type=int, help="the position it stopped at (see status)")
+    skip.set_defaults(run=_projections_skip)
 
     verify = commands.add_parser("verify", help="re-verify the event log's hash chain")
     verify.set_defaults(run=_verify)
@@ -107,16 +130,27 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from web.app import create_app
 
+    logs.configure(settings)
+    quiet = {"log_config": None, "access_log": False} if settings.log_format == "json" else {}
     if args.workers > 1:  # each worker process builds its app from the same environment
-        uvicorn.run(
-            "web.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-        )
+        # prometheus-client sums the workers' counts through files in this folder; it reads
+        # the variable itself, in each worker, when first imported. Set for the workers
+        # (spawned processes inherit it), not read by Liaison: settings stay in Settings.
+        folder = tempfile.mkdtemp(prefix="liaison-metrics-")
+        os.putenv("PROMETHEUS_MULTIPROC_DIR", folder)
+        try:
+            uvicorn.run(
+                "web.app:create_app",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                **quiet,  # type: ignore[arg-type]
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, **quiet)  # type: ignore[arg-type]
 
 
 def _db_init(args: argparse.Namespace, settings: Settings) -> None:
@@ -211,7 +245,12 @@ def _replay(liaison: Liaison) -> int:
 
 
 def _projections_run(args: argparse.Namespace, settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if settings.log_format == "json":
+        logs.configure(settings)
+    else:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        )
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -225,6 +264,83 @@ def _projections_run(args: argparse.Namespace, settings: Settings) -> None:
     finally:
         liaison.close()
     logging.getLogger("liaison.projector").info("stopped")
+
+
+def _projections_status(args: argparse.Namespace, settings: Settings) -> int:
+    from projections.health import status
+
+    liaison = bootstrap(settings, project_on_save=False, rebuild_stale=False)
+    try:
+        found = status(liaison.projector)
+    finally:
+        liaison.close()
+    summary = found.as_dict()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0 if summary["ok"] else 1
+    print(f"state      {found.state}")
+    print(f"position   {found.projected}")
+    print(f"events     {found.events}")
+    waited = f" (the oldest has waited {found.lag_seconds:.0f} s)" if found.lag else ""
+    print(f"lag        {found.lag}{waited}")
+    if found.rebuilt is not None:
+        print(f"rebuild    beside the live read models, at {found.rebuilt} of {found.events}")
+    trouble = found.trouble
+    if trouble is None:
+        print("last error none")
+    elif trouble.stopped:
+        print(
+            f"stopped    at position {trouble.position} ({trouble.topic}) since"
+            f" {trouble.at:%Y-%m-%d %H:%M:%S}: {trouble.reason}"
+        )
+        print(
+            "           fix the cause and run `liaison projections resume`; or, to go past"
+            f" it, `liaison projections skip {trouble.position}`"
+        )
+    else:
+        when = f"{trouble.at:%Y-%m-%d %H:%M:%S}"
+        print(f"last error {when} after position {trouble.position}: {trouble.reason}")
+    return 0 if summary["ok"] else 1
+
+
+def _projections_resume(args: argparse.Namespace, settings: Settings) -> int:
+    liaison = bootstrap(settings, project_on_save=False, rebuild_stale=False)
+    try:
+        if not liaison.projector.resume():
+            print("projection was not stopped")
+        try:
+            applied = liaison.projector.catch_up()
+        except read_models.ProjectionStoppedError as stopped:
+            print(f"liaison: {stopped}", file=sys.stderr)
+            return 1
+    finally:
+        liaison.close()
+    print(f"projection resumed: {applied} events applied")
+    return 0
+
+
+def _projections_skip(args: argparse.Namespace, settings: Settings) -> int:
+    liaison = bootstrap(settings, project_on_save=False, rebuild_stale=False)
+    try:
+        try:
+            skipped = liaison.projector.skip(args.position)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        liaison.audit.record(
+            f"cli:{getpass.getuser()}",
+            "projection_skip",
+            target=f"position {skipped.id} {skipped.topic}",
+        )
+        print(f"skipped position {skipped.id} ({skipped.topic}); none of it was applied")
+        try:
+            applied = liaison.projector.catch_up()
+        except read_models.ProjectionStoppedError as stopped:
+            print(f"liaison: {stopped}", file=sys.stderr)
+            return 1
+    finally:
+        liaison.close()
+    print(f"projection resumed: {applied} events applied")
+    return 0
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:

@@ -36,7 +36,7 @@ class Ledger:
         require_role(actor, AUDITORS)
         # Catch up before taking a connection: holding one while the projector waits for
         # another can exhaust the pool when many readers come at once.
-        self.projector.catch_up()  # every event listed is chained
+        self.projector.try_catch_up()  # every event listed is chained
         notifications = self.app.recorder.select_notifications(
             start=after, limit=limit, inclusive_of_start=False
         )
@@ -60,5 +60,5 @@ class Ledger:
     def verify(self, actor: Actor) -> Verification:
         """Recompute the whole chain and say where it first breaks."""
         require_role(actor, AUDITORS)
-        self.projector.catch_up()
+        self.projector.try_catch_up()
         return self.chain.verify()

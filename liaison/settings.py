@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -45,7 +47,13 @@ class Settings(BaseSettings):
         10, ge=1, description="Public comments one address may send per minute"
     )
     sign_in_failures: int = Field(
-        5, ge=1, description="Failed sign-ins per account (and 4x per address) per 15 minutes"
+        5,
+        ge=1,
+        description="Failed sign-ins per account and address before each further one waits"
+        " twice as long (up to 15 minutes); 4x that per address per 15 minutes",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text, or json: one JSON object a line, with the request's id"
     )
     max_body_bytes: int = Field(
         2_000_000, ge=1024, description="Larger request bodies are refused with 413"

@@ -26,13 +26,15 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Mapper, Notification
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -41,13 +43,15 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     delete,
     insert,
     select,
-    text,
     update,
 )
+from sqlalchemy import exc as sql_errors
 
+from projections import beside
 from projections.handlers import Changes, Handlers, Updater, watched_by
 from projections.tables import metadata, tracking
 
@@ -104,9 +108,62 @@ versions = Table(
     Column("version", Integer, nullable=False),
 )
 
+errors = Table(
+    "projection_errors",
+    records,
+    Column("name", String(64), primary_key=True),
+    # stopped: an event that cannot be applied, at ``position``; projection waits for
+    # ``liaison projections resume`` (or ``skip``). Otherwise the latest passing trouble.
+    Column("stopped", Boolean, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Column("topic", String(255), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+NEXT = beside.NEXT_NAME
+"""The tracking name of read models being rebuilt beside the live ones."""
+BATCHES_KEPT = timedelta(days=7)
+"""How long ``projection_batches`` keeps a batch: a record of who applied what, for looking
+into trouble. Only the newest batch guards anything (its key); older ones are pruned."""
+PRUNE_EVERY = 3600.0  # seconds between prunings, per process
+
 
 class PositionMovedError(RuntimeError):
     """The tracking position changed under a batch: it is rolled back, nothing applied."""
+
+
+class ProjectionStoppedError(RuntimeError):
+    """Projection stopped at an event it cannot apply (recorded in ``projection_errors``);
+    nothing after it is applied until ``liaison projections resume`` or ``skip``."""
+
+    recorded = True  # the caller need not log a traceback: status and the log have it
+
+    def __init__(self, position: int, topic: str, reason: str) -> None:
+        super().__init__(f"projection stopped at position {position} ({topic}): {reason}")
+        self.position = position
+        self.topic = topic
+        self.reason = reason
+
+
+class _BatchFailedError(Exception):
+    """A batch could not be applied for a reason that retrying will not change."""
+
+    def __init__(self, notifications: Sequence[Notification], error: BaseException) -> None:
+        super().__init__(str(error))
+        self.notifications = notifications
+        self.error = error
+
+
+def transient(error: BaseException) -> bool:
+    """Trouble that passes (the database restarting, a lock timeout, a rival): retried.
+    Anything else a batch raises (an event that does not decode, a handler's error, a row
+    the database refuses) happens again on every retry."""
+    if isinstance(error, PositionMovedError | sql_errors.OperationalError):
+        return True
+    if isinstance(error, sql_errors.InterfaceError | sql_errors.TimeoutError):
+        return True
+    return isinstance(error, sql_errors.DBAPIError) and error.connection_invalidated
 
 
 def create_tables(engine: Engine) -> None:
@@ -174,15 +231,18 @@ class Projector:
         self.label = ""
         """Prefixed to the host and process id recorded with each batch."""
         self._lock = threading.Lock()
+        self._rebuilding = threading.Lock()
+        self._current = False  # the live read models are of this release (``stale``)
+        self._pruned_at = 0.0
 
     def create_tables(self) -> None:
         create_tables(self.engine)
 
-    def position(self) -> int:
+    def position(self, name: str = NAME) -> int:
         with self.engine.connect() as conn:
             return int(
                 conn.execute(
-                    select(tracking.c.position).where(tracking.c.name == NAME)
+                    select(tracking.c.position).where(tracking.c.name == name)
                 ).scalar_one()
             )
 
@@ -190,40 +250,258 @@ class Projector:
         self, progress: Progress | None = None, stop: threading.Event | None = None
     ) -> int:
         """Apply every event recorded after the tracking position (or, once ``stop`` is
-        set, end after the batch in hand); returns how many."""
+        set, end after the batch in hand); returns how many.
+
+        Raises ``ProjectionStoppedError`` while projection is stopped at an event it cannot
+        apply. Read models of an older release (``stale``) are left as they are until the
+        rebuild beside them swaps in new ones: this release's handlers may not fit them."""
+        with self._lock:
+            if not self._is_current():
+                return 0
+            return self._catch_up(NAME, progress, stop)
+
+    def try_catch_up(self) -> int:
+        """``catch_up`` for a reader that can do with what the read models have (a page,
+        the event feed): a stop, already recorded, or passing trouble is logged, not
+        raised."""
+        try:
+            return self.catch_up()
+        except ProjectionStoppedError:
+            return 0
+        except Exception:
+            log.warning("read models not brought up to date for a reader", exc_info=True)
+            return 0
+
+    def _is_current(self) -> bool:
+        if not self._current:
+            self._current = not stale(self.engine)
+        return self._current
+
+    def _catch_up(
+        self, name: str, progress: Progress | None = None, stop: threading.Event | None = None
+    ) -> int:
+        """Catch up the read models tracked as ``name``. A batch that fails for good is
+        narrowed down by applying its events one at a time: those before the culprit are
+        applied, and the culprit stops projection with its position, topic and reason
+        recorded. Nothing is ever skipped silently."""
         applied = 0
-        with self._lock, self.writer.connect() as conn, _BulkMode(conn, self.cache_mb) as bulk:
+        narrowing = 0  # events still to apply one at a time
+        connection = self.writer.connect()
+        if name != NAME:
+            connection = connection.execution_options(read_models_suffix=beside.SUFFIX)
+        with connection as conn, _BulkMode(conn, self.cache_mb) as bulk:
+            self._raise_if_stopped(conn, name)
             while stop is None or not stop.is_set():
-                count, more = self._apply_next_batch(conn)
-                if more:
+                try:
+                    count, more = self._apply_next_batch(conn, name, 1 if narrowing else None)
+                except _BatchFailedError as failed:
+                    if len(failed.notifications) > 1:
+                        narrowing = len(failed.notifications)
+                        continue
+                    raise self._stop_at(name, failed.notifications[0], failed.error) from None
+                except Exception as error:
+                    self._note(name, error)
+                    raise
+                if narrowing:
+                    narrowing = max(0, narrowing - 1)
+                    more = more or narrowing > 0
+                elif more:
                     bulk.enter()
                 applied += count
                 if progress is not None and count:
                     progress(applied, count)
                 if not more:
                     break
+        if name == NAME:
+            self._prune_now_and_then()
         return applied
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Drop every read model and replay the whole log into new ones.
+    def _raise_if_stopped(self, conn: Connection, name: str) -> None:
+        row = conn.execute(
+            select(errors).where(errors.c.name == name, errors.c.stopped.is_(True))
+        ).first()
+        conn.rollback()
+        if row is not None:
+            raise ProjectionStoppedError(int(row.position), row.topic, row.reason)
 
-        Dropping and re-creating is one transaction that first takes the tracking table
-        for itself, so projectors running elsewhere wait, then go on from position 0."""
+    def _stop_at(
+        self, name: str, notification: Notification, error: BaseException
+    ) -> ProjectionStoppedError:
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        log.error(
+            "projection %s stopped at position %d (%s): %s; fix it, then run"
+            " `liaison projections resume` (see `liaison projections status`)",
+            name,
+            notification.id,
+            notification.topic,
+            reason,
+            exc_info=error,
+        )
+        self._record_error(name, True, notification.id, notification.topic, reason)
+        return ProjectionStoppedError(notification.id, notification.topic, reason)
+
+    def _note(self, name: str, error: BaseException) -> None:
+        """Keep the latest passing trouble for ``liaison projections status`` (best effort:
+        the database may be what is failing)."""
+        with contextlib.suppress(Exception):
+            if self._stopped_row(name) is None:
+                reason = f"{type(error).__name__}: {error}"[:2000]
+                self._record_error(name, False, self.position(name), "", reason)
+
+    def _stopped_row(self, name: str) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(errors).where(errors.c.name == name, errors.c.stopped.is_(True))
+            ).first()
+
+    def _record_error(
+        self, name: str, stopped: bool, position: int, topic: str, reason: str
+    ) -> None:
+        with self.writer.begin() as conn:
+            conn.execute(delete(errors).where(errors.c.name == name))
+            conn.execute(
+                insert(errors).values(
+                    name=name,
+                    stopped=stopped,
+                    position=position,
+                    topic=topic[:255],
+                    reason=reason,
+                    at=datetime.now(UTC),
+                )
+            )
+
+    def resume(self) -> bool:
+        """Let projection go on after a stop (the cause fixed: the event is tried again).
+        Returns whether it was stopped."""
+        with self.writer.begin() as conn:
+            cleared = conn.execute(
+                delete(errors).where(errors.c.name.in_((NAME, NEXT)), errors.c.stopped.is_(True))
+            )
+        return bool(cleared.rowcount)
+
+    def skip(self, position: int) -> Notification:
+        """Go past the event projection stopped at, applying nothing of it. Only that
+        event, and only while stopped at it; the caller audits it. The hash chain still
+        links it (its next extension links every event it has not seen)."""
         with self._lock, self.writer.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SET LOCAL lock_timeout = '60s'"))
-                conn.execute(text(f"LOCK TABLE {tracking.name} IN ACCESS EXCLUSIVE MODE"))
-            metadata.drop_all(conn)
-            _create(conn)
-            _mark_current(conn)
-            conn.execute(delete(batches).where(batches.c.name == NAME))
-        return self.catch_up(progress)
+            row = conn.execute(
+                select(errors).where(errors.c.name == NAME, errors.c.stopped.is_(True))
+            ).first()
+            if row is None or int(row.position) != position:
+                raise ValueError(f"projection is not stopped at position {position}")
+            current = conn.execute(
+                select(tracking.c.position).where(tracking.c.name == NAME).with_for_update()
+            ).scalar_one()
+            skipped = self.recorder.select_notifications(
+                start=current, limit=1, inclusive_of_start=False
+            )
+            if not skipped or skipped[0].id != position:
+                raise ValueError(f"position {position} is not the next event to apply")
+            conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=position))
+            conn.execute(
+                insert(batches).values(
+                    name=NAME,
+                    after=current,
+                    last=position,
+                    events=0,
+                    applied_by=f"skipped {_applier()}"[:80],
+                    applied_at=datetime.now(UTC),
+                )
+            )
+            conn.execute(delete(errors).where(errors.c.name == NAME))
+        return skipped[0]
+
+    def prune_batches(self, older_than: timedelta = BATCHES_KEPT) -> int:
+        """Forget batches applied longer ago than ``older_than``, always keeping the newest
+        (its key is what stops a batch from the same position committing twice)."""
+        cutoff = datetime.now(UTC) - older_than
+        with self.writer.begin() as conn:
+            newest = conn.execute(
+                select(batches.c.after)
+                .where(batches.c.name == NAME)
+                .order_by(batches.c.after.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if newest is None:
+                return 0
+            pruned = conn.execute(
+                delete(batches).where(
+                    batches.c.name == NAME,
+                    batches.c.after < newest,
+                    batches.c.applied_at < cutoff,
+                )
+            )
+        return int(pruned.rowcount)
+
+    def _prune_now_and_then(self) -> None:
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = time.monotonic()
+        try:
+            pruned = self.prune_batches()
+        except Exception:  # a busy store: next time
+            log.debug("pruning projection_batches failed", exc_info=True)
+            return
+        if pruned:
+            log.info("pruned %d batch records older than %s", pruned, BATCHES_KEPT)
+
+    def rebuild(self, progress: Progress | None = None, stop: threading.Event | None = None) -> int:
+        """Build the read models afresh beside the live ones, then swap them in.
+
+        The site serves the live ones meanwhile (and the projector keeps them current,
+        unless they are of an older release). The fresh tables (``rm_…__next``) get the
+        indexes the projector reads through at once and the others last; the swap drops
+        the live tables and renames the fresh ones in one transaction that holds the
+        tracking row. Any number of processes may rebuild at once: they share the work
+        (one tracking row, compare-and-set), and one of them swaps. A rebuild stopped
+        half-way (``stop``, a crash) goes on from where it was next time. Returns how many
+        events this call applied."""
+        with self._rebuilding:
+            beside.install(self.engine)
+            beside.prepare(self.writer, VERSION)
+            applied = self._catch_up(NEXT, progress, stop)
+            if stop is not None and stop.is_set():
+                return applied
+            beside.build_last_indexes(self.writer)
+            for _ in range(100):
+                if beside.swap(self.writer, self._swap_tail):
+                    self._current = True
+                    return applied
+                if stop is not None and stop.is_set():
+                    return applied
+                # the live read models moved past the fresh ones meanwhile: catch up again
+                applied += self._catch_up(NEXT, progress, stop)
+            raise RuntimeError("the rebuild could not catch up with the live read models")
+
+    def _swap_tail(self, conn: Connection, live: int, fresh: int) -> None:
+        """In the swap's transaction: chain what the fresh read models applied after the
+        live ones' position (the live position becomes theirs), and move the records."""
+        if fresh > live and self.after_batch:
+            tail = self.recorder.select_notifications(
+                start=live, limit=1_000_000, stop=fresh, inclusive_of_start=False
+            )
+            for step in self.after_batch:
+                step(conn, tail)
+        conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=fresh))
+        conn.execute(delete(tracking).where(tracking.c.name == NEXT))
+        conn.execute(delete(versions).where(versions.c.name.in_((NAME, NEXT))))
+        conn.execute(versions.insert().values(name=NAME, version=VERSION))
+        conn.execute(delete(batches).where(batches.c.name == NAME))
+        conn.execute(update(batches).where(batches.c.name == NEXT).values(name=NAME))
+        conn.execute(delete(errors).where(errors.c.name == NEXT))
 
     def run_forever(self, stop: threading.Event, interval: float = 1.0) -> None:
         """Keep the read models current until ``stop`` is set.
 
         Errors (the database restarting, a lock timeout) are logged and retried after
-        ``interval``; a batch that failed was rolled back whole, so retrying is safe."""
+        ``interval``; a batch that failed was rolled back whole, so retrying is safe. An
+        event that cannot be applied stops projection (recorded, logged once) until
+        ``liaison projections resume``. Read models of an older release are rebuilt
+        beside the live ones first."""
+        reported = ""
+        if not self._is_current():
+            log.warning("the read models are of an older release: rebuilding them beside")
+            self.rebuild(stop=stop)
         while not stop.is_set():
             try:
                 with self._wakeups() as wait:
@@ -232,50 +510,65 @@ class Projector:
                         if applied:
                             log.info("applied %d events, now at %d", applied, self.position())
                         wait(stop, interval)
+            except ProjectionStoppedError as stopped:
+                if str(stopped) != reported:
+                    reported = str(stopped)
+                    log.error("%s; waiting for `liaison projections resume`", stopped)
+                stop.wait(max(interval, 0.5))
             except Exception:
                 if stop.is_set():
                     return
                 log.exception("projecting failed; trying again in %.1f s", interval)
                 stop.wait(max(interval, 0.5))
 
-    def _apply_next_batch(self, conn: Connection) -> tuple[int, bool]:
+    def _apply_next_batch(
+        self, conn: Connection, name: str = NAME, limit: int | None = None
+    ) -> tuple[int, bool]:
         """Apply the next batch; returns how many events, and whether more may follow.
 
         The events are read before the write lock is taken, so no connection of the event
         store is waited for while holding it (on SQLite, a web worker's threads waiting for
         that lock can hold every pooled connection of the store). Under the lock the
         position is read again: events a rival applied meanwhile are left out; a position
-        that went back (a rebuild began) sends the batch back to be read again."""
-        expected = self.position()
+        that went back (a rebuild began) sends the batch back to be read again. A failure
+        that retrying would not mend is raised as ``_BatchFailedError``."""
+        limit = limit or self.batch
+        expected = self.position(name)
         notifications = self.recorder.select_notifications(
-            start=expected, limit=self.batch, inclusive_of_start=False
+            start=expected, limit=limit, inclusive_of_start=False
         )
         if not notifications:
             return 0, False
-        more = len(notifications) == self.batch
+        more = len(notifications) == limit
         with conn.begin():
             position = conn.execute(
-                select(tracking.c.position).where(tracking.c.name == NAME).with_for_update()
+                select(tracking.c.position).where(tracking.c.name == name).with_for_update()
             ).scalar_one()
             if position < expected:
                 return 0, True
             fresh = [n for n in notifications if n.id > position]
             if not fresh:
                 return 0, more
-            self.apply(conn, fresh)
-            for step in self.after_batch:
-                step(conn, fresh)
+            try:
+                self.apply(conn, fresh)
+            except Exception as error:
+                if transient(error):
+                    raise
+                raise _BatchFailedError(fresh, error) from error
+            if name == NAME:  # a rebuild beside links nothing: the chain follows the live log
+                for step in self.after_batch:
+                    step(conn, fresh)
             last = fresh[-1].id
             moved = conn.execute(
                 update(tracking)
-                .where(tracking.c.name == NAME, tracking.c.position == position)
+                .where(tracking.c.name == name, tracking.c.position == position)
                 .values(position=last)
             )
             if moved.rowcount != 1:
                 raise PositionMovedError(f"position {position} moved while applying a batch")
             conn.execute(
                 insert(batches).values(
-                    name=NAME,
+                    name=name,
                     after=position,
                     last=last,
                     events=len(fresh),

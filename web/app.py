@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,8 +11,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from liaison import logs
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.settings import Settings
+from projections import projector as read_models
 from web.api import (
     audit,
     contact_points,
@@ -28,10 +32,14 @@ from web.api import (
 from web.auth import TokenSigner
 from web.errors import install_error_handlers
 from web.limits import BodySizeLimit
+from web.observe import Observe
+from web.ops import Notices
+from web.ops import router as ops_router
 from web.pages import account, congress, home, staff
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
+logger = logging.getLogger("liaison")
 API_ROUTERS = [  # public first: its routes are matched first, the busiest of all
     public,
     token,
@@ -49,12 +57,26 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
 
 
 def create_app(settings: Settings | None = None, liaison: Liaison | None = None) -> FastAPI:
-    wired = liaison or bootstrap(settings)
+    wired = liaison or bootstrap(settings, rebuild_stale=False)
+    logs.configure(wired.settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        wired.projector.catch_up()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            wired.projector.catch_up()
+        except Exception:  # recorded by the projector: serve what the read models have
+            logger.warning("the read models could not catch up at start-up", exc_info=True)
+        stop = threading.Event()
+        app.state.rebuilding = None
+        if wired.settings.is_sqlite and read_models.stale(wired.engine):
+            app.state.rebuilding = threading.Thread(
+                target=_rebuild, args=(wired, stop), name="rebuild", daemon=True
+            )
+            app.state.rebuilding.start()
         yield
+        stop.set()
+        if app.state.rebuilding is not None:
+            app.state.rebuilding.join(timeout=60)
         if liaison is None:
             wired.close()
 
@@ -67,10 +89,12 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         redoc_url=None,
     )
     app.state.liaison = wired
+    app.state.notices = Notices(wired)
     app.state.signer = TokenSigner(wired.signing_key, wired.settings.token_minutes)
     install_error_handlers(app)
     for module in API_ROUTERS:
         app.include_router(module.router)
+    app.include_router(ops_router)
     app.include_router(home.router)
     app.include_router(account.router)
     app.include_router(staff.router)
@@ -78,4 +102,17 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=wired.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Observe)  # outermost: ids every request, times all of it
     return app
+
+
+def _rebuild(liaison: Liaison, stop: threading.Event) -> None:
+    """The first start after an upgrade, on SQLite: the site serves the old read models
+    (with a notice) while new ones are built beside them; a stop resumes next start."""
+    try:
+        applied = liaison.projector.rebuild(stop=stop)
+    except Exception:
+        logger.exception("rebuilding the read models failed; they stay as they were")
+        return
+    if not stop.is_set():
+        logger.info("the read models are rebuilt (%d events applied) and swapped in", applied)

@@ -87,11 +87,17 @@ class ServiceBase(Application[UUID]):
             return
         try:
             self.on_saved()
-        except Exception:
+        except Exception as error:
             # Saved and durable, whatever the read models make of it (a busy store, an
             # event they cannot apply): the save is answered as done, since a 500 here
-            # would invite a retry that records it twice. They catch up later.
-            log.warning("read models not brought up to date after a save", exc_info=True)
+            # would invite a retry that records it twice. They catch up later. The
+            # projector records the trouble (``projection_errors``: /healthz, the pages'
+            # notice, ``liaison projections status``); a stop needs no traceback each time.
+            log.warning(
+                "read models not brought up to date after a save: %s",
+                error,
+                exc_info=not getattr(error, "recorded", False),
+            )
 
     @contextmanager
     def _turn_to_write(self) -> Iterator[None]:

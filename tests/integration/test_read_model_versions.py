@@ -3,18 +3,23 @@ SQLite when the application starts, on PostgreSQL by ``liaison db init``."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.cli import main
 from liaison.rights import operator
 from liaison.settings import Settings
+from projections import beside
 from projections import projector as read_models
 from projections.statistics import figures
 from projections.tables import agg_received
+from web.app import create_app
 
 TEXT = "第一条　总则。\n第二条　细则。"
 
@@ -85,3 +90,35 @@ def test_a_store_never_projected_is_current_and_catches_up(settings: Settings) -
         assert reopened.projector.catch_up() == reopened.app.recorder.max_notification_id()
     finally:
         reopened.close()
+
+
+def test_on_sqlite_the_site_serves_at_once_after_an_upgrade_and_rebuilds_beside(
+    settings: Settings, liaison: Liaison, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not settings.is_sqlite:
+        pytest.skip("on PostgreSQL `liaison db init` rebuilds them")
+    received = _an_older_release(liaison)
+    started, go_on = threading.Event(), threading.Event()
+    build_last_indexes = beside.build_last_indexes
+
+    def held(*args: Any) -> None:  # the fresh tables are filled: hold before the swap
+        started.set()
+        assert go_on.wait(30)
+        build_last_indexes(*args)
+
+    monkeypatch.setattr(beside, "build_last_indexes", held)
+
+    app = create_app(settings)  # the application starting after an upgrade
+    with TestClient(app) as client:
+        assert started.wait(30)
+        # serving at once, from the old read models, and saying so
+        assert client.get("/").status_code == 200
+        health = client.get("/healthz").json()
+        assert health["ok"] is True and health["state"] == "rebuilding"
+        go_on.set()
+        app.state.rebuilding.join(30)
+        assert not app.state.rebuilding.is_alive()
+        assert client.get("/healthz").json()["state"] == "ok"
+
+    assert not read_models.stale(liaison.engine)
+    assert _received(liaison) == received

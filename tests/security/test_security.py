@@ -118,28 +118,90 @@ def test_interactive_api_docs_that_need_a_cdn_are_not_served(client: TestClient)
 # -- sign-in throttling and no enumeration -------------------------------------------------------
 
 
-def test_failed_sign_ins_are_throttled_per_account(
-    client: TestClient, people: dict[str, str], liaison: Liaison
+class StoppedClock:
+    """The sign-in throttle's clock, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def stopped_clock(liaison: Liaison) -> StoppedClock:
+    clock = StoppedClock()
+    liaison.sign_ins.clock = clock
+    liaison.sign_ins.addresses.clock = clock
+    return clock
+
+
+def token_from(
+    liaison: Liaison, address: str, username: str, password: str
+) -> tuple[int, str | None]:
+    """(status, Retry-After) of a sign-in through the API from ``address``."""
+    with TestClient(create_app(liaison=liaison), client=(address, 40000)) as client:
+        answer = client.post("/api/v1/token", data={"username": username, "password": password})
+    return answer.status_code, answer.headers.get("retry-after")
+
+
+def test_an_attacker_s_failures_do_not_stop_the_owner_signing_in_from_elsewhere(
+    liaison: Liaison, people: dict[str, str], stopped_clock: StoppedClock
 ) -> None:
-    for _ in range(liaison.settings.sign_in_failures):
-        assert (
-            client.post(
-                "/api/v1/token", data={"username": "staff_a", "password": "wrong password"}
+    # given: an attacker guessing admin's password 30 times from one address
+    with TestClient(create_app(liaison=liaison), client=("127.0.0.1", 40000)) as attacker:
+        answers = [
+            attacker.post(
+                "/api/v1/token", data={"username": "admin", "password": f"guess {n}"}
             ).status_code
-            == 401
-        )
+            for n in range(30)
+        ]
+    assert answers.count(401) == liaison.settings.sign_in_failures
+    assert set(answers[liaison.settings.sign_in_failures :]) == {429}
 
-    blocked = client.post("/api/v1/token", data={"username": "staff_a", "password": PASSWORD})
+    # when / then: the owner signs in from another address, by the API and by the page
+    assert token_from(liaison, "127.0.0.2", "admin", PASSWORD)[0] == 200
+    with TestClient(create_app(liaison=liaison), client=("127.0.0.2", 40000)) as owner:
+        sign_in_page(owner, "admin")
+    # while the attacker's address still waits, even with the right password
+    assert token_from(liaison, "127.0.0.1", "admin", PASSWORD)[0] == 429
 
-    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
-    assert (
-        client.post("/api/v1/token", data={"username": "staff_b", "password": PASSWORD}).status_code
-        == 200
-    )
+
+def test_failures_from_one_address_wait_longer_and_longer(
+    liaison: Liaison, people: dict[str, str], stopped_clock: StoppedClock
+) -> None:
+    free = liaison.settings.sign_in_failures
+    for _ in range(free):
+        assert token_from(liaison, "10.0.0.9", "staff_a", "wrong password")[0] == 401
+
+    waits = []
+    for _ in range(3):
+        status, retry_after = token_from(liaison, "10.0.0.9", "staff_a", "wrong password")
+        assert status == 429 and retry_after is not None
+        waits.append(int(retry_after))
+        stopped_clock.now += int(retry_after)
+        assert token_from(liaison, "10.0.0.9", "staff_a", "wrong password")[0] == 401
+
+    assert waits == [1, 2, 4]
     outcomes = [
         e["outcome"] for e in liaison.audit.recent(action="sign_in") if e["actor"] == "staff_a"
     ]
-    assert outcomes.count("failed") == liaison.settings.sign_in_failures and "throttled" in outcomes
+    assert outcomes.count("failed") == free + 3 and outcomes.count("throttled") == 3
+
+
+def test_a_run_of_failures_is_forgotten_after_a_quarter_hour_and_after_a_sign_in(
+    liaison: Liaison, people: dict[str, str], stopped_clock: StoppedClock
+) -> None:
+    free = liaison.settings.sign_in_failures
+    for _ in range(free):
+        token_from(liaison, "10.0.0.9", "staff_a", "wrong password")
+    assert token_from(liaison, "10.0.0.9", "staff_a", PASSWORD)[0] == 429
+
+    stopped_clock.now += 15 * 60
+    assert token_from(liaison, "10.0.0.9", "staff_a", PASSWORD)[0] == 200
+    for _ in range(free - 1):  # the sign-in cleared the pair's run: these are free again
+        assert token_from(liaison, "10.0.0.9", "staff_a", "wrong password")[0] == 401
+    assert token_from(liaison, "10.0.0.9", "staff_a", PASSWORD)[0] == 200
 
 
 def test_failed_sign_ins_are_throttled_per_address(

@@ -23,6 +23,7 @@ from web.api.contact_points import ContactPointOut
 from web.api.drafts import DraftOut, DraftSummary, draft_out
 from web.deps import LiaisonDep
 from web.errors import client_address
+from web.observe import COMMENTS
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"], responses=ERRORS)
 
@@ -131,7 +132,9 @@ def submit_comment(
     visit = Visit(
         address, idempotency_key, request_print, _comment_out, liaison.settings.comments_per_minute
     )
-    return liaison.app.comment(opinion, visit)[1]
+    answer = liaison.app.comment(opinion, visit)[1]
+    COMMENTS.inc()
+    return answer
 
 
 @router.get("/receipts/{receipt}")

@@ -1,7 +1,7 @@
 """OAuth2 password flow: a username and password for an expiring bearer token.
 
-Failed attempts are limited per account and per address (429 with Retry-After), and the
-answer never says whether the account exists.
+Failed attempts slow down each (account, address) pair and are capped per address (429 with
+Retry-After, ``liaison.sign_in``), and the answer never says whether the account exists.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from web.errors import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=ERRORS)
 
-WINDOW = 15 * 60
-
 
 class TokenOut(BaseModel):
     access_token: str
@@ -38,23 +36,25 @@ def too_many(seconds: int) -> HTTPException:
 
 
 def checked_sign_in(liaison: Liaison, username: str, password: str, address: str) -> Actor:
-    """The user, or 401/429; every attempt is audited. Shared by the API and the pages."""
-    limit = liaison.settings.sign_in_failures
-    buckets = [(f"sign-in:user:{username[:64]}", limit), (f"sign-in:addr:{address}", 4 * limit)]
-    wait = max(liaison.limiter.blocked_for(b, n, WINDOW) for b, n in buckets)
+    """The user, or 401/429; every attempt is audited. Shared by the API and the pages.
+
+    Throttled per (account, address) with growing delays, and per address with a ceiling
+    (``liaison.sign_in``): an attacker's failures never hold up the owner elsewhere."""
+    name = username[:64]
+    wait = liaison.sign_ins.wait(name, address)
     if wait:
-        liaison.audit.record(username[:64], "sign_in", outcome="throttled", address=address)
+        liaison.audit.record(name, "sign_in", outcome="throttled", address=address)
         raise too_many(wait)
     user = liaison.users.authenticate(username, password)
     if user is None:
-        for bucket, _ in buckets:
-            liaison.limiter.hit(bucket, WINDOW)
-        liaison.audit.record(username[:64], "sign_in", outcome="failed", address=address)
+        liaison.sign_ins.failed(name, address)
+        liaison.audit.record(name, "sign_in", outcome="failed", address=address)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "wrong username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    liaison.sign_ins.succeeded(name, address)
     liaison.audit.record(user.username, "sign_in", address=address)
     return user
 

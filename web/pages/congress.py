@@ -45,7 +45,7 @@ def congress_overview(
     _ = translator(language(request))
     points = list_contact_points(conn)
     filters = read_filters(dict(request.query_params), points, liaison.app.clock.today())
-    liaison.projector.catch_up()  # every event is chained before the chain is checked
+    liaison.projector.try_catch_up()  # every event is chained before the chain is checked
     context = {
         "filters": filters,
         "contact_points": points,
@@ -84,7 +84,7 @@ def congress_csv(
     if filters.errors:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "check the filters")
     shown = overview(conn, filters, _, lambda _cp: "")
-    liaison.projector.catch_up()
+    liaison.projector.try_catch_up()
     lines = [*scope_rows(filters, _)]
     for table in shown.tables:
         lines += [[], [table.caption], table.header, *table.rows]

@@ -13,8 +13,12 @@ from starlette.datastructures import FormData
 from liaison.rights import Role, require_role
 from liaison.sessions import PageSession
 from web.i18n import COOKIE, language, translator
+from web.ops import notice
 from web.sessions import ANONYMOUS_CSRF, anonymous_csrf, cookie_name, tokens_match
 from web.templating import templates
+
+STAFF_AND_CONGRESS = ("/staff", "/congress")
+"""Pages that say when the read models lag or projection has stopped."""
 
 
 def page_session(request: Request) -> PageSession | None:
@@ -78,6 +82,7 @@ def render(
             "user": session.user if session else None,
             "csrf_token": csrf,
             "path": request.url.path,
+            **(notice(request) if request.url.path.startswith(STAFF_AND_CONGRESS) else {}),
             **(context or {}),
         },
         status_code=status_code,
