@@ -322,6 +322,9 @@ def _(event: Suggestion.OutcomeRecorded, changes: Changes) -> None:
         status=event.outcome,
         outcome=event.outcome,
         final_article=event.final_article,
+        note=event.note,
+        decided_on=event.occurred_on,
+        decided_by=event.actor,
     )
 
 
