@@ -15,7 +15,7 @@ from liaison.sessions import PageSession
 from projections.listings import list_contact_points
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import language, translator
-from web.pages import congress_trace
+from web.pages import congress_inbox, congress_trace
 from web.pages.congress_charts import (
     drafts_chart,
     drafts_summary,
@@ -27,6 +27,7 @@ from web.pages.rendering import render, signed_in
 
 router = APIRouter(include_in_schema=False)
 router.include_router(congress_trace.router)
+router.include_router(congress_inbox.router)
 Congress = signed_in(Role.CONGRESS)
 
 

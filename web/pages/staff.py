@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from domain.draft import Draft
 from projections.dashboard import (
+    decisions_arrived,
     draft_suggestions,
     drafts_with_counts,
     open_drafts,
@@ -48,6 +49,7 @@ def dashboard(request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDe
             "today": today,
             "open_drafts": drafts,
             "awaiting": reports_awaiting(conn, desk.cp),
+            "arrived": decisions_arrived(conn, desk.cp),
             "sessions": upcoming_sessions(conn, desk.cp),
             "figures": figures(conn, desk.cp, year),
             "year": today.year,
