@@ -7,12 +7,14 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from domain.draft import Draft, DraftStatus, DraftVersion
 from domain.lineage import Lineage, lineage
-from liaison.rights import READERS, Actor, Role, require_role, scope
+from liaison.errors import NotFoundError
+from liaison.rights import READERS, Actor, Role, require_role, require_visible, scope
 from projections.drafts import list_drafts
+from projections.inbox import ReportStatus, list_reports, report_suggestions
 from projections.listings import list_contact_points, list_sessions, list_suggestions
 from projections.statistics import Figures, Period, figures, ranking
 from projections.traceability import Article, decided, trace
@@ -71,6 +73,31 @@ class Queries:
         with self.engine.connect() as conn:
             return list_sessions(conn, scope(actor, contact_point_id), draft_id)
 
+    def reports(
+        self,
+        actor: Actor,
+        contact_point_id: UUID | None = None,
+        status: ReportStatus | None = None,
+    ) -> list[dict[str, Any]]:
+        """Reports upward, newest first, with their counts: the congress's inbox (staff: their
+        own contact point's)."""
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return list_reports(conn, scope(actor, contact_point_id), status)
+
+    def report_summary(self, actor: Actor, report_id: UUID) -> dict[str, Any]:
+        """One report as the inbox lists it."""
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            return _visible_report(conn, actor, report_id)
+
+    def report_suggestions(self, actor: Actor, report_id: UUID) -> list[dict[str, Any]]:
+        """The suggestions one report carried, with their decisions so far."""
+        require_role(actor, READERS)
+        with self.engine.connect() as conn:
+            _visible_report(conn, actor, report_id)
+            return report_suggestions(conn, report_id)
+
     def figures(
         self, actor: Actor, contact_point_id: UUID | None = None, period: Period = EVER
     ) -> Figures:
@@ -122,3 +149,11 @@ def _lineage(versions: tuple[DraftVersion, ...]) -> Lineage:
     """Versions never change once recorded: a draft's lineage is worked out once per reading
     added, not on every page (a whole rewrite of a long law takes a second)."""
     return lineage(versions)
+
+
+def _visible_report(conn: Connection, actor: Actor, report_id: UUID) -> dict[str, Any]:
+    found = list_reports(conn, report_id=report_id)
+    if not found:
+        raise NotFoundError(f"no Report {report_id}")
+    require_visible(actor, UUID(found[0]["contact_point_id"]), f"Report {report_id}")
+    return found[0]

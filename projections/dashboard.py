@@ -138,6 +138,32 @@ def reports_awaiting(conn: Connection, contact_point_id: UUID) -> list[dict[str,
     return [r for r in reports_of(conn, contact_point_id) if r["awaiting"]]
 
 
+def decisions_arrived(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """Reports of the desk with decisions that arrived and were not yet fed back: how many,
+    and the day of the latest, the latest first."""
+    count = func.count(suggestions.c.id).label("count")
+    latest = func.max(suggestions.c.decided_on).label("latest")
+    query = (
+        select(
+            reports.c.id,
+            reports.c.draft_id,
+            reports.c.submitted_on,
+            drafts.c.title,
+            count,
+            latest,
+        )
+        .join(drafts, drafts.c.id == reports.c.draft_id)
+        .join(suggestions, suggestions.c.report_id == reports.c.id)
+        .where(
+            reports.c.contact_point_id == contact_point_id.hex,
+            suggestions.c.status.in_([s.value for s in DECIDED]),
+        )
+        .group_by(reports.c.id, reports.c.draft_id, reports.c.submitted_on, drafts.c.title)
+        .order_by(latest.desc(), reports.c.submitted_on.desc(), reports.c.id)
+    )
+    return _rows(conn, query)
+
+
 def upcoming_sessions(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
     """Scheduled sessions of the desk, the earliest first."""
     return _rows(

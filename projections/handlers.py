@@ -326,6 +326,9 @@ def suggestion_outcome_recorded(event: Suggestion.OutcomeRecorded, changes: Chan
         status=event.outcome,
         outcome=event.outcome,
         final_article=event.final_article,
+        note=event.note,
+        decided_on=event.occurred_on,
+        decided_by=event.actor,
     )
 
 

@@ -112,6 +112,9 @@ suggestions = Table(
     Column("reported_on", Date),
     Column("outcome", String(24)),
     Column("final_article", Integer),
+    Column("note", Text),  # the congress's note on its decision
+    Column("decided_on", Date),
+    Column("decided_by", String(200)),
     Column("content", Text, nullable=False),
     Column("original_content", Text, nullable=False),
     Column("draft_version", String(50), nullable=False),
@@ -136,6 +139,14 @@ suggestions = Table(
         "outcome",
         sqlite_where=Column("outcome").is_not(None),
         postgresql_where=Column("outcome").is_not(None),
+    ),
+    # the congress's inbox: each report's suggestions, and how many are decided
+    Index(
+        "ix_rm_suggestions_report",
+        "report_id",
+        "outcome",
+        sqlite_where=Column("report_id").is_not(None),
+        postgresql_where=Column("report_id").is_not(None),
     ),
     Index(
         "ix_rm_suggestions_merged_into",

@@ -60,6 +60,7 @@ def trace(
         if limit is None or outcomes is not None
         else _pages(conn, draft, contact_point_id, shown, counts, offset, limit)
     )
+    share_decisions(conn, rows)
     absorbed = absorbed_by(conn, [r["id"] for r in rows])
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -126,6 +127,22 @@ def _suggestion(
         "merged_into": _uuid(row["merged_into"]) if row["merged_into"] else None,
         "absorbed": [_uuid(i) for i in absorbed.get(row["id"], [])],
     }
+
+
+def share_decisions(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """A merged suggestion shares the decision on the one it was folded into: its outcome and
+    final article become the survivor's (its status stays ``merged``)."""
+    survivors = sorted({r["merged_into"] for r in rows if r["merged_into"]})
+    decided: dict[str, tuple[str, int | None]] = {}
+    for start in range(0, len(survivors), 500):
+        query = select(suggestions.c.id, suggestions.c.outcome, suggestions.c.final_article).where(
+            suggestions.c.id.in_(survivors[start : start + 500]),
+            suggestions.c.outcome.is_not(None),
+        )
+        decided.update((i, (outcome, final)) for i, outcome, final in conn.execute(query))
+    for row in rows:
+        if row["merged_into"] in decided:
+            row["outcome"], row["final_article"] = decided[row["merged_into"]]
 
 
 def _uuid(hex_id: str) -> str:

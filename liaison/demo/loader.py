@@ -22,6 +22,7 @@ from domain.suggestion import Suggestion
 from liaison.application import LiaisonApplication
 from liaison.bootstrap import Liaison
 from liaison.demo import catalog
+from liaison.demo.awaiting import report_awaiting_decision
 from liaison.demo.readings import read_twice
 from liaison.rights import Actor, Role, operator
 from projections.tables import contact_points
@@ -84,6 +85,7 @@ def load_demo(liaison: Liaison, progress: Callable[[str, int], None] | None = No
     # after the year is built, and with its own random sequence, so the 2021 figures stay put
     RecentDrafts(liaison.app, random.Random(SEED + 1), ids).build()
     read_twice(liaison.app, random.Random(SEED + 2), ids)
+    report_awaiting_decision(liaison.app, ids)
     for username, (role, contact_point, password) in DEMO_PASSWORDS.items():
         liaison.users.add(username, role, password, ids[contact_point] if contact_point else None)
     return True

@@ -69,7 +69,9 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{V1}/suggestions/{{suggestion_id}}/feedback"): STAFF,
     ("GET", f"{V1}/suggestions/{{suggestion_id}}/history"): READER,
     ("POST", f"{V1}/reports"): STAFF,
+    ("GET", f"{V1}/reports"): READER,
     ("GET", f"{V1}/reports/{{report_id}}"): READER,
+    ("POST", f"{V1}/reports/{{report_id}}/decisions"): DECIDER,
     ("GET", f"{V1}/reports/{{report_id}}/export"): READER,
     ("GET", f"{V1}/stats"): READER,
     ("GET", f"{V1}/stats/ranking"): SIGNED_IN,
@@ -371,7 +373,11 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
     ),
     ("GET", f"{V1}/suggestions/{{suggestion_id}}/history"): lambda s: Call(_suggestion(s)),
     ("POST", f"{V1}/reports"): lambda s: Call(json=_new_report(s)),
+    ("GET", f"{V1}/reports"): lambda s: _listing(s),
     ("GET", f"{V1}/reports/{{report_id}}"): lambda s: Call(_report(s)),
+    ("POST", f"{V1}/reports/{{report_id}}/decisions"): lambda s: Call(
+        _report(s), json={"decisions": [{"suggestion_id": s.reported, "outcome": "adopted"}]}
+    ),
     ("GET", f"{V1}/reports/{{report_id}}/export"): lambda s: Call(
         _report(s), query={"format": "csv"}
     ),
@@ -449,6 +455,7 @@ def test_each_role_on_each_route(world: World, method: str, template: str, role:
 
 LISTS_BY_CONTACT_POINT = [
     f"{V1}/sessions",
+    f"{V1}/reports",
     f"{V1}/suggestions",
     f"{V1}/stats",
     f"{V1}/drafts/{{draft_id}}/trace",
@@ -481,6 +488,17 @@ def test_staff_lists_show_only_their_own_contact_point(
         "starts_at": "2021-03-06T10:00:00+08:00",
     }
     their_session = world.ok(world.post("staff_b", f"{V1}/sessions", session), 201)
+    their_report = None
+    if template.endswith("/reports"):
+        screen = f"{V1}/suggestions/{theirs['id']}/screen"
+        world.ok(world.post("staff_b", screen, {"decision": "accept"}))
+        body = {
+            "contact_point_id": world.cp_b,
+            "draft_id": scene.draft["id"],
+            "suggestion_ids": [theirs["id"]],
+            "submitted_on": "2021-03-26",
+        }
+        their_report = world.ok(world.post("staff_b", f"{V1}/reports", body), 201)
     params = {"contact_point_id": world.cp_b} if own_filter else {}
 
     answer = world.get("staff_b", template.format(draft_id=scene.draft["id"]), params=params)
@@ -491,7 +509,7 @@ def test_staff_lists_show_only_their_own_contact_point(
         assert answer.json()["suggestions"]["received"] == 1
     else:
         own = their_session["id"] if template.endswith("/sessions") else theirs["id"]
-        assert own in answer.text
+        assert (their_report or {"id": own})["id"] in answer.text
 
 
 def _unknown(call: Call) -> Call:

@@ -6,18 +6,21 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from domain.contact_point import ContactPoint
+from domain.decisions import DecisionsRefusedError, Ruling
 from domain.draft import Draft
 from domain.participant import Participant
 from domain.report import Report
+from domain.rules import MAX_ARTICLE, MAX_REASON
 from domain.session import ConsultationSession
-from domain.suggestion import Suggestion
+from domain.suggestion import Outcome, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.exports import CHANNELS, KINDS, OUTCOMES, Row, Summary, as_csv, as_docx
+from projections.inbox import ReportStatus
 from web.api.common import ERRORS, IsoDate
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
@@ -39,6 +42,36 @@ class ReportOut(BaseModel):
     draft_id: UUID
     suggestion_ids: list[UUID]
     submitted_on: date
+
+
+class ReportSummary(BaseModel):
+    id: UUID
+    contact_point_id: UUID
+    draft_id: UUID
+    submitted_on: date
+    suggestions: int = Field(description="how many suggestions the report carried")
+    decided: int = Field(description="how many of them have the congress's decision")
+    draft_title: str
+    contact_point_name: str
+
+
+class DecisionIn(BaseModel):
+    suggestion_id: UUID
+    outcome: Outcome
+    final_article: int | None = Field(
+        None, ge=1, le=MAX_ARTICLE, description="in the latest text, or the law as passed"
+    )
+    note: str | None = Field(None, max_length=MAX_REASON)
+
+
+class DecisionsIn(BaseModel):
+    decisions: list[DecisionIn] = Field(min_length=1, max_length=2000)
+
+
+class DecisionsOut(BaseModel):
+    report_id: UUID
+    recorded: list[UUID] = Field(description="suggestions whose decision this call recorded")
+    unchanged: list[UUID] = Field(description="suggestions already decided the same way")
 
 
 class ExportFormat(StrEnum):
@@ -69,6 +102,46 @@ def submit(body: ReportIn, user: CurrentUser, liaison: LiaisonDep) -> ReportOut:
         body.contact_point_id, body.draft_id, body.suggestion_ids, body.submitted_on, user
     )
     return report_out(report)
+
+
+@router.get("")
+def inbox(
+    user: CurrentUser,
+    liaison: LiaisonDep,
+    status: ReportStatus | None = None,
+    contact_point_id: UUID | None = None,
+) -> list[ReportSummary]:
+    """Reports upward, newest first, each with how many suggestions it carried and decided."""
+    rows = liaison.queries.reports(user, contact_point_id, status)
+    return [ReportSummary(**row) for row in rows]
+
+
+@router.post("/{report_id}/decisions")
+def decide(
+    report_id: UUID, body: DecisionsIn, user: CurrentUser, liaison: LiaisonDep
+) -> DecisionsOut:
+    """Record the congress's decisions on a report's suggestions: all of them, or none."""
+    rulings = [
+        Ruling(d.suggestion_id, d.outcome.value, d.final_article, d.note) for d in body.decisions
+    ]
+    try:
+        decided = liaison.app.decide_report(report_id, rulings, user)
+    except DecisionsRefusedError as refused:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, _problems(refused)) from None
+    return DecisionsOut(report_id=report_id, recorded=decided.recorded, unchanged=decided.unchanged)
+
+
+def _problems(refused: DecisionsRefusedError) -> list[dict[str, object]]:
+    """Each bad decision named as a validation error is: where it is, and what is wrong."""
+    return [
+        {
+            "loc": ["body", "decisions", p.index, p.field],
+            "msg": p.message,
+            "type": "value_error",
+            "suggestion_id": str(p.suggestion_id),
+        }
+        for p in refused.problems
+    ]
 
 
 @router.get("/{report_id}")

@@ -16,7 +16,7 @@ from liaison.sessions import PageSession
 from projections.listings import list_contact_points
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import language, translator
-from web.pages import congress_intake, congress_manage, congress_trace
+from web.pages import congress_inbox, congress_intake, congress_manage, congress_trace
 from web.pages.congress_charts import (
     drafts_chart,
     drafts_summary,
@@ -30,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(congress_intake.router)  # before the trace's /congress/drafts/{id}
 router.include_router(congress_manage.router)
 router.include_router(congress_trace.router)
+router.include_router(congress_inbox.router)
 Congress = signed_in(Role.CONGRESS)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from projections.dashboard import (
+    decisions_arrived,
     draft_suggestions,
     drafts_with_counts,
     newly_asked,
@@ -49,6 +50,7 @@ def dashboard(request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDe
             "open_drafts": drafts,
             "newly_asked": newly_asked(conn, desk.cp),
             "awaiting": reports_awaiting(conn, desk.cp),
+            "arrived": decisions_arrived(conn, desk.cp),
             "sessions": upcoming_sessions(conn, desk.cp),
             "figures": figures(conn, desk.cp, year),
             "year": today.year,
