@@ -38,8 +38,8 @@ from eventsourcing.persistence import ConnectionUnavailableError, RecordConflict
 from sqlalchemy import Connection, Engine
 
 from domain.contact_point import ContactPoint
-from domain.draft import Draft, DraftStatus
-from domain.errors import DomainError, WrongStateError
+from domain.draft import Draft
+from domain.errors import DomainError
 from domain.suggestion import Channel, Suggestion
 from liaison.commands.base import PUBLIC, WRITER_WAIT
 from liaison.commands.suggestions import SuggestionCommands
@@ -292,14 +292,14 @@ class PublicIntake:
         """Each comment's refusal, if any, in the order ``comment_publicly`` checks; raised
         only once its key is known to be new (a repeat gets the first answer)."""
         drafts: dict[UUID, Draft] = {}
+        today = self.app.clock.today()
         for comment in group:
             try:
                 draft = drafts.get(comment.draft_id)
                 if draft is None:
                     draft = drafts[comment.draft_id] = self._draft(comment.draft_id)
                 self._contact_point(comment.contact_point_id)
-                if draft.status is not DraftStatus.OPEN:
-                    raise WrongStateError("the draft is not open for comments")
+                draft.require_public_comments(today)
                 if comment.personal_refusal is not None:
                     raise comment.personal_refusal
                 draft.require_article(comment.article)

@@ -153,8 +153,7 @@ class SuggestionCommands(ServiceBase):
         """
         draft = self.get(draft_id, Draft)
         self.get(contact_point_id, ContactPoint)
-        if draft.status is not DraftStatus.OPEN:
-            raise WrongStateError("the draft is not open for comments")
+        draft.require_public_comments(self.clock.today())
         plain_name = checked_name(name) if name and name.strip() else None
         plain_phone = checked_phone(phone)
         return self._receive(
@@ -270,6 +269,11 @@ class SuggestionCommands(ServiceBase):
         note: str | None = None,
         decided_on: date | None = None,
     ) -> Suggestion:
+        """The congress's decision; a final article named must exist in the latest reading or
+        the law as passed (``UnknownArticleError`` otherwise)."""
+        if final_article is not None:
+            draft_id = self.get(suggestion_id, Suggestion).draft_id
+            self.get(draft_id, Draft).current.article(final_article)
         return self._change(
             suggestion_id,
             Suggestion,
