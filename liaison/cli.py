@@ -20,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
+from domain.contact_point import ContactPoint
 from domain.errors import DomainError
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
-from liaison.reporting import report_sentence
+from liaison.reporting import figures_table
 from liaison.settings import Settings
 from projections import projector as read_models
 from projections.statistics import Period, figures
@@ -79,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     report.add_argument("--json", action="store_true", help="print the /stats object")
+    report.add_argument(
+        "--lang", choices=("zh-CN", "en"), default="zh-CN", help="the table's language"
+    )
     report.set_defaults(run=_report)
 
     projections = commands.add_parser("projections", help="read models").add_subparsers(
@@ -183,6 +187,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
     liaison = bootstrap(settings)
     try:
         contact_point = _contact_point(liaison, args.contact_point) if args.contact_point else None
+        scope_name = liaison.app.get(contact_point, ContactPoint).name if contact_point else None
         with liaison.engine.connect() as conn:
             result = figures(conn, contact_point, Period(args.start, args.end))
     finally:
@@ -190,9 +195,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    for key, value in result.as_dict().items():
-        print(f"{key:15} {value}")
-    print(report_sentence(result))
+    print(figures_table(result, scope_name, args.start, args.end, args.lang))
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
