@@ -270,17 +270,15 @@ class SuggestionCommands(ServiceBase):
         decided_on: date | None = None,
     ) -> Suggestion:
         """The congress's decision; a final article named must exist in the latest reading or
-        the law as passed (``UnknownArticleError`` otherwise)."""
-        if final_article is not None:
-            draft_id = self.get(suggestion_id, Suggestion).draft_id
-            self.get(draft_id, Draft).current.article(final_article)
-        return self._change(
-            suggestion_id,
-            Suggestion,
-            lambda s: s.record_outcome(
-                outcome, final_article, note, self._today(decided_on), actor
-            ),
-        )
+        the law as passed (``UnknownArticleError``, checked after the suggestion's own rules;
+        nothing is saved when it fails)."""
+
+        def decide(suggestion: Suggestion) -> None:
+            suggestion.record_outcome(outcome, final_article, note, self._today(decided_on), actor)
+            if final_article is not None:
+                self.get(suggestion.draft_id, Draft).current.article(final_article)
+
+        return self._change(suggestion_id, Suggestion, decide)
 
     def send_feedback(
         self, suggestion_id: UUID, message: str, actor: str, sent_on: date | None = None

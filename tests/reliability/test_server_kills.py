@@ -24,6 +24,9 @@ from liaison.bootstrap import bootstrap
 from liaison.settings import Settings
 from tests.reliability.support import LONG, ServerProcess, compare_with_rebuild, notifications
 
+OPEN_UNTIL = date(2099, 12, 31)
+"""A deadline the real clock has not passed: servers here run on the wall's business date."""
+
 pytestmark = pytest.mark.faults
 
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
@@ -159,7 +162,7 @@ def _seed(settings: Settings) -> tuple[str, str]:
             "national",
             "法工委",
             date(2021, 3, 1),
-            date(2021, 3, 31),
+            OPEN_UNTIL,
             TEXT,
             "admin",
         )
