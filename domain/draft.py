@@ -17,7 +17,13 @@ from eventsourcing.domain import event
 
 from domain.articles import ArticleParseError, parse_articles
 from domain.base import LiaisonAggregate
-from domain.errors import InvalidValueError, NotAskedError, UnknownArticleError, WrongStateError
+from domain.errors import (
+    ConsultationOverError,
+    InvalidValueError,
+    NotAskedError,
+    UnknownArticleError,
+    WrongStateError,
+)
 from domain.rules import (
     MAX_DRAFT_TEXT,
     MAX_LABEL,
@@ -190,6 +196,19 @@ class Draft(LiaisonAggregate):
     def require_article(self, number: int | None) -> None:
         if number is not None:
             self.current.article(number)
+
+    def consultation_over(self, today: date) -> bool:
+        """Open, but its deadline day has passed: the consultation is over though nobody has
+        closed the draft yet. Derived from the deadline and today's business date, so it
+        needs no event and no job that closes drafts at midnight."""
+        return self.status is DraftStatus.OPEN and today > self.deadline
+
+    def require_public_comments(self, today: date) -> None:
+        """The public may comment while the draft is open, up to the end of its deadline day."""
+        if self.status is not DraftStatus.OPEN:
+            raise WrongStateError("the draft is not open for comments")
+        if self.consultation_over(today):
+            raise ConsultationOverError(f"the consultation closed at the end of {self.deadline}")
 
     def _require(self, *allowed: DraftStatus, doing: str) -> None:
         if self.status not in allowed:

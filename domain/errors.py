@@ -28,6 +28,10 @@ class UnknownArticleError(DomainError):
     """The draft has no article with that number."""
 
 
+class ConsultationOverError(WrongStateError):
+    """A public comment after the end of the draft's deadline day."""
+
+
 class SessionCancelledError(WrongStateError):
     """Attendance or suggestions for a cancelled session."""
 

@@ -23,11 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
+from domain.contact_point import ContactPoint
 from domain.errors import DomainError
 from liaison import logs
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
-from liaison.reporting import report_sentence
+from liaison.reporting import figures_table
 from liaison.rights import operator
 from liaison.settings import Settings
 from projections import projector as read_models
@@ -89,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     report.add_argument("--json", action="store_true", help="print the /stats object")
+    report.add_argument(
+        "--lang", choices=("zh-CN", "en"), default="zh-CN", help="the table's language"
+    )
     report.set_defaults(run=_report)
 
     projections = commands.add_parser("projections", help="read models").add_subparsers(
@@ -218,15 +222,14 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
     liaison = bootstrap(settings)
     try:
         contact_point = _contact_point(liaison, args.contact_point) if args.contact_point else None
+        scope_name = liaison.app.get(contact_point, ContactPoint).name if contact_point else None
         result = liaison.queries.figures(operator(), contact_point, Period(args.start, args.end))
     finally:
         liaison.close()
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
-    for key, value in result.as_dict().items():
-        print(f"{key:15} {value}")
-    print(report_sentence(result))
+    print(figures_table(result, scope_name, args.start, args.end, args.lang))
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 CHANNELS = {"session": "座谈会", "online": "网上征集", "collector": "信息员", "letter": "来信"}
 KINDS = {
@@ -25,7 +25,12 @@ KINDS = {
     "other": "其他",
 }
 OUTCOMES = {"adopted": "采纳", "partially_adopted": "部分采纳", "not_adopted": "未采纳"}
-HEADER = ["序号", "条款", "意见建议", "原始意见", "来源", "提出人类别", "办理情况"]
+UNDECIDED = "待人大决定"
+NAMED_PUBLIC = "网民（留有姓名或电话）"
+"""An online comment that left a name or phone: a named member of the public, never the name."""
+ANONYMOUS = "匿名"
+HEADER = ["序号", "条款", "意见建议", "原始意见", "来源", "提出人类别", "采纳情况"]
+"""The same column names as the report's page (``采纳情况``: what the congress decided)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,22 @@ class Summary:
 
     @property
     def seal(self) -> str:
-        return f"日志封印：位置 {self.seal_position}，哈希 {self.seal_hash}"
+        """What the seal is, in words a reader of the printed table understands."""
+        return (
+            f"防篡改校验：本表生成时，系统已记录{self.seal_position}条办理记录，"
+            f"全部记录的校验码为 {self.seal_hash}。日后用系统的“核验”功能"
+            "（liaison verify）可查明这些记录在本表生成后是否被改动。"
+        )
+
+    def filename(self, extension: str) -> str:
+        """Named by contact point, draft and date, as a clerk would file it."""
+        name = f"{self.contact_point}-{self.draft_title}-意见建议汇总表-{self.submitted_on}"
+        return f"{_safe(name)}.{extension}"
+
+
+def _safe(name: str) -> str:
+    """No characters a file system or a header refuses."""
+    return "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in name)[:150]
 
 
 def cell(value: object) -> object:
@@ -82,7 +102,12 @@ def as_csv(summary: Summary) -> bytes:
 
 
 def as_docx(summary: Summary) -> bytes:
+    """A4 (python-docx's template is US Letter), margins as Chinese official documents use."""
     document = Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
     document.add_heading(summary.title, level=1)
     document.add_paragraph(f"报送日期：{summary.submitted_on.isoformat()}")
     columns = [h for h in HEADER if h != "原始意见"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from liaison.database import insert_or_ignore, receipt_codes
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+DASHES_AND_SPACES = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d\u00b7\u30fb]")
 LENGTH = 10
 
 
@@ -25,8 +27,9 @@ def new_code() -> str:
 
 
 def normalised(code: str) -> str | None:
-    """Accept lower case, spaces and missing hyphens; ``None`` when it cannot be a code."""
-    symbols = re.sub(r"[\s\-]", "", code.upper())
+    """Accept lower case, spaces, missing hyphens, full-width letters and any kind of dash
+    (a Chinese input method types ``ＬＸ－Ｅ７ＭＭＤ``); ``None`` when it cannot be a code."""
+    symbols = re.sub(DASHES_AND_SPACES, "", unicodedata.normalize("NFKC", code).upper())
     if symbols.startswith("LX"):
         symbols = symbols[2:]
     if len(symbols) != LENGTH or any(s not in ALPHABET for s in symbols):

@@ -15,6 +15,7 @@ from liaison import logs
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.settings import Settings
 from projections import projector as read_models
+from web import docs as api_docs
 from web.api import (
     audit,
     contact_points,
@@ -85,8 +86,8 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         version="1",
         summary="基层立法联系点意见征询平台 · legislative contact points",
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI and ReDoc load their assets from a CDN: not on an intranet
-        redoc_url=None,
+        docs_url=None,  # FastAPI's own pages load assets from a CDN and start them inline:
+        redoc_url=None,  # web/docs.py serves Swagger UI from this site instead
     )
     app.state.liaison = wired
     app.state.notices = Notices(wired)
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
     app.include_router(account.router)
     app.include_router(staff.router)
     app.include_router(congress.router)
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=wired.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -1,5 +1,7 @@
 """Security headers on every answer: a strict Content-Security-Policy (no inline scripts or
-styles anywhere), no MIME sniffing, no framing, no referrer leaks, HSTS over HTTPS."""
+styles anywhere), no MIME sniffing, no framing, no referrer leaks, HSTS over HTTPS; and
+``Cache-Control: no-store`` on whatever a signed-in user was shown, so that Back after signing
+out (or the next person at a shared computer) finds nothing private in the browser's cache."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
@@ -46,7 +49,17 @@ class SecurityHeaders:
                 extra = [h for h in HEADERS if h[0] not in present]
                 if https:
                     extra.append(HSTS)
-                message["headers"] = list(message.get("headers", [])) + extra
+                headers = list(message.get("headers", []))
+                if signed_in(scope):
+                    headers = [h for h in headers if h[0] != b"cache-control"] + [NO_STORE]
+                message["headers"] = headers + extra
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def signed_in(scope: Scope) -> bool:
+    """Whether the handler found a signed-in user: ``request.state.user``, set by the pages'
+    session (``web.pages.rendering.page_session``) and by the API's token check."""
+    state = scope.get("state") or {}
+    return state.get("user") is not None

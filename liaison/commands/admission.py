@@ -298,8 +298,7 @@ class AdmissionCommands(ServiceBase):
         (one it asked); the name and phone are well-formed; the participant and session it
         names belong to its contact point; the article exists; the words are fit to keep."""
         if actor.role is Role.PUBLIC:
-            if draft.status is not DraftStatus.OPEN:
-                raise WrongStateError("the draft is not open for comments")
+            draft.require_public_comments(self.clock.today())
         elif draft.status is DraftStatus.ENACTED:
             raise WrongStateError("the draft is already enacted")
         draft.require_asked(opinion.contact_point_id)

@@ -102,15 +102,19 @@ class SuggestionCommands(ServiceBase):
         note: str | None = None,
         decided_on: date | None = None,
     ) -> Suggestion:
+        """The congress's decision; a final article named must exist in the latest reading or
+        the law as passed (``UnknownArticleError``, checked after the suggestion's own rules;
+        nothing is saved when it fails)."""
         require_role(actor, DECIDERS)
-        return self._change(
-            actor,
-            suggestion_id,
-            Suggestion,
-            lambda s: s.record_outcome(
+
+        def decide(suggestion: Suggestion) -> None:
+            suggestion.record_outcome(
                 outcome, final_article, note, self._today(decided_on), actor.username
-            ),
-        )
+            )
+            if final_article is not None:
+                self.get(suggestion.draft_id, Draft).current.article(final_article)
+
+        return self._change(actor, suggestion_id, Suggestion, decide)
 
     def send_feedback(
         self, suggestion_id: UUID, message: str, actor: Actor, sent_on: date | None = None

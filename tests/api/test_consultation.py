@@ -239,7 +239,7 @@ def test_a_whole_consultation_through_the_api(world: World) -> None:
         "意见建议",
         "来源",
         "提出人类别",
-        "办理情况",
+        "采纳情况",
     ]
     cells = [c.text for c in table.rows[1].cells]
     assert cells[0] == "1" and cells[1] == "第二条" and cells[5] == "采纳"

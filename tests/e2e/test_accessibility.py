@@ -129,7 +129,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     page.goto(f"{site}/drafts/{world['open']}")
     page.click("#article-1 summary")
     page.click("#article-1 button[type=submit]")
-    page.wait_for_selector("#content-error")
+    page.wait_for_selector("#content-error-1")
     found["refused comment"] = serious_violations(page)
 
     sign_in(page, site, "admin")

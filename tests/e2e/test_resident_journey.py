@@ -122,9 +122,10 @@ def test_a_comment_without_words_is_explained_next_to_the_field(
     page.select_option("#cp-1", label="曹杨新村街道基层立法联系点")
     page.click("#article-1 button[type=submit]")
 
-    error = page.locator("#article-1 #content-error")
+    error = page.locator("#article-1 #content-error-1")
     assert "请填写您的意见" in error.inner_text()
-    assert page.get_attribute("#content-1", "aria-describedby") == "content-error"
+    assert page.get_attribute("#content-1", "aria-describedby") == "content-hint-1 content-error-1"
+    assert page.evaluate("document.activeElement.id") == "content-1"
     assert page.get_attribute("#content-1", "aria-invalid") == "true"
     assert "尚未提交" in page.locator("[role=alert]").first.inner_text()
     assert not scrolls_sideways(page)

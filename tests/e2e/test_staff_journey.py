@@ -203,8 +203,8 @@ def test_the_desk_pages_have_no_serious_accessibility_violations(
     ]:
         page.goto(site + path)
         found[path] = serious_violations(page)
-    page.locator("summary:has-text('不予采用')").click()  # a refusal, its error beside the field
-    submit(page, page.locator("button.secondary:has-text('不予采用')"))
+    page.locator("summary:has-text('不予报送')").click()  # a refusal, its error beside the field
+    submit(page, page.locator("button.secondary:has-text('不予报送')"))
     found["refused rejection"] = serious_violations(page)
     context.close()
 

@@ -94,9 +94,11 @@ def city(liaison: Liaison) -> City:
     not_adopted = said("not_adopted", 1, cp=b, day=20)
     rejected = said("rejected", None)
     duplicate = said("duplicate", 3, day=6)
+    today, app.clock.day = app.clock.day, date(2021, 3, 5)  # online, before the deadline
     public = app.comment_publicly(
         draft, a, words["public"], article=2, name="王秀英", phone="13812345678"
     )
+    app.clock.day = today
     app.merge_suggestion(duplicate, partial, operator("staff"), on=date(2021, 3, 1))
     app.revise_suggestion(
         adopted, "经整理：" + words["adopted"], operator("staff"), on=date(2021, 3, 1)

@@ -3,6 +3,7 @@ what they refuse (another contact point's records, missing CSRF tokens, bad inpu
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 import pytest
@@ -476,7 +478,7 @@ def test_rejecting_needs_a_reason(browser: Browser, desk: Desk) -> None:
     refused = post(staff, f"/staff/suggestions/{target}/reject", {"back": "queue", "reason": " "})
 
     assert refused.status_code == 422
-    assert f'id="reject-{target.hex}-error">请填写不予采用的理由（不超过1000字）。<' in refused.text
+    assert f'id="reject-{target.hex}-error">请填写不予报送的理由（不超过1000字）。<' in refused.text
     assert "<details open>" in refused.text
     assert desk.events() == before and desk.get(target).status is Status.RECEIVED
 
@@ -669,12 +671,12 @@ def test_an_outcome_is_recorded_and_feedback_sent(browser: Browser, desk: Desk) 
     decided = post(
         staff,
         f"/staff/suggestions/{target}/outcome",
-        {"outcome": "partially_adopted", "final_article": "5", "note": "二审稿吸收"},
+        {"outcome": "partially_adopted", "final_article": "3", "note": "二审稿吸收"},
     )
     assert decided.status_code == 303
     assert decided.headers["location"].endswith(f"/outcomes#s-{target.hex}")
     suggestion = desk.get(target)
-    assert (suggestion.outcome.value, suggestion.final_article) == ("partially_adopted", 5)
+    assert (suggestion.outcome.value, suggestion.final_article) == ("partially_adopted", 3)
 
     page = staff.get(f"/staff/drafts/{desk.draft}/outcomes").text
     assert "您的意见已报送人大，并被部分采纳。" in page
@@ -687,6 +689,45 @@ def test_an_outcome_is_recorded_and_feedback_sent(browser: Browser, desk: Desk) 
         desk.get(target).status is Status.FED_BACK
         and desk.get(target).feedback == "已部分采纳，谢谢。"
     )
+
+
+def test_a_final_article_the_draft_does_not_have_is_refused_beside_the_field(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, target = browser("staff_a"), desk.reported
+    before = desk.events()
+
+    refused = post(
+        staff,
+        f"/staff/suggestions/{target}/outcome",
+        {"outcome": "adopted", "final_article": "99", "note": ""},
+    )
+
+    assert refused.status_code == 422
+    assert "请填写通过稿中的条款序号（数字），或不填。" in refused.text
+    assert desk.events() == before and desk.get(target).outcome is None
+
+
+def test_a_refused_staff_form_switches_language_to_a_page_not_to_its_post_address(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, target = browser("staff_a"), desk.suggestions[1]
+    refused = post(staff, f"/staff/suggestions/{target}/reject", {"back": "queue", "reason": " "})
+
+    switch = re.search(r'href="([^"]+)" lang="en" hreflang="en"', refused.text)
+    assert switch is not None
+    assert switch.group(1) == f"/staff/suggestions/{target}?lang=en"
+    assert staff.get(switch.group(1)).status_code == 200
+
+
+def test_every_signed_in_page_is_kept_out_of_the_browser_cache(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, anonymous = browser("staff_a"), browser(None)
+
+    for path in [*pages(desk), "/", f"/staff/reports/{desk.report}.docx"]:
+        assert staff.get(path).headers.get("cache-control") == "no-store", path
+    assert "no-store" not in anonymous.get("/").headers.get("cache-control", "")
 
 
 # -- forms and escaping ------
@@ -776,3 +817,31 @@ def test_sessions_are_listed_for_their_contact_point_only(browser: Browser, desk
         assert [s["id"] for s in list_sessions(conn, desk.cp_a)] == [desk.session.hex]
     assert "三月座谈会" in browser("staff_a").get("/staff/sessions").text
     assert "三月座谈会" not in browser("staff_b").get("/staff/sessions").text
+
+
+def test_a_report_names_an_online_commenter_who_left_a_name_as_the_public_not_anonymous(
+    browser: Browser, desk: Desk
+) -> None:
+    app = desk.liaison.app
+    said = app.comment_publicly(
+        desk.draft, desk.cp_a, "建议增加线下渠道。", name="李四", phone="13800000000"
+    )
+    app.screen_suggestion(said.id, "accept", operator("staff_a"))
+    report = app.submit_report(
+        desk.cp_a, desk.draft, [said.id], date(2021, 3, 15), operator("staff_a")
+    ).id
+    staff = browser("staff_a")
+
+    page = staff.get(f"/staff/reports/{report}").text
+    table = staff.get(f"/staff/reports/{report}.csv")
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+
+    assert "网民（留有姓名或电话）" in page and "李四" not in page and "13800000000" not in page
+    assert rows[3][5:] == ["网民（留有姓名或电话）", "待人大决定"]
+    assert "李四" not in table.text and "13800000000" not in table.text
+    disposition = table.headers["content-disposition"]
+    assert 'filename="report-2021-03-15.csv"' in disposition
+    assert (
+        "filename*=UTF-8''" + quote("曹杨新村街道基层立法联系点-个人信息保护法（草案）")
+        in disposition
+    )

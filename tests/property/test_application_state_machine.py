@@ -36,6 +36,7 @@ from sqlalchemy import select
 
 from domain.draft import FINAL_LABEL, FIRST_LABEL, Draft
 from domain.errors import (
+    ConsultationOverError,
     DomainError,
     InvalidValueError,
     MismatchError,
@@ -109,6 +110,7 @@ class MDraft:
     received_on: date
     articles: set[int]
     labels: list[str]
+    deadline: date
 
 
 @dataclass
@@ -239,7 +241,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         )
         app.open_draft(draft.id, operator("admin"))
         self.model_drafts[draft.id] = MDraft(
-            "national", "open", received_on, TEXTS[text], [FIRST_LABEL]
+            "national", "open", received_on, TEXTS[text], [FIRST_LABEL], date(2021, 4, 30)
         )
         cp = self.cps[0]
         people = [
@@ -318,7 +320,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         )
         if draft is not None:
             self.model_drafts[draft.id] = MDraft(
-                level, "received", received_on, TEXTS[text], [FIRST_LABEL]
+                level, "received", received_on, TEXTS[text], [FIRST_LABEL], deadline
             )
 
     @rule(data=st.data(), action=st.sampled_from(["open", "close"]))
@@ -573,6 +575,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         d = self.model_drafts[draft_id]
         expected = _refusal(
             (d.status != "open", WrongStateError),
+            (self.clock.day > d.deadline, ConsultationOverError),  # past its deadline day
             (name is not None and len(name.strip()) > MAX_NAME, InvalidValueError),
             (phone == "电话", InvalidValueError),
             *self._article_refusal(d, article, content),
@@ -707,6 +710,11 @@ class LiaisonMachine(RuleBasedStateMachine):
                 InvalidValueError,
             ),
             (outcome == "vetoed", InvalidValueError),
+            (
+                final_article is not None
+                and final_article not in self.model_drafts[o.draft].articles,
+                UnknownArticleError,  # not in the latest reading nor the law as passed
+            ),
         )
         if self.attempt(
             expected,

@@ -23,10 +23,14 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
 from liaison.rights import operator
 from liaison.settings import Settings
-from tests.records import TEXT, draft_received
 from tests.reliability.support import LONG, ServerProcess, compare_with_rebuild, notifications
 
+OPEN_UNTIL = date(2099, 12, 31)
+"""A deadline the real clock has not passed: servers here run on the wall's business date."""
+
 pytestmark = pytest.mark.faults
+
+TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 
 
 @dataclass(frozen=True)
@@ -156,8 +160,17 @@ def _seed(settings: Settings) -> tuple[str, str]:
         cp = app.designate_contact_point(
             "曹杨新村街道", "普陀区", operator("admin"), on=date(2021, 1, 1)
         )
-        draft = draft_received(app, TEXT, opened_on=date(2021, 3, 2))
-        return str(cp.id), str(draft)
+        draft = app.receive_draft(
+            "个人信息保护法（草案）",
+            "national",
+            "法工委",
+            date(2021, 3, 1),
+            OPEN_UNTIL,
+            TEXT,
+            operator("admin"),
+        )
+        app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
+        return str(cp.id), str(draft.id)
     finally:
         liaison.close()
 

@@ -110,9 +110,16 @@ def test_every_template_escapes_whatever_its_name() -> None:
     )
 
 
-def test_interactive_api_docs_that_need_a_cdn_are_not_served(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 404
+def test_interactive_api_docs_are_served_from_the_site_itself(client: TestClient) -> None:
+    page = client.get("/docs")
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+
+    assert page.status_code == 200
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page.text)  # no inline script: CSP
+    assert sources and all(s.startswith("/") and not s.startswith("//") for s in sources)
+    assert all(client.get(s).status_code == 200 for s in sources)
     assert client.get("/openapi.json").status_code == 200
+    assert client.get("/redoc").status_code == 404
 
 
 # -- sign-in throttling and no enumeration -------------------------------------------------------

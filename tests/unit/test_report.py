@@ -11,6 +11,8 @@ import pytest
 from domain.errors import InvalidValueError, MismatchError, WrongStateError
 from domain.report import Report
 from domain.suggestion import Status, Suggestion
+from liaison.reporting import _width, figures_table
+from projections.statistics import Figures
 
 SuggestionIn = Callable[..., Suggestion]
 
@@ -125,3 +127,29 @@ def test_a_refused_suggestion_after_accepted_ones_leaves_them_unreported(
         Report.submit(contact_point_id, draft_id, suggestions, SUBMITTED_ON, ACTOR)
 
     assert_unchanged(suggestions, before)
+
+
+def test_the_report_command_prints_a_table_a_clerk_reads_in_chinese_or_english() -> None:
+
+    counts = {"received": 428, "merged": 20, "rejected": 8, "reported": 328}
+    outcomes = {"adopted": 80, "partially_adopted": 15, "not_adopted": 200, "awaiting_outcome": 33}
+    figures = Figures(
+        drafts={"total": 26, "national": 3, "municipal": 23, "district": 0},
+        sessions=41,
+        attendances=1200,
+        participants=1001,
+        suggestions={**counts, **outcomes},
+    )
+
+    chinese = figures_table(figures, "曹杨新村街道基层立法联系点", date(2021, 1, 1), None)
+    english = figures_table(figures, None, None, None, lang="en")
+
+    assert "{" not in chinese and "'received'" not in chinese
+    lines = chinese.splitlines()
+    assert lines[0].startswith("范围") and lines[0].endswith("曹杨新村街道基层立法联系点")
+    assert any(line.startswith("收到意见建议（条）") and line.endswith(" 428") for line in lines)
+    assert any(line.startswith("采纳率") and line.endswith(" 29.0%") for line in lines)
+    assert "2021-01-01 – 至今" in chinese and "提出意见建议428条" in chinese
+    assert "Opinions received" in english and "all contact points" in english
+    value_columns = {_width(line[: line.rindex("  ") + 2]) for line in lines[: lines.index("")]}
+    assert len(value_columns) == 1  # the numbers line up, Chinese characters counted double

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
@@ -19,7 +20,18 @@ from domain.rules import MAX_ARTICLE, MAX_REASON
 from domain.session import ConsultationSession
 from domain.suggestion import Outcome, Suggestion
 from liaison.bootstrap import Liaison
-from liaison.exports import CHANNELS, KINDS, OUTCOMES, Row, Summary, as_csv, as_docx
+from liaison.exports import (
+    ANONYMOUS,
+    CHANNELS,
+    KINDS,
+    NAMED_PUBLIC,
+    OUTCOMES,
+    UNDECIDED,
+    Row,
+    Summary,
+    as_csv,
+    as_docx,
+)
 from projections.inbox import ReportStatus
 from web.api.common import ERRORS, IsoDate
 from web.auth import CurrentUser
@@ -173,12 +185,20 @@ def export(
         address=client_address(request),
     )
     content = as_csv(summary) if format is ExportFormat.CSV else as_docx(summary)
-    filename = f"report-{report.id}.{format.value}"
     return Response(
         content,
         media_type=MEDIA[format],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": attachment(
+                summary.filename(format.value), f"report-{summary.submitted_on}.{format.value}"
+            )
+        },
     )
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """RFC 6266: an ASCII name for old clients, the real (Chinese) one as ``filename*``."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _summary(liaison: Liaison, report: Report, conn: Connection) -> Summary:
@@ -190,11 +210,12 @@ def _summary(liaison: Liaison, report: Report, conn: Connection) -> Summary:
         source = CHANNELS[s.channel.value]
         if s.session_id is not None:
             source += f"（{app.get(s.session_id, ConsultationSession).title}）"
-        proposer = (
-            "匿名"
-            if s.participant_id is None
-            else KINDS[app.get(s.participant_id, Participant).kind.value]
-        )
+        if s.participant_id is not None:
+            proposer = KINDS[app.get(s.participant_id, Participant).kind.value]
+        elif s.sealed_name or s.sealed_phone:
+            proposer = NAMED_PUBLIC
+        else:
+            proposer = ANONYMOUS
         heading = next((a.heading for a in draft.consulted.articles if a.number == s.article), None)
         rows.append(
             Row(
@@ -203,7 +224,7 @@ def _summary(liaison: Liaison, report: Report, conn: Connection) -> Summary:
                 original=s.original_content,
                 source=source,
                 proposer=proposer,
-                outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else "待反馈",
+                outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else UNDECIDED,
             )
         )
     head = liaison.chain.head(conn)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Query, Request
@@ -11,12 +13,20 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from domain.draft import Draft, DraftStatus
-from domain.errors import DomainError, InvalidValueError, UnknownArticleError, WrongStateError
+from domain.errors import (
+    ConsultationOverError,
+    DomainError,
+    InvalidValueError,
+    UnknownArticleError,
+    WrongStateError,
+)
 from domain.lineage import Lineage
-from domain.suggestion import Outcome, Suggestion
+from domain.suggestion import Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
+from liaison.idempotency import fingerprint
 from liaison.rate_limits import RateLimitedError
+from liaison.receipts import normalised
 from liaison.rights import PUBLIC
 from projections.drafts import list_drafts
 from web.api.public import CommentIn, receipt_out, submit_comment
@@ -33,11 +43,28 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, conn: ReadDep, session: MaybeSignedIn) -> HTMLResponse:
     """Open drafts first, then the others, newest first."""
     drafts = list_drafts(conn)
-    open_now = [d for d in drafts if d["status"] == DraftStatus.OPEN.value]
-    others = [d for d in drafts if d["status"] != DraftStatus.OPEN.value]
+    today = request.app.state.liaison.app.clock.today()
+    open_now = [d for d in drafts if _takes_comments(d, today)]
+    others = [d for d in drafts if not _takes_comments(d, today)]
+    others.sort(key=_latest_day, reverse=True)
     return render(
         request, "home.html", {"open_drafts": open_now, "other_drafts": others}, session=session
     )
+
+
+def _takes_comments(row: dict[str, Any], today: date) -> bool:
+    """Open, and its deadline day not yet past: the list's version of
+    ``Draft.consultation_over``."""
+    return bool(row["status"] == DraftStatus.OPEN.value and _day(row["deadline"]) >= today)
+
+
+def _latest_day(row: dict[str, Any]) -> date:
+    """When an earlier draft was last heard of: enacted, else its deadline."""
+    return _day(row.get("enacted_on") or row["deadline"])
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _draft_page(
@@ -58,6 +85,8 @@ def _draft_page(
         wanted = points[0]["id"]
     context = {
         "draft": draft,
+        "consultation_over": draft.consultation_over(liaison.app.clock.today()),
+        "late": False,
         "contact_points": points,
         "preselected": wanted if wanted in {cp["id"] for cp in points} else "",
         "idempotency_key": uuid4().hex,
@@ -97,9 +126,10 @@ async def comment(
     """A resident's comment from the form; then the receipt, shown big."""
     _ = translator(language(request))
     values = {
-        k: str(form.get(k, "")).strip()
+        k: str(form.get(k, "")).replace("\r\n", "\n").strip()
         for k in ("contact_point_id", "article", "content", "name", "phone")
     }
+    late = False
     errors: dict[str, str] = {}
     try:
         body = CommentIn(
@@ -121,20 +151,41 @@ async def comment(
                 client_address(request),
                 draft_id,
                 body,
-                str(form.get("idempotency_key", ""))[:128] or None,
+                _comment_key(str(form.get("idempotency_key", "")), draft_id, body),
             )
             return redirect(f"/receipts/{answer['receipt']}?new=1")
         except RateLimitedError:
             errors["content"] = _(
                 "You have sent many comments in a short time. Please wait a minute and try again."
             )
+        except ConsultationOverError:
+            late = True
+            errors["content"] = _("The consultation on this draft is over.")
         except DomainError as refused:
             field, message = _refusal(refused)
             errors[field] = _(message)
     draft = await run_in_threadpool(liaison.app.get, draft_id, Draft)
     return _draft_page(
-        request, liaison, conn, draft, session, errors=errors, values=values, status_code=422
+        request,
+        liaison,
+        conn,
+        draft,
+        session,
+        errors=errors,
+        values=values,
+        late=late,
+        status_code=422,
     )
+
+
+def _comment_key(form_key: str, draft_id: UUID, body: CommentIn) -> str | None:
+    """The form's key with what was written: sending the same words twice (a double tap, a
+    reload) gives one receipt, while words changed after Back make a new comment instead of
+    a key reused for a different request."""
+    if not form_key:
+        return None
+    written = fingerprint(str(draft_id), body.model_dump(mode="json"))[:24]
+    return f"{form_key[:96]}.{written}"
 
 
 def _refusal(error: DomainError) -> tuple[str, str]:
@@ -163,7 +214,8 @@ FIELD_MESSAGES = {
 def find_receipt(request: Request, session: MaybeSignedIn, code: str = "") -> Response:
     """Look up a receipt code typed on the home page."""
     if code.strip():
-        return redirect(f"/receipts/{code.strip()[:40]}")
+        wanted = normalised(code[:80]) or code.strip()[:40]
+        return redirect(f"/receipts/{quote(wanted)}")
     return render(request, "receipt_lookup.html", session=session)
 
 
@@ -182,17 +234,36 @@ def receipt_page(
             status_code=404,
             session=session,
         )
-    context = {"receipt": receipt, "new": bool(new), "wall": _wall_of(liaison, receipt.receipt)}
+    context = {"receipt": receipt, "new": bool(new), **_receipt_details(liaison, receipt.receipt)}
     return render(request, "receipt.html", context, session=session)
 
 
-def _wall_of(liaison: Liaison, receipt: str) -> str | None:
-    """The wall of the receipt's draft, once the draft is law."""
+def _receipt_details(liaison: Liaison, receipt: str) -> dict[str, Any]:
+    """What the receipt page shows besides the public receipt: the opinion's own words, the
+    reason it was not taken up, its draft, the article as the draft writes it (第三条), and
+    the wall once the draft is law."""
     suggestion_id = liaison.app.receipts.find(receipt)
-    if suggestion_id is None:
+    assert suggestion_id is not None  # receipt_out found it
+    suggestion = liaison.app.get(suggestion_id, Suggestion)
+    draft = liaison.app.get(suggestion.draft_id, Draft)
+    return {
+        "words": suggestion.original_content,
+        "reason": suggestion.reason if suggestion.status is Status.REJECTED else None,
+        "draft_link": f"/drafts/{draft.id}",
+        "article_heading": _heading(draft, suggestion.draft_version, suggestion.article),
+        "wall": f"/drafts/{draft.id}/wall" if draft.status is DraftStatus.ENACTED else None,
+    }
+
+
+def _heading(draft: Draft, label: str, number: int | None) -> str | None:
+    """The article's heading in the reading the opinion was given on."""
+    if number is None:
         return None
-    draft = liaison.app.get(liaison.app.get(suggestion_id, Suggestion).draft_id, Draft)
-    return f"/drafts/{draft.id}/wall" if draft.status is DraftStatus.ENACTED else None
+    versions = [v for v in draft.versions if v.label == label] or [draft.current]
+    try:
+        return versions[0].article(number).heading or None
+    except UnknownArticleError:
+        return None
 
 
 ADOPTED = (Outcome.ADOPTED.value, Outcome.PARTIALLY_ADOPTED.value)

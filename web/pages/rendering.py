@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.routing import Match
 
 from liaison.rights import Role, require_role
 from liaison.sessions import PageSession
-from web.i18n import COOKIE, language, translator
+from web.i18n import COOKIE, LOCALES, language, translator
 from web.ops import notice
 from web.sessions import ANONYMOUS_CSRF, anonymous_csrf, cookie_name, tokens_match
 from web.templating import templates
@@ -61,6 +62,27 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def switch_href(request: Request, lang: str) -> str:
+    """The link that shows this page in the other language. After a POST (a refused form) the
+    address answers POST only, so the link goes to the nearest page above it that answers GET
+    (``/drafts/{id}/comments`` → ``/drafts/{id}``); a GET keeps its query (filters, codes)."""
+    other = next(code for code in LOCALES if code != lang)
+    if request.method == "GET":
+        query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+        return f"{request.url.path}?{urlencode([*query, ('lang', other)])}"
+    path = request.url.path.rstrip("/") or "/"
+    while path != "/" and not _answers_get(request, path):
+        path = path.rsplit("/", 1)[0] or "/"
+    return f"{path}?lang={other}"
+
+
+def _answers_get(request: Request, path: str) -> bool:
+    if path.startswith(("/api/", "/static/")):
+        return False
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+
 def render(
     request: Request,
     template: str,
@@ -83,6 +105,7 @@ def render(
             "csrf_token": csrf,
             "path": request.url.path,
             **(notice(request) if request.url.path.startswith(STAFF_AND_CONGRESS) else {}),
+            "switch_href": switch_href(request, lang),
             **(context or {}),
         },
         status_code=status_code,

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
 from domain.draft import Draft
-from domain.errors import DomainError
+from domain.errors import DomainError, UnknownArticleError
 from domain.report import Report
 from domain.suggestion import DECIDED, Outcome, Status, Suggestion
 from liaison.bootstrap import Liaison
@@ -256,6 +256,8 @@ def _decide(
         if not errors:
             page = desk.link(f"/staff/drafts/{suggestion.draft_id}/outcomes")
             return redirect(f"{page}#s-{suggestion_id.hex}")
+    except UnknownArticleError:  # not in the latest reading nor the law as passed
+        errors["final_article"] = MESSAGES["final_article"]
     except DomainError as refused:
         field, message = refusal(refused, fields[0])
         errors[field] = message
