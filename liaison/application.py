@@ -8,6 +8,7 @@ many aggregates are read models (``projections``).
 from __future__ import annotations
 
 from liaison.commands.admission import AdmissionCommands
+from liaison.commands.contact_points import ContactPointCommands
 from liaison.commands.drafts import DraftCommands
 from liaison.commands.participants import ParticipantCommands
 from liaison.commands.sessions import SessionCommands
@@ -17,6 +18,11 @@ __all__ = ["LiaisonApplication"]
 
 
 class LiaisonApplication(
-    AdmissionCommands, DraftCommands, ParticipantCommands, SessionCommands, SuggestionCommands
+    AdmissionCommands,
+    ContactPointCommands,
+    DraftCommands,
+    ParticipantCommands,
+    SessionCommands,
+    SuggestionCommands,
 ):
     name = "Liaison"

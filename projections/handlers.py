@@ -157,6 +157,11 @@ def _(event: ContactPoint.Designated, changes: Changes) -> None:
 
 
 @apply.register
+def _(event: ContactPoint.Renamed, changes: Changes) -> None:
+    changes.update(contact_points, event.originator_id, name=event.name)
+
+
+@apply.register
 def _(event: Draft.Received, changes: Changes) -> None:
     changes.insert(
         drafts,

@@ -23,6 +23,7 @@ from web.api import (
     stats,
     suggestions,
     token,
+    users,
 )
 from web.auth import TokenSigner
 from web.errors import install_error_handlers
@@ -43,6 +44,7 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
     stats,
     log,
     audit,
+    users,
 ]
 
 
@@ -65,7 +67,9 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         redoc_url=None,
     )
     app.state.liaison = wired
-    app.state.signer = TokenSigner(wired.signing_key, wired.settings.token_minutes)
+    app.state.signer = TokenSigner(
+        wired.signing_key, wired.settings.token_minutes, wired.users.generation
+    )
     install_error_handlers(app)
     for module in API_ROUTERS:
         app.include_router(module.router)
