@@ -131,8 +131,18 @@ class UserDirectory:
     def accounts(self, actor: Actor) -> list[Account]:
         """Every account, by name."""
         require_role(actor, ADMINISTRATION)
+        return self._accounts(select(users).order_by(users.c.username))
+
+    def account(self, actor: Actor, username: str) -> Account:
+        require_role(actor, ADMINISTRATION)
+        found = self._accounts(select(users).where(users.c.username == username))
+        if not found:
+            raise NotFoundError(f"no account {username!r}")
+        return found[0]
+
+    def _accounts(self, query: Any) -> list[Account]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(users).order_by(users.c.username)).all()
+            rows = conn.execute(query).all()
         return [
             Account(
                 row.username,

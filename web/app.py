@@ -28,7 +28,7 @@ from web.api import (
 from web.auth import TokenSigner
 from web.errors import install_error_handlers
 from web.limits import BodySizeLimit
-from web.pages import account, congress, home, staff
+from web.pages import account, admin, congress, home, password, staff
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
         app.include_router(module.router)
     app.include_router(home.router)
     app.include_router(account.router)
+    app.include_router(password.router)
+    app.include_router(admin.router)
     app.include_router(staff.router)
     app.include_router(congress.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
