@@ -102,6 +102,7 @@ class UserDirectory:
         require_role(actor, ADMINISTRATION)
         checked_role = _checked_account(username, role, contact_point_id)
         _checked_password(password)
+        hashed = self.hasher.hash(password)  # slow on purpose: before the transaction
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -109,7 +110,7 @@ class UserDirectory:
                         username=username,
                         role=checked_role.value,
                         contact_point_id=contact_point_id.hex if contact_point_id else None,
-                        password_hash=self.hasher.hash(password),
+                        password_hash=hashed,
                         must_change=must_change,
                     )
                 )
@@ -122,6 +123,7 @@ class UserDirectory:
         self, actor: Actor, username: str, role: str, contact_point_id: UUID | None
     ) -> tuple[Actor, str]:
         """An account with a one-time password, returned this once and never stored."""
+        require_role(actor, ADMINISTRATION)
         if contact_point_id is not None and not self._point_exists(contact_point_id):
             raise InvalidValueError("contact_point", "no such contact point")
         password = one_time_password()
@@ -160,11 +162,10 @@ class UserDirectory:
         require_role(actor, ADMINISTRATION)
         _not_oneself(actor, username, "reset")
         password = one_time_password()
+        hashed = self.hasher.hash(password)
         with self.engine.begin() as conn:
             self._active_row(conn, username)
-            _end_sessions_and_tokens(
-                conn, username, password_hash=self.hasher.hash(password), must_change=True
-            )
+            _end_sessions_and_tokens(conn, username, password_hash=hashed, must_change=True)
             _audit(conn, actor, "password_reset", username)
         return password
 
@@ -187,6 +188,7 @@ class UserDirectory:
         then asks only for the new one). Every session and token of the account ends: the
         caller starts a new one."""
         _checked_password(new_password, "new_password")
+        hashed = self.hasher.hash(new_password)
         with self.engine.begin() as conn:
             row = self._active_row(conn, actor.username)
             asked = current_password is not None or not row.must_change
@@ -194,12 +196,7 @@ class UserDirectory:
                 raise InvalidValueError("current_password", "is not the current password")
             if self._verifies(row, new_password):
                 raise InvalidValueError("new_password", "must differ from the current one")
-            _end_sessions_and_tokens(
-                conn,
-                actor.username,
-                password_hash=self.hasher.hash(new_password),
-                must_change=False,
-            )
+            _end_sessions_and_tokens(conn, actor.username, password_hash=hashed, must_change=False)
             _audit(conn, actor, "password_changed", actor.username)
 
     # --- signing in ----------------------------------------------------------------------
