@@ -1,4 +1,7 @@
-"""A contact point (基层立法联系点): a street or town office designated to gather opinions."""
+"""A contact point (基层立法联系点): a street or town office designated to gather opinions.
+
+Its name may change (a street office renamed, a typo mended); its id, and every record
+filed under it, stay."""
 
 from __future__ import annotations
 
@@ -29,3 +32,16 @@ class ContactPoint(LiaisonAggregate):
             occurred_on=on,
             actor=actor,
         )
+
+    class Renamed(LiaisonAggregate.Event):
+        name: str
+
+    @event(Renamed)
+    def _renamed(self, name: str, occurred_on: date, actor: str) -> None:
+        self.name = name
+
+    def rename(self, name: str, on: date, actor: str) -> None:
+        """A new name; the same name again changes nothing."""
+        checked = checked_text("name", name, MAX_TITLE)
+        if checked != self.name:
+            self._renamed(name=checked, occurred_on=on, actor=actor)

@@ -6,13 +6,13 @@ Auditing is the log of access, kept apart from the event log of facts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, String, Table, insert, select
 
 from liaison.database import metadata
-from liaison.rights import Actor, require_role
+from liaison.rights import ADMINISTRATION, Actor, require_role
 
 audit_log = Table(
     "audit_log",
@@ -54,18 +54,45 @@ class AuditLog:
         limit: int = 200,
         before: int | None = None,
         action: str | None = None,
+        *,
+        by: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Newest first, for admin only."""
-        require_role(actor, ())
-        return self.recent(limit, before, action)
+        """Newest first, for admin only: ``by`` one account, ``since`` ≤ at < ``until``;
+        ``before`` pages on (the smallest id already seen)."""
+        require_role(actor, ADMINISTRATION)
+        return self.recent(limit, before, action, by=by, since=since, until=until)
 
     def recent(
-        self, limit: int = 200, before: int | None = None, action: str | None = None
+        self,
+        limit: int = 200,
+        before: int | None = None,
+        action: str | None = None,
+        *,
+        by: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[dict[str, Any]]:
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if before is not None:
             query = query.where(audit_log.c.id < before)
         if action is not None:
             query = query.where(audit_log.c.action == action)
+        if by is not None:
+            query = query.where(audit_log.c.actor == by)
+        if since is not None:
+            query = query.where(audit_log.c.at >= since.astimezone(UTC))
+        if until is not None:
+            query = query.where(audit_log.c.at < until.astimezone(UTC))
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def days(
+    first: date | None, last: date | None, zone: tzinfo
+) -> tuple[datetime | None, datetime | None]:
+    """The moments from the start of ``first`` to the end of ``last``, days in ``zone``."""
+    since = datetime.combine(first, time(0), zone) if first else None
+    until = datetime.combine(last + timedelta(days=1), time(0), zone) if last else None
+    return since, until

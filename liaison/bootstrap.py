@@ -15,9 +15,11 @@ from liaison.chain import HashChain
 from liaison.clock import Clock
 from liaison.database import (
     SchemaMissingError,
+    add_missing_columns,
     create_database_engine,
     eventsourcing_env,
     metadata,
+    missing_columns,
     require_tables,
     schema_lock,
 )
@@ -84,6 +86,9 @@ def create_schema(settings: Settings) -> None:
 def _create_tables(engine: Engine) -> None:
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         metadata.create_all(conn)
+        added = add_missing_columns(conn, metadata.tables.values())
+    if added:
+        log.warning("added the columns of this release: %s", ", ".join(added))
     read_models.create_tables(engine)
 
 
@@ -102,6 +107,10 @@ def _require_schema(engine: Engine, events_table: str) -> None:
         row = conn.execute(
             select(tracking.c.position).where(tracking.c.name == read_models.NAME)
         ).first()
+        lacking = missing_columns(conn, metadata.tables.values())
+    if lacking:
+        names = ", ".join(f"{c.table.name}.{c.name}" for c in lacking)
+        raise SchemaMissingError(f"the database lacks {names}: run `liaison db init`")
     if row is None:
         raise SchemaMissingError("the read models have no tracking row: run `liaison db init`")
 

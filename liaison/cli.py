@@ -1,5 +1,5 @@
-"""``liaison …``: serve, demo, users add, report, projections rebuild|run|status|resume|skip,
-verify, db init, backup."""
+"""``liaison …``: serve, demo, users add|reset, report, projections rebuild|run|status|resume|
+skip, verify, db init, backup."""
 
 from __future__ import annotations
 
@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=("admin", "staff", "congress"))
     add.add_argument("--contact-point", help="id or exact name (staff only)")
     add.set_defaults(run=_users_add)
+    reset = users.add_parser(
+        "reset", help="give an account a new one-time password (printed once) and end its sessions"
+    )
+    reset.add_argument("name")
+    reset.set_defaults(run=_users_reset)
 
     report = commands.add_parser("report", help="the figures reported upward")
     report.add_argument("--contact-point", help="id or exact name; all when omitted")
@@ -212,10 +217,22 @@ def _users_add(args: argparse.Namespace, settings: Settings) -> None:
         password = (
             getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline()
         ).rstrip("\n")
-        user = liaison.users.add(args.name, args.role, password, contact_point)
+        user = liaison.users.add(
+            args.name, args.role, password, contact_point, actor=operator("console")
+        )
     finally:
         liaison.close()
     print(f"added {user.username} ({user.role.value})")
+
+
+def _users_reset(args: argparse.Namespace, settings: Settings) -> None:
+    """The way back in for an administrator who forgot the password."""
+    liaison = bootstrap(settings)
+    try:
+        password = liaison.users.reset(operator("console"), args.name)
+    finally:
+        liaison.close()
+    print(f"one-time password for {args.name} (to be changed at the first sign-in): {password}")
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> None:

@@ -17,23 +17,28 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     DateTime,
     Engine,
+    Integer,
     LargeBinary,
     MetaData,
     String,
     Table,
     create_engine,
     event,
+    false,
     func,
     inspect,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.schema import CreateColumn
 
 from liaison.settings import Settings
 
@@ -62,7 +67,14 @@ users = Table(
     Column("contact_point_id", String(32), nullable=True),
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Added after the first release: `add_missing_columns` gives older databases these.
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("must_change", Boolean, nullable=False, server_default=false()),
+    Column("generation", Integer, nullable=False, server_default=text("0")),
 )
+"""``generation`` counts resets and deactivations: a bearer token names the generation it was
+issued in and is worthless once the account moves on. ``must_change``: the password is a
+one-time one, to be replaced before anything else."""
 
 
 def sqlite_path(settings: Settings) -> Path:
@@ -228,6 +240,35 @@ def schema_lock(engine: Engine) -> Iterator[None]:
 def missing_tables(engine: Engine, wanted: Iterable[str]) -> list[str]:
     present = set(inspect(engine).get_table_names())
     return sorted(set(wanted) - present)
+
+
+def missing_columns(conn: Connection, tables: Iterable[Table]) -> list[Column[Any]]:
+    """Columns of existing tables that their database lacks (a table missing altogether
+    is ``create_all``'s to make)."""
+    inspector = inspect(conn)
+    present_tables = set(inspector.get_table_names())
+    missing: list[Column[Any]] = []
+    for table in tables:
+        if table.name in present_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [c for c in table.columns if c.name not in present]
+    return missing
+
+
+def add_missing_columns(conn: Connection, tables: Iterable[Table]) -> list[str]:
+    """Give tables of an older release the columns this one added: ``ALTER TABLE … ADD
+    COLUMN`` with the column's server default, which SQLite and PostgreSQL both fill into
+    existing rows (PostgreSQL 11+ without rewriting the table). Idempotent: a column
+    already there is left alone. Runs where the schema is made (``liaison db init``, and
+    every start on SQLite), inside the caller's transaction and schema lock."""
+    added = []
+    for column in missing_columns(conn, tables):
+        if not column.nullable and column.server_default is None:
+            raise SchemaMissingError(f"{column.table.name}.{column.name} needs a default")
+        ddl = CreateColumn(column).compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {column.table.name} ADD COLUMN {ddl}"))
+        added.append(f"{column.table.name}.{column.name}")
+    return added
 
 
 def require_tables(engine: Engine, wanted: Iterable[str]) -> None:

@@ -64,6 +64,8 @@ DECIDERS = (Role.CONGRESS, Role.STAFF)
 """Record the congress's decision (staff: one they were told of offline)."""
 READERS = (Role.CONGRESS, Role.STAFF)
 """Read records, figures and traces (staff: their own contact point's)."""
+ADMINISTRATION: tuple[Role, ...] = ()
+"""Accounts, contact points and the audit log: admin alone."""
 
 
 def require_role(actor: Actor, roles: tuple[Role, ...]) -> None:

@@ -1,7 +1,9 @@
 """Server-side sessions for the pages.
 
 The cookie holds only a random id; the session lives in the database under the id's hash,
-so signing out or expiry ends it for real: a replayed cookie finds nothing.
+so signing out or expiry ends it for real: a replayed cookie finds nothing. A session
+counts only while its account is active (read with it, in the same query), and says
+whether the account has yet to replace a one-time password.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from uuid import UUID
 
 from sqlalchemy import Column, DateTime, Engine, String, Table, delete, insert, select
 
-from liaison.database import metadata
+from liaison.database import metadata, users
 from liaison.rights import Actor, Role
 
 web_sessions = Table(
@@ -33,6 +35,8 @@ web_sessions = Table(
 class PageSession:
     user: Actor
     csrf: str
+    must_change: bool = False
+    """Signed in with a one-time password: every page but the password's sends them there."""
 
 
 def _hash(token: str) -> str:
@@ -64,7 +68,9 @@ class SessionStore:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(web_sessions).where(web_sessions.c.id_hash == _hash(token))
+                select(web_sessions, users.c.must_change)
+                .join(users, users.c.username == web_sessions.c.username)
+                .where(web_sessions.c.id_hash == _hash(token), users.c.active.is_(True))
             ).first()
         if row is None:
             return None
@@ -73,7 +79,7 @@ class SessionStore:
             self.end(token)
             return None
         cp = UUID(row.contact_point_id) if row.contact_point_id else None
-        return PageSession(Actor(row.username, Role(row.role), cp), row.csrf)
+        return PageSession(Actor(row.username, Role(row.role), cp), row.csrf, bool(row.must_change))
 
     def end(self, token: str | None) -> None:
         if token:

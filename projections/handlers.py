@@ -167,6 +167,10 @@ def contact_point_designated(event: ContactPoint.Designated, changes: Changes) -
     )
 
 
+def contact_point_renamed(event: ContactPoint.Renamed, changes: Changes) -> None:
+    changes.update(contact_points, event.originator_id, name=event.name)
+
+
 def draft_received(event: Draft.Received, changes: Changes) -> None:
     changes.insert(
         drafts,
@@ -352,6 +356,7 @@ def standard() -> dict[type[Any], Handler]:
     """Every read model's handler, by event class: what bootstrap hands the projector."""
     return {
         ContactPoint.Designated: contact_point_designated,
+        ContactPoint.Renamed: contact_point_renamed,
         Draft.Received: draft_received,
         Draft.Opened: draft_opened,
         Draft.Closed: draft_closed,

@@ -29,6 +29,7 @@ from web.api import (
     stats,
     suggestions,
     token,
+    users,
 )
 from web.auth import TokenSigner
 from web.errors import install_error_handlers
@@ -36,7 +37,7 @@ from web.limits import BodySizeLimit
 from web.observe import Observe
 from web.ops import Notices
 from web.ops import router as ops_router
-from web.pages import account, congress, home, staff
+from web.pages import account, admin, congress, home, password, staff
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -54,6 +55,7 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
     stats,
     log,
     audit,
+    users,
 ]
 
 
@@ -91,13 +93,17 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
     )
     app.state.liaison = wired
     app.state.notices = Notices(wired)
-    app.state.signer = TokenSigner(wired.signing_key, wired.settings.token_minutes)
+    app.state.signer = TokenSigner(
+        wired.signing_key, wired.settings.token_minutes, wired.users.generation
+    )
     install_error_handlers(app)
     for module in API_ROUTERS:
         app.include_router(module.router)
     app.include_router(ops_router)
     app.include_router(home.router)
     app.include_router(account.router)
+    app.include_router(password.router)
+    app.include_router(admin.router)
     app.include_router(staff.router)
     app.include_router(congress.router)
     api_docs.install(app)

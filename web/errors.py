@@ -100,7 +100,7 @@ async def page_error(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def _sign_in(_request: Request, error: SignInRequired) -> Response:
-        return RedirectResponse(f"/login?next={quote(error.next_path)}", status_code=303)
+        return RedirectResponse(f"{error.page}?next={quote(error.next_path)}", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -39,6 +39,12 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{V1}/token"): EVERYONE,
     ("POST", f"{V1}/contact-points"): ADMIN,
     ("GET", f"{V1}/contact-points"): SIGNED_IN,
+    ("PATCH", f"{V1}/contact-points/{{contact_point_id}}"): ADMIN,
+    ("POST", f"{V1}/users"): ADMIN,
+    ("GET", f"{V1}/users"): ADMIN,
+    ("POST", f"{V1}/users/{{username}}/reset"): ADMIN,
+    ("POST", f"{V1}/users/{{username}}/deactivate"): ADMIN,
+    ("POST", f"{V1}/account/password"): SIGNED_IN,
     ("POST", f"{V1}/drafts"): REGISTRAR,
     ("POST", f"{V1}/drafts/preview"): REGISTRAR,
     ("POST", f"{V1}/drafts/text"): REGISTRAR,
@@ -309,6 +315,16 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
         json={"name": "新联系点", "district": "徐汇区"}
     ),
     ("GET", f"{V1}/contact-points"): lambda s: Call(),
+    ("PATCH", f"{V1}/contact-points/{{contact_point_id}}"): lambda s: Call(
+        {"contact_point_id": s.cp_a}, json={"name": "曹杨新村街道人大工委基层立法联系点"}
+    ),
+    ("POST", f"{V1}/users"): lambda s: Call(json={"username": "newcomer", "role": "congress"}),
+    ("GET", f"{V1}/users"): lambda s: Call(),
+    ("POST", f"{V1}/users/{{username}}/reset"): lambda s: Call({"username": "staff_b"}),
+    ("POST", f"{V1}/users/{{username}}/deactivate"): lambda s: Call({"username": "staff_b"}),
+    ("POST", f"{V1}/account/password"): lambda s: Call(
+        json={"current_password": PASSWORD, "new_password": "another-long-password"}
+    ),
     ("POST", f"{V1}/drafts"): lambda s: Call(json=DRAFT),
     ("POST", f"{V1}/drafts/preview"): lambda s: Call(json={"text": TEXT}),
     ("POST", f"{V1}/drafts/text"): lambda s: Call(

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from liaison.bootstrap import bootstrap
 from liaison.cli import main
 from liaison.demo.catalog import CAOYANG
+from liaison.settings import Settings
 
 PERIOD = ["--from", "2021-01-01", "--to", "2021-11-30"]
 
@@ -129,3 +131,24 @@ def test_report_refuses_an_unknown_contact_point(
 
     assert main(["report", "--contact-point", "nowhere"]) == 2
     assert "no contact point 'nowhere'" in capsys.readouterr().err
+
+
+def test_users_reset_prints_a_one_time_password_that_must_be_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'u.sqlite3'}")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert main(["users", "add", "chief", "--role", "admin"]) == 0
+
+    assert main(["users", "reset", "chief"]) == 0
+    password = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    assert main(["users", "reset", "nobody"]) == 2
+    assert "no account 'nobody'" in capsys.readouterr().err
+
+    liaison = bootstrap(Settings())
+    try:
+        user = liaison.users.authenticate("chief", password)
+        assert user is not None and liaison.users.authenticate("chief", "a-long-password") is None
+        assert liaison.sessions.find(liaison.sessions.start(user)).must_change  # type: ignore[union-attr]
+    finally:
+        liaison.close()

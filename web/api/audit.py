@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from web.api.common import ERRORS, MAX_POSITION, aware
+from liaison.audit import days
+from web.api.common import ERRORS, MAX_POSITION, IsoDate, aware
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
@@ -29,13 +31,18 @@ def recent(
     user: CurrentUser,
     liaison: LiaisonDep,
     action: str | None = Query(None, max_length=32),
+    actor: str | None = Query(None, max_length=64, description="one account's entries"),
+    from_: Annotated[IsoDate | None, Query(alias="from", description="first day")] = None,
+    to: Annotated[IsoDate | None, Query(description="last day, inclusive")] = None,
     before: int | None = Query(
         None, ge=1, le=MAX_POSITION, description="the smallest id already seen"
     ),
     limit: int = Query(200, ge=1, le=1000),
 ) -> list[AuditEntry]:
     """Audit entries, newest first."""
+    since, until = days(from_, to, liaison.app.clock.zone)
+    entries = liaison.audit.entries(user, limit, before, action, by=actor, since=since, until=until)
     return [
         AuditEntry(**(row | {"at": aware(row["at"])}))  # stored in UTC; SQLite drops the offset
-        for row in liaison.audit.entries(user, limit, before, action)
+        for row in entries
     ]

@@ -1,4 +1,4 @@
-"""Contact points: designated by admin, listed for everyone signed in."""
+"""Contact points: designated and renamed by admin, listed for everyone signed in."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ class ContactPointIn(BaseModel):
     district: str = Field(min_length=1, max_length=MAX_TITLE)
 
 
+class RenameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_TITLE)
+
+
 class ContactPointOut(BaseModel):
     id: UUID
     name: str
@@ -37,3 +41,12 @@ def designate(body: ContactPointIn, user: CurrentUser, liaison: LiaisonDep) -> C
 def list_all(user: CurrentUser, liaison: LiaisonDep) -> list[ContactPointOut]:
     """Every contact point, by name."""
     return [ContactPointOut(**row) for row in liaison.queries.contact_points()]
+
+
+@router.patch("/{contact_point_id}")
+def rename(
+    contact_point_id: UUID, body: RenameIn, user: CurrentUser, liaison: LiaisonDep
+) -> ContactPointOut:
+    """Rename a contact point; its records stay with it."""
+    cp = liaison.app.rename_contact_point(contact_point_id, body.name, user)
+    return ContactPointOut(id=cp.id, name=cp.name, district=cp.district)

@@ -34,18 +34,30 @@ MaybeSignedIn = Annotated[PageSession | None, Depends(page_session)]
 
 
 class SignInRequired(Exception):
-    """Raised by pages that need a signed-in user of some role; answered with a redirect."""
+    """Raised by pages that need a signed-in user of some role; answered with a redirect
+    to ``page`` (the sign-in form), which sends the user back to ``next_path``."""
+
+    page = "/login"
 
     def __init__(self, next_path: str) -> None:
         self.next_path = next_path
 
 
+class PasswordChangeRequired(SignInRequired):
+    """Signed in with a one-time password: the password page comes before any other."""
+
+    page = "/account/password"
+
+
 def signed_in(*roles: Role):  # type: ignore[no-untyped-def]
-    """A dependency for pages of the given roles (admin always admitted)."""
+    """A dependency for pages of the given roles (admin always admitted), once any
+    one-time password has been replaced."""
 
     def check(request: Request, session: MaybeSignedIn) -> PageSession:
         if session is None:
             raise SignInRequired(request.url.path)
+        if session.must_change:
+            raise PasswordChangeRequired(request.url.path)
         require_role(session.user, roles)
         return session
 
