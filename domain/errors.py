@@ -16,6 +16,15 @@ class InvalidValueError(DomainError, ValueError):
         self.message = message
 
 
+class DateOrderError(InvalidValueError):
+    """A business date before the start of what the command acts on: business dates run
+    forward, so nothing happens to a record before it was received, scheduled or registered."""
+
+
+class FutureDateError(InvalidValueError):
+    """A business date after today in the contact points' time zone."""
+
+
 class WrongStateError(DomainError):
     """The aggregate is not in a state that allows this command."""
 
@@ -26,6 +35,10 @@ class UnknownArticleError(DomainError):
 
 class SessionCancelledError(WrongStateError):
     """Attendance or suggestions for a cancelled session."""
+
+
+class DraftClosedError(WrongStateError):
+    """Opinions taken at a session held after its draft was closed."""
 
 
 class NotReportedError(WrongStateError):

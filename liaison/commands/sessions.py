@@ -25,8 +25,8 @@ class SessionCommands(ServiceBase):
         venue: str | None = None,
     ) -> ConsultationSession:
         self.get(contact_point_id, ContactPoint)
-        for draft_id in draft_ids:
-            self.get(draft_id, Draft)
+        drafts = [self.get(draft_id, Draft) for draft_id in draft_ids]
+        ConsultationSession.require_drafts_received(drafts, starts_at.date())
         session = ConsultationSession.schedule(
             contact_point_id, draft_ids, kind, title, starts_at, venue, starts_at.date(), actor
         )

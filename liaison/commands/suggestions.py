@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft, DraftStatus
-from domain.errors import MismatchError, WrongStateError
+from domain.errors import WrongStateError
 from domain.participant import Participant
 from domain.report import Report
 from domain.session import ConsultationSession
@@ -85,6 +85,7 @@ class SuggestionCommands(ServiceBase):
                 item.contact_point_id, item.draft_id, item.participant_id, item.session_id, get
             )
             draft.require_article(item.article)
+            draft.require_received_by("received_on", item.received_on or self.clock.today())
             Suggestion.check(item.content, item.channel, item.article)
             prepared.append((item, draft, uuid4()))
         codes = self.receipts.claim_many([suggestion_id for _, _, suggestion_id in prepared])
@@ -132,8 +133,7 @@ class SuggestionCommands(ServiceBase):
             session.require_not_cancelled()
             if session.contact_point_id != contact_point_id:
                 raise NotFoundError(f"no ConsultationSession {session_id} at this contact point")
-            if draft_id not in session.draft_ids:
-                raise MismatchError("the session did not consult this draft")
+            session.require_takes_opinions_on(draft)
         return draft
 
     def comment_publicly(
@@ -186,6 +186,7 @@ class SuggestionCommands(ServiceBase):
         suggestion_id: UUID | None = None,
     ) -> Suggestion:
         draft.require_article(article)
+        draft.require_received_by("received_on", received_on)
         Suggestion.check(content, channel, article)  # before anything is written
         suggestion_id = suggestion_id or uuid4()
         sealed: dict[str, str | None] = {"sealed_name": None, "sealed_phone": None}

@@ -15,7 +15,7 @@ from domain.suggestion import Channel, Outcome, Status, Suggestion
 NewSuggestion = Callable[..., Suggestion]
 SuggestionIn = Callable[..., Suggestion]
 
-ON = date(2024, 4, 2)
+ON = date(2024, 4, 20)  # after every step that brings a suggestion into its status
 ACTOR = "staff:sun"
 
 
