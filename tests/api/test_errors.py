@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -26,6 +27,7 @@ from fastapi.routing import APIRoute
 from liaison.bootstrap import Liaison
 from liaison.users import Role, User
 from tests.api.conftest import PASSWORD, TEXT, World
+from tests.conftest import FixedClock
 from web.auth import TokenSigner
 
 V1 = "/api/v1"
@@ -808,6 +810,33 @@ INVALID: dict[str, tuple[str, Build]] = {
     "comment-article-not-in-the-draft": ("article", new_comment(article=99)),
     "comment-contact-point-not-a-uuid": ("contact_point_id", new_comment(contact_point_id="A")),
     "comment-idempotency-key-too-long": ("idempotency-key", _with_idempotency_key("k" * 129)),
+    # business dates run forward: nothing before its record's start (the draft received on
+    # 2021-03-01, the session set for 03-05, the opinion received 03-10 and accepted today),
+    # nothing after today (the tests' clock: 2021-03-15)
+    "draft-received-tomorrow": ("received_on", new_draft(received_on="2021-03-16")),
+    "enacted-tomorrow": (
+        "enacted_on",
+        on_draft("enact", {"enacted_on": "2021-03-16", "text": TEXT}),
+    ),
+    "session-before-its-draft-was-received": (
+        "starts_at",
+        new_session(starts_at="2021-02-26T14:00:00+08:00"),
+    ),
+    "held-before-the-day-it-was-set-for": (
+        "held_on",
+        on_session("complete", {"held_on": "2021-03-04"}),
+    ),
+    "held-tomorrow": ("held_on", on_session("complete", {"held_on": "2021-03-16"})),
+    "suggestion-received-tomorrow": ("received_on", new_suggestion(received_on="2021-03-16")),
+    "suggestion-received-before-its-draft": (
+        "received_on",
+        new_suggestion(received_on="2021-02-28"),
+    ),
+    "report-before-its-suggestion-was-accepted": (
+        "submitted_on",
+        new_report(submitted_on="2021-03-14"),
+    ),
+    "report-submitted-tomorrow": ("submitted_on", new_report(submitted_on="2021-03-16")),
 }
 
 
@@ -818,6 +847,25 @@ def test_an_invalid_field_is_422_and_named(api: Api, case: str) -> None:
     answer = api.expect(422, build(api))
 
     assert names_field(answer, name), answer.text
+
+
+def test_a_screening_dated_before_the_opinion_was_received_is_422_with_the_reason(
+    api: Api, clock: FixedClock
+) -> None:
+    """A screening is dated today: an opinion recorded as received on the 20th cannot be
+    screened while the clock says the 15th (set back, or in another time zone)."""
+    clock.day = date(2021, 3, 20)
+    body = suggestion_fields(api.cp_a, api.draft(), received_on="2021-03-20")
+    made = api.made(201, post(SUGGESTIONS, body, "staff_a"))
+    clock.day = date(2021, 3, 15)
+
+    accept = {"decision": "accept"}
+    answer = api.expect(422, post(f"{SUGGESTION}/screen", accept, suggestion_id=made["id"]))
+
+    assert answer.json()["detail"] == (
+        "on: must not be before the day the suggestion was received (2021-03-20)"
+    )
+    assert api.made(200, get(SUGGESTION, suggestion_id=made["id"]))["status"] == "received"
 
 
 def _report_carrying_another_contact_points_suggestion(a: Api) -> Req:
