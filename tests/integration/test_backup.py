@@ -41,9 +41,17 @@ def _consultation(liaison: Liaison, comments: int = 6) -> Any:
     )
     app.open_draft(draft.id, "admin")
     person = app.register_participant(cp.id, "王秀英", "resident", "s", phone="13812345678")
-    said = app.record_suggestion(cp.id, draft.id, "建议", "letter", "s", participant_id=person.id)
-    app.screen_suggestion(said.id, "accept", "s")
-    app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), "s")
+    said = app.record_suggestion(
+        cp.id,
+        draft.id,
+        "建议",
+        "letter",
+        "s",
+        participant_id=person.id,
+        received_on=date(2021, 3, 10),
+    )
+    app.screen_suggestion(said.id, "accept", "s", on=date(2021, 3, 10))
+    app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 12), "s")
     app.record_outcome(said.id, "adopted", "congress", final_article=2)
     for i in range(comments):
         app.comment_publicly(draft.id, cp.id, f"意见{i}", article=1)
