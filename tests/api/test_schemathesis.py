@@ -76,8 +76,8 @@ def _seed(liaison: Any) -> dict[str, list[str]]:
         for n in range(4)
     ]
     for n in (1, 2):
-        app.screen_suggestion(ids[n], "accept", "s")
-    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 20), "s")
+        app.screen_suggestion(ids[n], "accept", "s", on=date(2021, 3, 9))
+    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 12), "s")
     app.record_outcome(ids[2], "adopted", "congress", final_article=1)
     receipt = app.get(ids[0], Suggestion).receipt
     return {

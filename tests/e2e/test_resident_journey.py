@@ -101,7 +101,7 @@ def test_a_resident_comments_on_an_article_and_follows_the_receipt_to_the_outcom
     suggestion = app.receipts.find(code)
     assert suggestion is not None
     app.screen_suggestion(suggestion, "accept", "staff")
-    app.submit_report(draft["cp"], draft["draft"], [suggestion], date(2021, 3, 20), "staff")
+    app.submit_report(draft["cp"], draft["draft"], [suggestion], date(2021, 3, 15), "staff")
     app.record_outcome(suggestion, "adopted", "congress", final_article=2)
     app.send_feedback(suggestion, FEEDBACK, "staff")
 
