@@ -60,8 +60,7 @@ def checked_order(first_field: str, first: date, then_field: str, then: date) ->
         raise InvalidValueError(then_field, f"must not be before {first_field} ({first})")
 
 
-def not_before(field: str, on: date, start_name: str, start: date) -> date:
+def not_before(field: str, on: date, start_name: str, start: date) -> None:
     """Business dates run forward: refuse ``on`` when it is before ``start``."""
     if on < start:
         raise DateOrderError(field, f"must not be before {start_name} ({start})")
-    return on
