@@ -19,6 +19,7 @@ from domain.articles import ArticleParseError, parse_articles
 from domain.base import LiaisonAggregate
 from domain.errors import (
     ConsultationOverError,
+    DraftClosedError,
     InvalidValueError,
     NotAskedError,
     UnknownArticleError,
@@ -31,6 +32,7 @@ from domain.rules import (
     checked_choice,
     checked_order,
     checked_text,
+    not_before,
 )
 
 FIRST_LABEL = "征求意见稿"
@@ -101,6 +103,7 @@ def _version(label: str, on: date, preamble: str, articles: list[dict[str, Any]]
 
 class Draft(LiaisonAggregate):
     class Received(LiaisonAggregate.Created):
+        date_field = "received_on"
         title: str
         level: str
         issuer: str
@@ -138,6 +141,7 @@ class Draft(LiaisonAggregate):
         self.contact_point_ids: tuple[UUID, ...] | None = (
             None if contact_point_ids is None else tuple(contact_point_ids)
         )
+        self.changes: list[tuple[date, DraftStatus]] = []  # opened, closed, enacted: by date
 
     @classmethod
     def receive(
@@ -214,27 +218,46 @@ class Draft(LiaisonAggregate):
         if self.status not in allowed:
             raise WrongStateError(f"cannot {doing} a draft that is {self.status.value}")
 
+    def require_received_by(self, field: str, on: date) -> None:
+        """Nothing is done on a draft (an opinion, a session) before the day it was received."""
+        not_before(field, on, "the day the draft was received", self.received_on)
+
+    def closed_before(self, day: date) -> bool:
+        """Whether the draft stood closed (or enacted) at the end of the day before ``day``:
+        its last opening, closing or enactment dated before ``day`` was not an opening."""
+        earlier = [status for on, status in self.changes if on < day]
+        return bool(earlier) and earlier[-1] is not DraftStatus.OPEN
+
+    def require_open_on(self, day: date) -> None:
+        """A session on ``day`` takes opinions on the draft unless it was closed before."""
+        if self.closed_before(day):
+            raise DraftClosedError(f"the draft was closed before {day}")
+
     class Opened(LiaisonAggregate.Event):
         pass
 
     def open(self, on: date, actor: str) -> None:
         self._require(DraftStatus.RECEIVED, DraftStatus.CLOSED, doing="open")
+        self.require_received_by("on", on)
         self._opened(occurred_on=on, actor=actor)
 
     @event(Opened)
     def _opened(self, occurred_on: date, actor: str) -> None:
         self.status = DraftStatus.OPEN
+        self.changes.append((occurred_on, DraftStatus.OPEN))
 
     class Closed(LiaisonAggregate.Event):
         pass
 
     def close(self, on: date, actor: str) -> None:
         self._require(DraftStatus.OPEN, doing="close")
+        self.require_received_by("on", on)
         self._closed(occurred_on=on, actor=actor)
 
     @event(Closed)
     def _closed(self, occurred_on: date, actor: str) -> None:
         self.status = DraftStatus.CLOSED
+        self.changes.append((occurred_on, DraftStatus.CLOSED))
 
     class VersionAdded(LiaisonAggregate.Event):
         label: str
@@ -244,7 +267,7 @@ class Draft(LiaisonAggregate):
     def add_version(self, label: str, text: str, on: date, actor: str) -> None:
         self._require(DraftStatus.RECEIVED, DraftStatus.OPEN, DraftStatus.CLOSED, doing="revise")
         label = checked_text("label", label, MAX_LABEL)
-        checked_order("received_on", self.received_on, "on", on)
+        self.require_received_by("on", on)
         if label == FINAL_LABEL:
             raise InvalidValueError("label", f"{FINAL_LABEL!r} is kept for the enacted text")
         if any(v.label == label for v in self.versions):
@@ -265,10 +288,11 @@ class Draft(LiaisonAggregate):
     class Enacted(LiaisonAggregate.Event):
         preamble: str
         articles: list[dict[str, Any]]
+        date_field = "enacted_on"
 
     def enact(self, text: str, on: date, actor: str) -> None:
         self._require(DraftStatus.RECEIVED, DraftStatus.OPEN, DraftStatus.CLOSED, doing="enact")
-        checked_order("received_on", self.received_on, "enacted_on", on)
+        self.require_received_by("enacted_on", on)
         self._enacted(occurred_on=on, actor=actor, **parsed_version(text))
 
     @event(Enacted)
@@ -278,3 +302,4 @@ class Draft(LiaisonAggregate):
         self.versions.append(_version(FINAL_LABEL, occurred_on, preamble, articles))
         self.status = DraftStatus.ENACTED
         self.enacted_on = occurred_on
+        self.changes.append((occurred_on, DraftStatus.ENACTED))

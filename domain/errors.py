@@ -20,6 +20,15 @@ class NotAskedError(InvalidValueError):
     """Opinions or a session on a draft from a contact point the draft was not sent to."""
 
 
+class DateOrderError(InvalidValueError):
+    """A business date before the start of what the command acts on: business dates run
+    forward, so nothing happens to a record before it was received, scheduled or registered."""
+
+
+class FutureDateError(InvalidValueError):
+    """A business date after today in the contact points' time zone."""
+
+
 class WrongStateError(DomainError):
     """The aggregate is not in a state that allows this command."""
 
@@ -34,6 +43,10 @@ class ConsultationOverError(WrongStateError):
 
 class SessionCancelledError(WrongStateError):
     """Attendance or suggestions for a cancelled session."""
+
+
+class DraftClosedError(WrongStateError):
+    """Opinions taken at a session held after its draft was closed."""
 
 
 class NotReportedError(WrongStateError):

@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 
 from domain.base import LiaisonAggregate
 from domain.errors import ParticipantErasedError
-from domain.rules import checked_choice
+from domain.rules import checked_choice, not_before
 
 
 class ParticipantKind(StrEnum):
@@ -90,6 +90,7 @@ class Participant(LiaisonAggregate):
     def erase(self, on: date, actor: str) -> None:
         """Record that the person's data was erased (the key is deleted by the application)."""
         self.require_not_erased()
+        not_before("on", on, "the day the participant was registered", self.registered_on)
         self._erased(occurred_on=on, actor=actor)
 
     @event(Erased)

@@ -8,8 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LiaisonAggregate
-from domain.errors import InvalidValueError, MismatchError, WrongStateError
-from domain.suggestion import Status, Suggestion
+from domain.errors import InvalidValueError, MismatchError
+from domain.suggestion import Suggestion
 
 
 class Report(LiaisonAggregate):
@@ -17,6 +17,7 @@ class Report(LiaisonAggregate):
         contact_point_id: UUID
         draft_id: UUID
         suggestion_ids: list[UUID]
+        date_field = "submitted_on"
 
     @event(Submitted)
     def __init__(
@@ -52,10 +53,7 @@ class Report(LiaisonAggregate):
                 raise MismatchError(
                     f"suggestion {suggestion.id} is not on this draft and contact point"
                 )
-            if suggestion.status is not Status.ACCEPTED:
-                raise WrongStateError(
-                    f"suggestion {suggestion.id} is {suggestion.status.value}, not accepted"
-                )
+            suggestion.require_reportable(on)
         report = cls(
             contact_point_id=contact_point_id,
             draft_id=draft_id,

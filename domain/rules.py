@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from domain.errors import InvalidValueError
+from domain.errors import DateOrderError, InvalidValueError
 
 MAX_TITLE = 200
 MAX_NAME = 100
@@ -58,3 +58,9 @@ def checked_choice(field: str, value: str, choices: type[E]) -> E:
 def checked_order(first_field: str, first: date, then_field: str, then: date) -> None:
     if then < first:
         raise InvalidValueError(then_field, f"must not be before {first_field} ({first})")
+
+
+def not_before(field: str, on: date, start_name: str, start: date) -> None:
+    """Business dates run forward: refuse ``on`` when it is before ``start``."""
+    if on < start:
+        raise DateOrderError(field, f"must not be before {start_name} ({start})")

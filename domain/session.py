@@ -2,6 +2,8 @@
 
 Scheduled → held (with minutes) | cancelled. Attendance may be recorded before or after the
 session is held, never for a cancelled one; only attendance at held sessions is counted.
+The session starts on the day of its ``Scheduled`` event (the application dates it by the day
+the session is to start; a plan, so it may lie ahead); nothing else of it is dated before.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LiaisonAggregate
-from domain.errors import InvalidValueError, SessionCancelledError, WrongStateError
+from domain.draft import Draft
+from domain.errors import (
+    InvalidValueError,
+    MismatchError,
+    SessionCancelledError,
+    WrongStateError,
+)
 from domain.rules import (
     MAX_MINUTES,
     MAX_PARTICIPANTS_PER_CALL,
     MAX_TITLE,
     checked_choice,
     checked_text,
+    not_before,
     optional_text,
 )
 
@@ -46,6 +55,7 @@ class ConsultationSession(LiaisonAggregate):
         title: str
         starts_at: datetime
         venue: str | None
+        planned = True
 
     @event(Scheduled)
     def __init__(
@@ -66,6 +76,7 @@ class ConsultationSession(LiaisonAggregate):
         self.starts_at = starts_at
         self.venue = venue
         self.status = SessionStatus.SCHEDULED
+        self.scheduled_on = occurred_on
         self.participant_ids: list[UUID] = []
         self.minutes: str | None = None
         self.held_on: date | None = None
@@ -97,9 +108,31 @@ class ConsultationSession(LiaisonAggregate):
             actor=actor,
         )
 
+    @classmethod
+    def require_drafts_received(cls, drafts: list[Draft], on: date) -> None:
+        """A session for a draft is not dated before the draft was received."""
+        for draft in drafts:
+            draft.require_received_by("starts_at", on)
+
     def require_not_cancelled(self) -> None:
         if self.status is SessionStatus.CANCELLED:
             raise SessionCancelledError(f"session {self.id} was cancelled")
+
+    @property
+    def day(self) -> date:
+        """The day it was held, or else the day it was scheduled for."""
+        return self.held_on or self.scheduled_on
+
+    def require_takes_opinions_on(self, draft: Draft) -> None:
+        """Opinions said at this session on ``draft``: not cancelled, consulting that draft,
+        and the draft not already closed by the session's day."""
+        self.require_not_cancelled()
+        if draft.id not in self.draft_ids:
+            raise MismatchError("the session did not consult this draft")
+        draft.require_open_on(self.day)
+
+    def _not_before_scheduled(self, field: str, on: date) -> None:
+        not_before(field, on, "the day the session was scheduled for", self.scheduled_on)
 
     class AttendanceRecorded(LiaisonAggregate.Event):
         participant_ids: list[UUID]
@@ -107,6 +140,7 @@ class ConsultationSession(LiaisonAggregate):
     def record_attendance(self, participant_ids: list[UUID], on: date, actor: str) -> None:
         """Add attendees; people already recorded are not counted twice."""
         self.require_not_cancelled()
+        self._not_before_scheduled("on", on)
         if not participant_ids:
             raise InvalidValueError("participant_ids", "name at least one participant")
         if len(participant_ids) > MAX_PARTICIPANTS_PER_CALL:
@@ -125,12 +159,14 @@ class ConsultationSession(LiaisonAggregate):
 
     class Held(LiaisonAggregate.Event):
         minutes: str | None
+        date_field = "held_on"
 
     def complete(self, minutes: str | None, on: date, actor: str) -> None:
         """Record that the session was held on ``on`` (its business date)."""
         self.require_not_cancelled()
         if self.status is not SessionStatus.SCHEDULED:
             raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._not_before_scheduled("held_on", on)
         self._held(
             minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor
         )
@@ -147,6 +183,7 @@ class ConsultationSession(LiaisonAggregate):
     def cancel(self, reason: str | None, on: date, actor: str) -> None:
         if self.status is not SessionStatus.SCHEDULED:
             raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._not_before_scheduled("on", on)
         self._cancelled(
             reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor
         )

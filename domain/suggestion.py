@@ -21,6 +21,7 @@ from domain.rules import (
     checked_article,
     checked_choice,
     checked_text,
+    not_before,
     optional_text,
 )
 
@@ -61,6 +62,7 @@ DECIDED = (Status.ADOPTED, Status.PARTIALLY_ADOPTED, Status.NOT_ADOPTED)
 
 class Suggestion(LiaisonAggregate):
     class Received(LiaisonAggregate.Created):
+        date_field = "received_on"
         contact_point_id: UUID
         draft_id: UUID
         draft_version: str
@@ -103,6 +105,9 @@ class Suggestion(LiaisonAggregate):
         self.sealed_name = sealed_name
         self.sealed_phone = sealed_phone
         self.received_on = occurred_on
+        self.accepted_on: date | None = None
+        self.reported_on: date | None = None
+        self.decided_on: date | None = None
         self.status = Status.RECEIVED
         self.reason: str | None = None
         self.merged_into: UUID | None = None
@@ -163,11 +168,15 @@ class Suggestion(LiaisonAggregate):
         if self.status not in allowed:
             raise WrongStateError(f"cannot {doing} a suggestion that is {self.status.value}")
 
+    def _not_before_received(self, field: str, on: date) -> None:
+        not_before(field, on, "the day the suggestion was received", self.received_on)
+
     class Revised(LiaisonAggregate.Event):
         content: str
 
     def revise(self, content: str, on: date, actor: str) -> None:
         self._require(UNREPORTED, "reword")
+        self._not_before_received("on", on)
         self._revised(
             content=checked_text("content", content, MAX_CONTENT), occurred_on=on, actor=actor
         )
@@ -185,6 +194,7 @@ class Suggestion(LiaisonAggregate):
     def screen(self, decision: str, reason: str | None, on: date, actor: str) -> None:
         """Accept for reporting, or reject with a reason; may be changed until reported."""
         self._require((Status.RECEIVED, Status.ACCEPTED, Status.REJECTED), "screen")
+        self._not_before_received("on", on)
         if checked_choice("decision", decision, Decision) is Decision.ACCEPT:
             if self.status is not Status.ACCEPTED:
                 self._accepted(occurred_on=on, actor=actor)
@@ -198,6 +208,7 @@ class Suggestion(LiaisonAggregate):
     @event(Accepted)
     def _accepted(self, occurred_on: date, actor: str) -> None:
         self.status = Status.ACCEPTED
+        self.accepted_on = occurred_on
         self.reason = None
 
     @event(Rejected)
@@ -221,6 +232,9 @@ class Suggestion(LiaisonAggregate):
             )
         self._require(UNREPORTED, "merge")
         survivor._require(UNREPORTED, "merge into")
+        self._not_before_received("on", on)
+        survivor_received = "the day the suggestion merged into was received"
+        not_before("on", on, survivor_received, survivor.received_on)
         self._merged(into=survivor.id, occurred_on=on, actor=actor)
         survivor._absorbed(suggestion_id=self.id, occurred_on=on, actor=actor)
 
@@ -235,20 +249,31 @@ class Suggestion(LiaisonAggregate):
 
     class Reported(LiaisonAggregate.Event):
         report_id: UUID
+        date_field = "submitted_on"
 
     def report(self, report_id: UUID, on: date, actor: str) -> None:
-        self._require((Status.ACCEPTED,), "report")
+        self.require_reportable(on)
         self._reported(report_id=report_id, occurred_on=on, actor=actor)
+
+    def require_reportable(self, on: date) -> None:
+        """Accepted, and neither received nor accepted after ``on``, the report's date."""
+        if self.status is not Status.ACCEPTED:
+            raise WrongStateError(f"suggestion {self.id} is {self.status.value}, not accepted")
+        for step, day in (("received", self.received_on), ("accepted", self.accepted_on)):
+            if day is not None:
+                not_before("submitted_on", on, f"the day suggestion {self.id} was {step}", day)
 
     @event(Reported)
     def _reported(self, report_id: UUID, occurred_on: date, actor: str) -> None:
         self.status = Status.REPORTED
         self.report_id = report_id
+        self.reported_on = occurred_on
 
     class OutcomeRecorded(LiaisonAggregate.Event):
         outcome: str
         final_article: int | None
         note: str | None
+        date_field = "decided_on"
 
     def record_outcome(
         self, outcome: str, final_article: int | None, note: str | None, on: date, actor: str
@@ -258,6 +283,8 @@ class Suggestion(LiaisonAggregate):
             raise WrongStateError(f"feedback on suggestion {self.id} was already sent")
         if self.status not in (Status.REPORTED, *DECIDED):
             raise NotReportedError(f"suggestion {self.id} is {self.status.value}, not reported")
+        if self.reported_on is not None:
+            not_before("decided_on", on, "the day it was reported", self.reported_on)
         self._outcome_recorded(
             final_article=checked_article("final_article", final_article),
             outcome=checked_choice("outcome", outcome, Outcome).value,
@@ -279,12 +306,16 @@ class Suggestion(LiaisonAggregate):
         self.status = Status(outcome)
         self.final_article = final_article
         self.note = note
+        self.decided_on = occurred_on
 
     class FedBack(LiaisonAggregate.Event):
         message: str
+        date_field = "sent_on"
 
     def feed_back(self, message: str, on: date, actor: str) -> None:
         self._require(DECIDED, "send feedback on")
+        if self.decided_on is not None:
+            not_before("sent_on", on, "the day the outcome was decided", self.decided_on)
         self._fed_back(
             message=checked_text("message", message, MAX_CONTENT), occurred_on=on, actor=actor
         )

@@ -38,7 +38,7 @@ from sqlalchemy import Connection, Engine
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft, DraftStatus
-from domain.errors import DomainError, MismatchError, WrongStateError
+from domain.errors import DomainError, FutureDateError, WrongStateError
 from domain.participant import Participant
 from domain.session import ConsultationSession
 from domain.suggestion import Channel, Suggestion
@@ -296,9 +296,11 @@ class AdmissionCommands(ServiceBase):
     ) -> None:
         """The rules of an opinion, in one place: the draft takes it, from this contact point
         (one it asked); the name and phone are well-formed; the participant and session it
-        names belong to its contact point; the article exists; the words are fit to keep."""
+        names belong to its contact point; the article exists; the words are fit to keep; it is
+        dated neither before the draft was received nor after today."""
+        today = self.clock.today()
         if actor.role is Role.PUBLIC:
-            draft.require_public_comments(self.clock.today())
+            draft.require_public_comments(today)
         elif draft.status is DraftStatus.ENACTED:
             raise WrongStateError("the draft is already enacted")
         draft.require_asked(opinion.contact_point_id)
@@ -313,14 +315,18 @@ class AdmissionCommands(ServiceBase):
                 )
         if opinion.session_id is not None:
             session = self.get(opinion.session_id, ConsultationSession)
-            session.require_not_cancelled()
             if session.contact_point_id != opinion.contact_point_id:
                 raise NotFoundError(
                     f"no ConsultationSession {opinion.session_id} at this contact point"
                 )
-            if opinion.draft_id not in session.draft_ids:
-                raise MismatchError("the session did not consult this draft")
+            session.require_takes_opinions_on(draft)
         draft.require_article(opinion.article)
+        received_on = opinion.received_on or today
+        draft.require_received_by("received_on", received_on)
+        if received_on > today:
+            raise FutureDateError(
+                "received_on", f"must not be after today ({today}), got {received_on}"
+            )
         if content is not None:
             raise content
 

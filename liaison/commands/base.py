@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import Environment, EnvType
 
+from domain.base import LiaisonAggregate
 from liaison.clock import Clock
 from liaison.errors import ConflictError, NotFoundError
 from liaison.personal_data import PersonalDataVault
@@ -67,7 +68,12 @@ class ServiceBase(Application[UUID]):
         transcoder.register(DateAsISO())
 
     def save(self, *aggregates: Any, **kwargs: Any) -> Any:
-        """Save atomically; a concurrent change to the same aggregate is a ConflictError."""
+        """Save atomically; a concurrent change to the same aggregate is a ConflictError.
+        Nothing is saved dated after the clock's today: every command's events pass here."""
+        today = self.clock.today()
+        for aggregate in aggregates:
+            if isinstance(aggregate, LiaisonAggregate):
+                aggregate.require_dated_by(today)
         try:
             recordings = self.write(*aggregates, **kwargs)
         except RecordConflictError as error:

@@ -28,8 +28,10 @@ class SessionCommands(ServiceBase):
         require_role(actor, KEEPERS)
         require_point(actor, contact_point_id)
         self.get(contact_point_id, ContactPoint)
-        for draft_id in draft_ids:
-            self.get(draft_id, Draft).require_asked(contact_point_id, "draft_ids")
+        drafts = [self.get(draft_id, Draft) for draft_id in draft_ids]
+        for draft in drafts:
+            draft.require_asked(contact_point_id, "draft_ids")
+        ConsultationSession.require_drafts_received(drafts, starts_at.date())
         session = ConsultationSession.schedule(
             contact_point_id,
             draft_ids,

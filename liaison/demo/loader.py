@@ -265,9 +265,8 @@ class ContactPointYear:
                 datetime.combine(day, time(9, 30)),
                 self.staff,
             )
-            self.app.cancel_session(
-                session.id, self.staff, reason="台风预警", on=day - timedelta(days=1)
-            )
+            # called off that morning: nothing of a session is dated before its day
+            self.app.cancel_session(session.id, self.staff, reason="台风预警", on=day)
         return held
 
     def _collect_opinions(
@@ -323,7 +322,9 @@ class ContactPointYear:
         merges = self.plan.merged
         for draft in self.drafts:
             group = by_draft.get(draft.id, [])
-            on = draft.deadline - timedelta(days=3)
+            # three days before the deadline, or once the last opinion is in if that is later:
+            # no opinion is screened or merged before it was received
+            on = max([draft.deadline - timedelta(days=3), *(o.received_on for o in group)])
             kept = []
             for opinion in group:
                 if opinion.content in catalog.OFF_TOPIC:

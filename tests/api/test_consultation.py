@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from docx import Document
 
 from tests.api.conftest import World
+from tests.conftest import FixedClock
 
 
-def test_a_whole_consultation_through_the_api(world: World) -> None:
+def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -> None:
     w = world
     draft = w.new_draft()
     assert [a["number"] for a in draft["articles"]] == [1, 2, 3]
@@ -100,6 +102,7 @@ def test_a_whole_consultation_through_the_api(world: World) -> None:
         )
     )
     w.ok(w.post("staff_a", f"/api/v1/suggestions/{said['id']}/screen", {"decision": "accept"}))
+    clock.day = date(2021, 3, 25)  # business dates run forward: the report goes up ten days on
     report = w.ok(
         w.post(
             "staff_a",
@@ -115,6 +118,7 @@ def test_a_whole_consultation_through_the_api(world: World) -> None:
     )
     enacted_text = draft_text_with_change()
     w.ok(w.post("admin", f"/api/v1/drafts/{draft['id']}/close"))
+    clock.day = date(2021, 8, 20)  # the law is passed, then decided upon and fed back
     w.ok(
         w.post(
             "congress",

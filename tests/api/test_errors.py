@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -26,6 +27,7 @@ from fastapi.routing import APIRoute
 from liaison.bootstrap import Liaison
 from liaison.rights import Actor, Role
 from tests.api.conftest import PASSWORD, TEXT, World
+from tests.conftest import FixedClock
 from web.auth import TokenSigner
 
 V1 = "/api/v1"
@@ -49,6 +51,7 @@ PUBLIC = f"{V1}/public"
 PUBLIC_DRAFT = f"{PUBLIC}/drafts/{{draft_id}}"
 COMMENTS = f"{PUBLIC_DRAFT}/comments"
 RECEIPT = f"{PUBLIC}/receipts/{{receipt}}"
+TODAY = "2021-03-15"  # the tests' clock (tests/conftest.py): nothing may be dated after it
 
 _OPENAPI: dict[str, Any] = {}  # the same for every app; fetched once
 
@@ -132,7 +135,7 @@ class Api:
         for step in steps.get(status, []):
             self.expect(200, post(f"{DRAFT}/{step}", draft_id=draft_id))
         if status == "enacted":
-            enacted = {"enacted_on": "2021-08-20", "text": TEXT}
+            enacted = {"enacted_on": TODAY, "text": TEXT}
             self.expect(200, post(f"{DRAFT}/enact", enacted, draft_id=draft_id))
         return draft_id
 
@@ -229,7 +232,7 @@ def report_fields(cp: str, draft_id: str, ids: list[str], **changes: Any) -> dic
         "contact_point_id": cp,
         "draft_id": draft_id,
         "suggestion_ids": ids,
-        "submitted_on": "2021-03-25",
+        "submitted_on": TODAY,
     }
     return _fields(base, changes)
 
@@ -379,10 +382,10 @@ def test_a_draft_is_received_opened_revised_closed_enacted_and_traced(api: Api) 
     assert api.made(200, post(f"{DRAFT}/open", **at))["status"] == "open"
     api.expect(201, post(f"{DRAFT}/versions", {"label": "二审稿", "text": TEXT}, **at))
     assert api.made(200, post(f"{DRAFT}/close", **at))["status"] == "closed"
-    enacted = {"enacted_on": "2021-08-20", "text": TEXT}
+    enacted = {"enacted_on": TODAY, "text": TEXT}
     assert api.made(200, post(f"{DRAFT}/enact", enacted, "congress", **at))["status"] == "enacted"
 
-    assert api.made(200, get(DRAFT, role="staff_b", **at))["enacted_on"] == "2021-08-20"
+    assert api.made(200, get(DRAFT, role="staff_b", **at))["enacted_on"] == TODAY
     listed = api.made(200, get(DRAFTS, {"status": "enacted"}))
     assert [d["id"] for d in listed] == [made["id"]]
     assert api.made(200, get(f"{DRAFT}/trace", role="congress", **at))["draft"]["id"] == made["id"]
@@ -807,6 +810,33 @@ INVALID: dict[str, tuple[str, Build]] = {
     "comment-article-not-in-the-draft": ("article", new_comment(article=99)),
     "comment-contact-point-not-a-uuid": ("contact_point_id", new_comment(contact_point_id="A")),
     "comment-idempotency-key-too-long": ("idempotency-key", _with_idempotency_key("k" * 129)),
+    # business dates run forward: nothing before its record's start (the draft received on
+    # 2021-03-01, the session set for 03-05, the opinion received 03-10 and accepted today),
+    # nothing after today (the tests' clock: 2021-03-15)
+    "draft-received-tomorrow": ("received_on", new_draft(received_on="2021-03-16")),
+    "enacted-tomorrow": (
+        "enacted_on",
+        on_draft("enact", {"enacted_on": "2021-03-16", "text": TEXT}),
+    ),
+    "session-before-its-draft-was-received": (
+        "starts_at",
+        new_session(starts_at="2021-02-26T14:00:00+08:00"),
+    ),
+    "held-before-the-day-it-was-set-for": (
+        "held_on",
+        on_session("complete", {"held_on": "2021-03-04"}),
+    ),
+    "held-tomorrow": ("held_on", on_session("complete", {"held_on": "2021-03-16"})),
+    "suggestion-received-tomorrow": ("received_on", new_suggestion(received_on="2021-03-16")),
+    "suggestion-received-before-its-draft": (
+        "received_on",
+        new_suggestion(received_on="2021-02-28"),
+    ),
+    "report-before-its-suggestion-was-accepted": (
+        "submitted_on",
+        new_report(submitted_on="2021-03-14"),
+    ),
+    "report-submitted-tomorrow": ("submitted_on", new_report(submitted_on="2021-03-16")),
 }
 
 
@@ -817,6 +847,25 @@ def test_an_invalid_field_is_422_and_named(api: Api, case: str) -> None:
     answer = api.expect(422, build(api))
 
     assert names_field(answer, name), answer.text
+
+
+def test_a_screening_dated_before_the_opinion_was_received_is_422_with_the_reason(
+    api: Api, clock: FixedClock
+) -> None:
+    """A screening is dated today: an opinion recorded as received on the 20th cannot be
+    screened while the clock says the 15th (set back, or in another time zone)."""
+    clock.day = date(2021, 3, 20)
+    body = suggestion_fields(api.cp_a, api.draft(), received_on="2021-03-20")
+    made = api.made(201, post(SUGGESTIONS, body, "staff_a"))
+    clock.day = date(2021, 3, 15)
+
+    accept = {"decision": "accept"}
+    answer = api.expect(422, post(f"{SUGGESTION}/screen", accept, suggestion_id=made["id"]))
+
+    assert answer.json()["detail"] == (
+        "on: must not be before the day the suggestion was received (2021-03-20)"
+    )
+    assert api.made(200, get(SUGGESTION, suggestion_id=made["id"]))["status"] == "received"
 
 
 def _report_carrying_another_contact_points_suggestion(a: Api) -> Req:

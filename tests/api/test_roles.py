@@ -201,7 +201,7 @@ class Scene:
             "contact_point_id": self.cp_a,
             "draft_id": self.draft["id"],
             "suggestion_ids": [first["id"], second["id"]],
-            "submitted_on": "2021-03-25",
+            "submitted_on": "2021-03-15",
         }
         report = self.w.ok(self.w.post("staff_a", f"{V1}/reports", body), 201)
         return self._keep(report), first["id"], second["id"]
@@ -304,7 +304,7 @@ def _new_report(s: Scene) -> dict[str, Any]:
         "contact_point_id": s.cp_a,
         "draft_id": s.draft["id"],
         "suggestion_ids": [s.accepted["id"]],
-        "submitted_on": "2021-03-26",
+        "submitted_on": "2021-03-15",
     }
 
 
@@ -340,7 +340,7 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
         _draft(s), json={"label": "二审稿", "text": TEXT}
     ),
     ("POST", f"{V1}/drafts/{{draft_id}}/enact"): lambda s: Call(
-        _draft(s), json={"enacted_on": "2021-08-20", "text": TEXT}
+        _draft(s), json={"enacted_on": "2021-03-15", "text": TEXT}
     ),
     ("GET", f"{V1}/drafts/{{draft_id}}/trace"): lambda s: _listing(s, **_draft(s)),
     ("POST", f"{V1}/participants"): lambda s: Call(
@@ -586,7 +586,7 @@ def _report_carrying(world: World, scene: Scene, record_id: str) -> tuple[str, A
         "contact_point_id": world.cp_b,
         "draft_id": scene.draft["id"],
         "suggestion_ids": [record_id],
-        "submitted_on": "2021-03-25",
+        "submitted_on": "2021-03-15",
     }
     return f"{V1}/reports", body
 

@@ -91,8 +91,8 @@ def _seed(liaison: Any) -> dict[str, list[str]]:
         for n in range(4)
     ]
     for n in (1, 2):
-        app.screen_suggestion(ids[n], "accept", operator("s"))
-    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 20), operator("s"))
+        app.screen_suggestion(ids[n], "accept", operator("s"), on=date(2021, 3, 9))
+    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 12), operator("s"))
     app.record_outcome(ids[2], "adopted", operator("congress"), final_article=1)
     receipt = app.get(ids[0], Suggestion).receipt
     return {

@@ -94,7 +94,7 @@ def test_a_resident_comments_on_an_article_and_follows_the_receipt_to_the_outcom
     assert suggestion is not None
     app.screen_suggestion(suggestion, "accept", operator("staff"))
     app.submit_report(
-        draft["cp"], draft["draft"], [suggestion], date(2021, 3, 20), operator("staff")
+        draft["cp"], draft["draft"], [suggestion], date(2021, 3, 15), operator("staff")
     )
     app.record_outcome(suggestion, "adopted", operator("congress"), final_article=2)
     app.send_feedback(suggestion, FEEDBACK, operator("staff"))

@@ -81,7 +81,7 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
 
     for _ in range(14):
         cp, d = rng.choice(cps), rng.randrange(8)
-        day = some_day(d)
+        day = some_day(max(d, (d + 1) % 8))  # once both its drafts are received
         session = app.schedule_session(
             cp,
             [draft_ids[d], draft_ids[(d + 1) % 8]],
@@ -123,7 +123,9 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
         for index, (suggestion_id, day) in enumerate(items):
             roll = rng.random() if index else 0.5  # the first one stays to merge into
             if roll < 0.15:
-                app.merge_suggestion(suggestion_id, items[0][0], operator("s"), on=day)
+                app.merge_suggestion(
+                    suggestion_id, items[0][0], operator("s"), on=max(day, items[0][1])
+                )
             elif roll < 0.3:
                 app.screen_suggestion(suggestion_id, "reject", operator("s"), reason="无关", on=day)
             elif roll < 0.75:

@@ -25,6 +25,7 @@ from liaison.errors import ConflictError, NotFoundError
 from liaison.receipts import ALPHABET, normalised
 from liaison.rights import operator
 from liaison.settings import Settings
+from tests.conftest import FixedClock
 from tests.records import CHAPTERED as TEXT
 from tests.records import consultation
 
@@ -54,8 +55,8 @@ def test_a_concurrent_change_to_the_same_aggregate_is_a_conflict(setting: tuple)
     liaison, draft, _ = setting
     app = liaison.app
     mine, theirs = app.get(draft.id, Draft), app.get(draft.id, Draft)
-    mine.close(date(2021, 3, 20), "a")
-    theirs.close(date(2021, 3, 20), "b")
+    mine.close(date(2021, 3, 15), "a")
+    theirs.close(date(2021, 3, 15), "b")
     app.save(mine)
 
     with pytest.raises(ConflictError):
@@ -200,7 +201,7 @@ def test_a_merge_changes_both_suggestions_in_one_transaction(setting: tuple) -> 
     assert app.get(first.id, Suggestion).absorbed == [second.id]
 
 
-def test_a_whole_consultation_from_draft_to_feedback(setting: tuple) -> None:
+def test_a_whole_consultation_from_draft_to_feedback(setting: tuple, clock: FixedClock) -> None:
     liaison, draft, cp = setting
     app = liaison.app
     person = app.register_participant(cp.id, "王秀英", "resident", operator("s"))
@@ -222,7 +223,9 @@ def test_a_whole_consultation_from_draft_to_feedback(setting: tuple) -> None:
     )
     app.revise_suggestion(said.id, "建议在第二条增加告知义务", operator("s"))
     app.screen_suggestion(said.id, "accept", operator("s"))
+    clock.day = date(2021, 3, 25)  # business dates run forward: time passes between the steps
     report = app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), operator("s"))
+    clock.day = date(2021, 8, 20)
     app.enact_draft(
         draft.id,
         date(2021, 8, 20),

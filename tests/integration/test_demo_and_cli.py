@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -104,6 +108,60 @@ def test_a_rebuild_from_the_log_gives_the_same_figures(cli) -> None:
 
     assert code == 0 and "rebuilt" in out
     assert after == before
+
+
+@pytest.mark.slow
+def test_the_demo_s_business_dates_run_forward(demo_database: str) -> None:
+    """Over the whole log: no event before its record's start nor after the demo's today;
+    nothing screened, merged or reported before its suggestions were received, nor done
+    on a draft before the draft was received."""
+    from liaison.bootstrap import bootstrap
+    from liaison.settings import Settings
+
+    liaison = bootstrap(Settings(database_url=demo_database))
+    try:
+        found = _dates_out_of_order(liaison.app, liaison.app.clock.today())
+    finally:
+        liaison.close()
+
+    assert found == []
+
+
+def _dates_out_of_order(app: Any, today: date) -> list[str]:
+    from domain.report import Report
+    from domain.session import ConsultationSession
+    from domain.suggestion import Suggestion
+
+    histories: dict[UUID, list[Any]] = defaultdict(list)
+    after = None
+    while batch := app.recorder.select_notifications(start=after, limit=1000):
+        for notification in batch:
+            histories[notification.originator_id].append(app.mapper.to_domain_event(notification))
+        after = batch[-1].id + 1
+    start = {aggregate_id: history[0].occurred_on for aggregate_id, history in histories.items()}
+    found = []
+    for aggregate_id, history in histories.items():
+        latest = start[aggregate_id]
+        for event in history:
+            on, what = event.occurred_on, f"{type(event).__qualname__} of {aggregate_id} on"
+            if on < latest:  # also catches an event before the record's start
+                found.append(f"{what} {on}, after an event of {latest}")
+            latest = max(latest, on)
+            if on > today and not isinstance(event, ConsultationSession.Scheduled):
+                found.append(f"{what} {on}, after today ({today})")
+            # the records it acts on: its draft, the suggestion merged into, those reported
+            if isinstance(event, Suggestion.Received | Report.Submitted):
+                others = [event.draft_id]
+            elif isinstance(event, ConsultationSession.Scheduled):
+                others = list(event.draft_ids)
+            elif isinstance(event, Suggestion.Merged):
+                others = [event.into]
+            else:
+                others = []
+            if isinstance(event, Report.Submitted):
+                others += event.suggestion_ids
+            found += [f"{what} {on}, before {o} began" for o in others if on < start[o]]
+    return found
 
 
 def test_users_add_reads_the_password_from_standard_input(

@@ -355,8 +355,8 @@ def test_a_rolled_back_insert_leaves_a_gap_that_nothing_minds(liaison: Liaison) 
     app = liaison.app
     cp, draft = consultation(liaison.app)
     mine, theirs = app.get(draft, Draft), app.get(draft, Draft)
-    mine.close(date(2021, 3, 20), "a")
-    theirs.close(date(2021, 3, 20), "b")
+    mine.close(date(2021, 3, 15), "a")
+    theirs.close(date(2021, 3, 15), "b")
     app.save(mine)
     with pytest.raises(ConflictError):  # its insert took a position, then rolled back
         app.save(theirs)

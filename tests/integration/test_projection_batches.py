@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +19,14 @@ from projections import handlers
 from projections.handlers import Changes, Updater
 from projections.projector import Projector, event_chain
 from projections.tables import agg_received, suggestions
+from tests.conftest import FixedClock
 from tests.integration.snapshot import read_models
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """After the generated sample's last date (it spreads over 2015 … 2024)."""
+    return FixedClock(date(2025, 6, 30))
 
 
 @pytest.fixture
@@ -30,24 +37,31 @@ def busy(liaison: Liaison) -> Liaison:
     app = liaison.app
     with liaison.engine.connect() as conn:
         received = conn.execute(
-            select(suggestions.c.id, suggestions.c.draft_id, suggestions.c.contact_point_id)
+            select(
+                suggestions.c.id,
+                suggestions.c.draft_id,
+                suggestions.c.contact_point_id,
+                suggestions.c.received_on,
+            )
             .where(suggestions.c.status == "received")
             .order_by(suggestions.c.draft_id, suggestions.c.contact_point_id, suggestions.c.id)
         ).all()
     pair = next(
         (one, other)
         for one, other in zip(received, received[1:], strict=False)
-        if one[1:] == other[1:]
+        if one[1:3] == other[1:3]
     )
+    others = [row for row in received if row not in pair][:2]
     first, second = UUID(pair[0].id), UUID(pair[1].id)
-    third, fourth = [UUID(row.id) for row in received if row not in pair][:2]
-    app.revise_suggestion(first, "改写后的意见", operator("bench"), on=date(2015, 3, 1))
-    app.merge_suggestion(second, first, operator("bench"), on=date(2015, 3, 2))
+    third, fourth = [UUID(row.id) for row in others]
+    on = max(row.received_on for row in [*pair, *others])  # once all four are in
+    app.revise_suggestion(first, "改写后的意见", operator("bench"), on=on)
+    app.merge_suggestion(second, first, operator("bench"), on=on + timedelta(days=1))
     app.screen_suggestion(
-        third, "reject", operator("bench"), reason="与本法无关", on=date(2015, 3, 3)
+        third, "reject", operator("bench"), reason="与本法无关", on=on + timedelta(days=2)
     )
-    app.screen_suggestion(fourth, "accept", operator("bench"), on=date(2015, 3, 3))
-    app.revise_suggestion(fourth, "再次改写", operator("bench"), on=date(2015, 3, 4))
+    app.screen_suggestion(fourth, "accept", operator("bench"), on=on + timedelta(days=2))
+    app.revise_suggestion(fourth, "再次改写", operator("bench"), on=on + timedelta(days=3))
     app.send_feedback(app.receipts.find(data.receipts[0]), "已采纳，谢谢", operator("bench"))  # type: ignore[arg-type]
     with liaison.engine.connect() as conn:
         person = conn.execute(

@@ -101,7 +101,7 @@ def desk(liaison: Liaison) -> Desk:
         a, draft, "建议增加投诉渠道。", "letter", operator("staff_a"), article=2
     ).id
     app.screen_suggestion(sent, "accept", operator("staff_a"))
-    report = app.submit_report(a, draft, [sent], date(2021, 3, 14), operator("staff_a")).id
+    report = app.submit_report(a, draft, [sent], date(2021, 3, 15), operator("staff_a")).id
     return Desk(liaison, a, b, draft, session, person, suggestions, report, sent)
 
 
@@ -581,7 +581,7 @@ def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, d
         f"/staff/drafts/{desk.draft}/report",
         {
             "suggestion_ids": desk.suggestions[0].hex,
-            "submitted_on": "2021-03-16",
+            "submitted_on": "2021-03-15",
             "action": "preview",
         },
     )
@@ -597,7 +597,7 @@ def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, d
         f"/staff/drafts/{desk.draft}/report",
         {
             "suggestion_ids": desk.suggestions[0].hex,
-            "submitted_on": "2021-03-16",
+            "submitted_on": "2021-03-15",
             "action": "submit",
         },
     )
@@ -605,7 +605,7 @@ def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, d
     report_id = UUID(answer.headers["location"].rsplit("/", 1)[1])
     report = app.get(report_id, Report)
     assert report.suggestion_ids == [desk.suggestions[0]]
-    assert report.submitted_on == date(2021, 3, 16)
+    assert report.submitted_on == date(2021, 3, 15)
     assert desk.get(desk.suggestions[1]).status is Status.ACCEPTED
 
     page = staff.get(answer.headers["location"]).text
@@ -648,7 +648,7 @@ def test_a_refused_report_records_nothing(
     before = desk.events()
     form = {
         "suggestion_ids": desk.suggestions[0].hex,
-        "submitted_on": "2021-03-16",
+        "submitted_on": "2021-03-15",
         "action": "submit",
     } | change
     answer = post(browser("staff_a"), f"/staff/drafts/{desk.draft}/report", form)

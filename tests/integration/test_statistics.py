@@ -11,10 +11,17 @@ from sqlalchemy import Connection
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from projections.statistics import Figures, Period, figures, ranking
+from tests.conftest import FixedClock
 
 MARCH = Period(date(2021, 3, 1), date(2021, 3, 31))
 APRIL = Period(date(2021, 4, 1), date(2021, 4, 30))
 TEXT = "第一条　总则。\n第二条　细则。"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The last day of April: nothing of the scenario may be dated after today."""
+    return FixedClock(date(2021, 4, 30))
 
 
 def _session(liaison: Liaison, cp: UUID, drafts: list[UUID], day: date, people: list[UUID]) -> UUID:
@@ -64,10 +71,12 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
     s6 = _session(liaison, b, [m1], date(2021, 3, 10), [q1])
     app.complete_session(s6, operator("s"))
 
+    received: dict[UUID, date] = {}
+
     def suggestion(
         cp: UUID, draft: UUID, day: date, by: UUID | None = None, channel: str = "letter"
     ) -> UUID:
-        return app.record_suggestion(
+        made = app.record_suggestion(
             cp,
             draft,
             f"意见 {day}",
@@ -77,6 +86,8 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
             participant_id=by,
             received_on=day,
         ).id
+        received[made] = day
+        return made
 
     g1 = suggestion(a, n1, date(2021, 3, 1), p1)
     g2 = suggestion(a, n1, date(2021, 3, 5), channel="online")
@@ -88,8 +99,8 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
 
     app.merge_suggestion(g2, g1, operator("s"))
     app.screen_suggestion(g3, "reject", operator("s"), reason="与草案无关")
-    for accepted in (g1, g4, g5, g6, h1):
-        app.screen_suggestion(accepted, "accept", operator("s"))
+    for accepted in (g1, g4, g5, g6, h1):  # accepted the day received, reported later
+        app.screen_suggestion(accepted, "accept", operator("s"), on=received[accepted])
     app.submit_report(a, n1, [g1], date(2021, 3, 20), operator("s"))
     app.submit_report(a, m1, [g4], date(2021, 4, 2), operator("s"))
     app.submit_report(a, m2, [g5, g6], date(2021, 3, 15), operator("s"))

@@ -37,7 +37,10 @@ from sqlalchemy import select
 from domain.draft import FINAL_LABEL, FIRST_LABEL, Draft
 from domain.errors import (
     ConsultationOverError,
+    DateOrderError,
     DomainError,
+    DraftClosedError,
+    FutureDateError,
     InvalidValueError,
     MismatchError,
     NotReportedError,
@@ -68,7 +71,7 @@ TEXTS = {  # the text of a reading, and the numbers of its articles
     "第一条　甲。\n第三条　丙。": {1, 3},
     "没有条文标题的全文。": {1},
 }
-START = date(2021, 3, 1)
+START = date(2021, 3, 18)  # today when the consultation under way has been set up
 DAYS = st.dates(date(2021, 2, 25), date(2021, 4, 10))
 PERIODS = [Period(), Period(date(2021, 3, 10), date(2021, 3, 20))]
 VALID_CONTENT = ["建议明确个人信息的范围。", "第二款表述不清", " 同意 ", "删去第二句"]
@@ -111,6 +114,11 @@ class MDraft:
     articles: set[int]
     labels: list[str]
     deadline: date
+    changes: list[tuple[date, str]] = field(default_factory=list)  # opened, closed, enacted
+
+    def closed_before(self, day: date) -> bool:
+        earlier = [status for on, status in self.changes if on < day]
+        return bool(earlier) and earlier[-1] != "open"
 
 
 @dataclass
@@ -128,6 +136,10 @@ class MSession:
     held_on: date | None = None
     attendees: set[UUID] = field(default_factory=set)
 
+    @property
+    def day(self) -> date:
+        return self.held_on or self.starts_on
+
 
 @dataclass
 class MSuggestion:
@@ -144,6 +156,8 @@ class MSuggestion:
     report: UUID | None = None
     reported_on: date | None = None
     outcome: str | None = None
+    accepted_on: date | None = None
+    decided_on: date | None = None
 
     def __post_init__(self) -> None:
         self.content = self.content or self.original
@@ -241,7 +255,13 @@ class LiaisonMachine(RuleBasedStateMachine):
         )
         app.open_draft(draft.id, operator("admin"))
         self.model_drafts[draft.id] = MDraft(
-            "national", "open", received_on, TEXTS[text], [FIRST_LABEL], date(2021, 4, 30)
+            "national",
+            "open",
+            received_on,
+            TEXTS[text],
+            [FIRST_LABEL],
+            date(2021, 4, 30),
+            [(START, "open")],
         )
         cp = self.cps[0]
         people = [
@@ -252,16 +272,15 @@ class LiaisonMachine(RuleBasedStateMachine):
             session = app.schedule_session(
                 cp, [draft.id], "symposium", "座谈会", datetime(2021, 3, day.day, 14), operator("s")
             )
-            app.record_attendance(session.id, people[:2], operator("s"))
-            self.model_sessions[session.id] = MSession(
-                cp, [draft.id], day, attendees=set(people[:2])
-            )
-            if held:
+            self.model_sessions[session.id] = MSession(cp, [draft.id], day)
+            if held:  # the other is still ahead: its attendance cannot be recorded yet
+                app.record_attendance(session.id, people[:2], operator("s"))
+                self.model_sessions[session.id].attendees = set(people[:2])
                 app.complete_session(session.id, operator("s"))
                 self.model_sessions[session.id].status = "held"
                 self.model_sessions[session.id].held_on = day
         ids = []
-        for n, day in enumerate([date(2021, 3, d) for d in (5, 8, 12, 16, 25)]):
+        for n, day in enumerate([date(2021, 3, d) for d in (5, 8, 12, 16, 17)]):
             by = people[n % 3]
             suggestion = app.record_suggestion(
                 cp,
@@ -275,7 +294,8 @@ class LiaisonMachine(RuleBasedStateMachine):
             self._received(suggestion, by)
             ids.append(suggestion.id)
         for n in (3, 4):
-            app.screen_suggestion(ids[n], "accept", operator("s"))
+            app.screen_suggestion(ids[n], "accept", operator("s"), on=date(2021, 3, 17))
+            self.opinions[ids[n]].accepted_on = date(2021, 3, 17)
         report = app.submit_report(cp, draft.id, ids[3:], date(2021, 3, 18), operator("s"))
         self.reports[report.id] = (cp, draft.id, ids[3:], date(2021, 3, 18))
         for n in (3, 4):
@@ -286,6 +306,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             )
         app.record_outcome(ids[4], "adopted", operator("congress"), final_article=1)
         self.opinions[ids[4]].status = self.opinions[ids[4]].outcome = "adopted"
+        self.opinions[ids[4]].decided_on = START
 
     @rule(name=st.sampled_from(["新联系点", "新联系点", " "]))
     def designate(self, name: str) -> None:
@@ -311,6 +332,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             (not title.strip(), InvalidValueError),
             (level == "provincial", InvalidValueError),
             (not text.strip(), InvalidValueError),
+            (received_on > self.clock.day, FutureDateError),
         )
         draft = self.attempt(
             expected,
@@ -328,10 +350,14 @@ class LiaisonMachine(RuleBasedStateMachine):
         draft_id = self.pick(data, self.model_drafts)
         d = self.model_drafts[draft_id]
         allowed = {"open": {"received", "closed"}, "close": {"open"}}[action]
-        expected = None if d.status in allowed else WrongStateError
+        expected = _refusal(
+            (d.status not in allowed, WrongStateError),
+            (self.clock.day < d.received_on, DateOrderError),
+        )
         command = self.app.open_draft if action == "open" else self.app.close_draft
         if self.attempt(expected, lambda: command(draft_id, operator("congress"))):
             d.status = self._move(DRAFT_MOVES, d.status, "open" if action == "open" else "closed")
+            d.changes.append((self.clock.day, d.status))
 
     @rule(
         data=st.data(),
@@ -348,18 +374,21 @@ class LiaisonMachine(RuleBasedStateMachine):
         d = self.model_drafts[draft_id]
         if enact:
             expected = _refusal(
-                (d.status == "enacted", WrongStateError), (on < d.received_on, InvalidValueError)
+                (d.status == "enacted", WrongStateError),
+                (on < d.received_on, DateOrderError),
+                (on > self.clock.day, FutureDateError),
             )
             if self.attempt(
                 expected, lambda: self.app.enact_draft(draft_id, on, text, operator("congress"))
             ):
                 d.status = self._move(DRAFT_MOVES, d.status, "enacted")
+                d.changes.append((on, d.status))
                 d.articles, d.labels = TEXTS[text], [*d.labels, FINAL_LABEL]
             return
         expected = _refusal(
             (d.status == "enacted", WrongStateError),
             (not label.strip(), InvalidValueError),
-            (self.clock.day < d.received_on, InvalidValueError),
+            (self.clock.day < d.received_on, DateOrderError),
             (label == FINAL_LABEL, InvalidValueError),
             (label in d.labels, InvalidValueError),
         )
@@ -410,6 +439,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         cp = self.pick(data, self.cps)
         draft_ids = data.draw(st.lists(st.sampled_from(list(self.model_drafts)), max_size=3))
         expected = _refusal(
+            *[(starts_on < self.model_drafts[d].received_on, DateOrderError) for d in draft_ids],
             (not draft_ids, InvalidValueError),
             (len(set(draft_ids)) != len(draft_ids), InvalidValueError),
             (kind == "banquet", InvalidValueError),
@@ -440,6 +470,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             *checks,
             (s.status == "cancelled", SessionCancelledError),
             (not people, InvalidValueError),
+            (s.day > self.clock.day and not set(people) <= s.attendees, FutureDateError),
         )
         if self.attempt(
             expected, lambda: self.app.record_attendance(session_id, people, operator("s"))
@@ -454,21 +485,27 @@ class LiaisonMachine(RuleBasedStateMachine):
     def complete(self, data: st.DataObject, held_on: date | None) -> None:
         session_id = self.pick(data, self.model_sessions, self._scheduled())
         s = self.model_sessions[session_id]
+        held = held_on or s.starts_on
         expected = _refusal(
             (s.status == "cancelled", SessionCancelledError),
             (s.status != "scheduled", WrongStateError),
+            (held < s.starts_on, DateOrderError),
+            (held > self.clock.day, FutureDateError),
         )
         if self.attempt(
             expected, lambda: self.app.complete_session(session_id, operator("s"), held_on=held_on)
         ):
-            s.status, s.held_on = "held", held_on or s.starts_on
+            s.status, s.held_on = "held", held
 
     @precondition(lambda self: self.model_sessions)
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         session_id = self.pick(data, self.model_sessions)
         s = self.model_sessions[session_id]
-        expected = WrongStateError if s.status != "scheduled" else None
+        expected = _refusal(
+            (s.status != "scheduled", WrongStateError),
+            (self.clock.day < s.starts_on, DateOrderError),  # not before the day it was for
+        )
         if self.attempt(expected, lambda: self.app.cancel_session(session_id, operator("s"))):
             s.status = "cancelled"
 
@@ -486,9 +523,12 @@ class LiaisonMachine(RuleBasedStateMachine):
             suggestion.receipt,
         )
 
-    def _article_refusal(self, d: MDraft, article: int | None, content: str) -> list[Any]:
+    def _article_refusal(
+        self, d: MDraft, article: int | None, content: str, received_on: date
+    ) -> list[Any]:
         return [
             (article is not None and article not in d.articles, UnknownArticleError),
+            (received_on < d.received_on, DateOrderError),
             (_bad_text(content, MAX_CONTENT), InvalidValueError),
         ]
 
@@ -532,9 +572,11 @@ class LiaisonMachine(RuleBasedStateMachine):
                 (s.status == "cancelled", SessionCancelledError),
                 (s.cp != cp, NotFoundError),
                 (draft_id not in s.drafts, MismatchError),
+                (d.closed_before(s.day), DraftClosedError),
             ]
-        checks += self._article_refusal(d, article, content)
+        checks += self._article_refusal(d, article, content, received_on)
         checks.append((channel == "fax", InvalidValueError))
+        checks.append((received_on > self.clock.day, FutureDateError))
         suggestion = self.attempt(
             _refusal(*checks),
             lambda: self.app.record_suggestion(
@@ -578,7 +620,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             (self.clock.day > d.deadline, ConsultationOverError),  # past its deadline day
             (name is not None and len(name.strip()) > MAX_NAME, InvalidValueError),
             (phone == "电话", InvalidValueError),
-            *self._article_refusal(d, article, content),
+            *self._article_refusal(d, article, content, self.clock.day),
         )
         suggestion = self.attempt(
             expected,
@@ -610,6 +652,8 @@ class LiaisonMachine(RuleBasedStateMachine):
             ((a.draft, a.cp) != (b.draft, b.cp), MismatchError),
             (a.status not in UNREPORTED, WrongStateError),
             (b.status not in UNREPORTED, WrongStateError),
+            (self.clock.day < a.received_on, DateOrderError),
+            (self.clock.day < b.received_on, DateOrderError),
         )
         if self.attempt(
             expected, lambda: self.app.merge_suggestion(duplicate, survivor, operator("s"))
@@ -625,6 +669,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         o = self.opinions[suggestion_id]
         expected = _refusal(
             (o.status not in UNREPORTED, WrongStateError),
+            (self.clock.day < o.received_on, DateOrderError),
             (_bad_text(content, MAX_CONTENT), InvalidValueError),
         )
         if self.attempt(
@@ -644,6 +689,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         rejecting = decision == "reject"
         expected = _refusal(
             (o.status not in {"received", "accepted", "rejected"}, WrongStateError),
+            (self.clock.day < o.received_on, DateOrderError),
             (decision == "maybe", InvalidValueError),
             (rejecting and _bad_text(reason, MAX_REASON), InvalidValueError),
         )
@@ -653,6 +699,8 @@ class LiaisonMachine(RuleBasedStateMachine):
                 suggestion_id, decision, operator("s"), reason=reason
             ),
         ):
+            if decision == "accept" and o.status != "accepted":
+                o.accepted_on = self.clock.day
             o.status = self._move(SUGGESTION_MOVES, o.status, decision + "ed")
 
     @precondition(lambda self: self.opinions)
@@ -681,7 +729,10 @@ class LiaisonMachine(RuleBasedStateMachine):
             checks += [
                 ((o.draft, o.cp) != (draft_id, cp), MismatchError),
                 (o.status != "accepted", WrongStateError),
+                (submitted_on < o.received_on, DateOrderError),
+                (o.accepted_on is not None and submitted_on < o.accepted_on, DateOrderError),
             ]
+        checks.append((submitted_on > self.clock.day, FutureDateError))
         report = self.attempt(
             _refusal(*checks),
             lambda: self.app.submit_report(cp, draft_id, chosen, submitted_on, operator("s")),
@@ -705,6 +756,7 @@ class LiaisonMachine(RuleBasedStateMachine):
         expected = _refusal(
             (o.status == "fed_back", WrongStateError),
             (o.status not in {"reported", *DECIDED}, NotReportedError),
+            (o.reported_on is not None and self.clock.day < o.reported_on, DateOrderError),
             (
                 final_article is not None and not 1 <= final_article <= MAX_ARTICLE,
                 InvalidValueError,
@@ -723,7 +775,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             ),
         ):
             o.status = self._move(SUGGESTION_MOVES, o.status, outcome)
-            o.outcome = outcome
+            o.outcome, o.decided_on = outcome, self.clock.day
 
     @precondition(lambda self: self.opinions)
     @rule(data=st.data(), message=st.sampled_from(["已采纳，谢谢", "已反馈", " "]))
@@ -731,7 +783,9 @@ class LiaisonMachine(RuleBasedStateMachine):
         suggestion_id = self.pick(data, self.opinions, self._in(*DECIDED))
         o = self.opinions[suggestion_id]
         expected = _refusal(
-            (o.status not in DECIDED, WrongStateError), (not message.strip(), InvalidValueError)
+            (o.status not in DECIDED, WrongStateError),
+            (o.decided_on is not None and self.clock.day < o.decided_on, DateOrderError),
+            (not message.strip(), InvalidValueError),
         )
         if self.attempt(
             expected, lambda: self.app.send_feedback(suggestion_id, message, operator("s"))

@@ -180,11 +180,14 @@ TEXT = (
     "第一章　总则\n第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 )
 MARCH = [date(2021, 3, day) for day in range(1, 32)]
+DECIDED_ON = date(2021, 4, 20)
 
 
 def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
     """A plausible log: contact points, drafts, people, sessions, and suggestions taken
-    through every step of their life. Returns the number of events recorded."""
+    through every step of their life, dated forward (organised once the last opinion on the
+    draft is in, reported then or later, decided in April). Returns the number of events
+    recorded. The application's clock must be past April 2021."""
     app, rng = liaison.app, random.Random(seed)
     cps = [
         app.designate_contact_point(
@@ -220,8 +223,8 @@ def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
             if rng.random() < 0.8:
                 app.complete_session(session.id, operator("s"))
             else:
-                app.cancel_session(session.id, operator("s"))
-    made: dict[tuple[UUID, UUID], list[UUID]] = {}
+                app.cancel_session(session.id, operator("s"), on=day)
+    made: dict[tuple[UUID, UUID], list[tuple[UUID, date]]] = {}
     for n in range(suggestions):
         cp, draft = rng.choice(cps), rng.choice(drafts)
         by = rng.choice([None, *people[cp]])
@@ -235,27 +238,30 @@ def populate(liaison: Liaison, suggestions: int, seed: int = 1) -> int:
             participant_id=by,
             received_on=rng.choice(MARCH),
         )
-        made.setdefault((cp, draft), []).append(suggestion.id)
-    for (cp, draft), ids in made.items():
+        made.setdefault((cp, draft), []).append((suggestion.id, suggestion.received_on))
+    for (cp, draft), received in made.items():
+        on = max(day for _sid, day in received)
         accepted = []
-        for sid in ids:
+        for sid, _day in received:
             roll = rng.random()
             if roll < 0.1 and accepted:
-                app.merge_suggestion(sid, accepted[0], operator("s"))
+                app.merge_suggestion(sid, accepted[0], operator("s"), on=on)
             elif roll < 0.25:
-                app.screen_suggestion(sid, "reject", operator("s"), reason="与草案无关")
+                app.screen_suggestion(sid, "reject", operator("s"), reason="与草案无关", on=on)
             else:
                 if roll < 0.4:
-                    app.revise_suggestion(sid, f"归纳后的意见 {sid.hex[:6]}", operator("s"))
-                app.screen_suggestion(sid, "accept", operator("s"))
+                    app.revise_suggestion(sid, f"归纳后的意见 {sid.hex[:6]}", operator("s"), on=on)
+                app.screen_suggestion(sid, "accept", operator("s"), on=on)
                 accepted.append(sid)
         if len(accepted) > 1:
             reported = accepted[: max(1, len(accepted) * 2 // 3)]
-            app.submit_report(cp, draft, reported, rng.choice(MARCH), operator("s"))
+            app.submit_report(cp, draft, reported, rng.choice(MARCH[on.day - 1 :]), operator("s"))
             for sid in reported:
                 if rng.random() < 0.7:
                     outcome = rng.choice(["adopted", "partially_adopted", "not_adopted"])
-                    app.record_outcome(sid, outcome, operator("congress"), final_article=1)
+                    app.record_outcome(
+                        sid, outcome, operator("congress"), final_article=1, decided_on=DECIDED_ON
+                    )
                     if rng.random() < 0.5:
-                        app.send_feedback(sid, "已反馈", operator("s"))
+                        app.send_feedback(sid, "已反馈", operator("s"), sent_on=DECIDED_ON)
     return int(app.recorder.max_notification_id() or 0)

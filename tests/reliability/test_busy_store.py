@@ -311,7 +311,7 @@ def test_a_burst_of_readers_neither_hangs_nor_fails(world: World, figures: Any) 
                 "contact_point_id": world.cp_a,
                 "draft_id": draft["id"],
                 "suggestion_ids": [suggestion["id"]],
-                "submitted_on": "2021-03-20",
+                "submitted_on": "2021-03-15",  # the test clock's today: accepted today
             },
         ),
         201,

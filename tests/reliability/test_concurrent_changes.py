@@ -163,7 +163,7 @@ def test_a_report_that_loses_the_race_is_not_half_submitted(two_staff: World, fi
                     "contact_point_id": w.cp_a,
                     "draft_id": draft["id"],
                     "suggestion_ids": [first, second],
-                    "submitted_on": "2021-03-20",
+                    "submitted_on": "2021-03-15",  # the test clock's today: accepted today
                 },
             ),
             ("staff_a2", f"/api/v1/suggestions/{second}/revise", {"content": f"改写 {n}"}),

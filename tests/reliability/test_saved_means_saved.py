@@ -31,7 +31,7 @@ def _reported(w: World) -> str:
                 "contact_point_id": w.cp_a,
                 "draft_id": draft["id"],
                 "suggestion_ids": [s["id"]],
-                "submitted_on": "2021-03-20",
+                "submitted_on": "2021-03-15",  # the test clock's today: accepted today
             },
         ),
         201,

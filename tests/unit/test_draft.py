@@ -8,7 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from domain.draft import FINAL_LABEL, FIRST_LABEL, Draft, DraftLevel, DraftStatus
-from domain.errors import InvalidValueError, UnknownArticleError, WrongStateError
+from domain.errors import (
+    DateOrderError,
+    FutureDateError,
+    InvalidValueError,
+    UnknownArticleError,
+    WrongStateError,
+)
 from domain.rules import MAX_LABEL, MAX_TITLE
 
 NewDraft = Callable[..., Draft]
@@ -400,3 +406,90 @@ def test_a_version_looks_up_an_article_by_number(new_draft: NewDraft) -> None:
     assert version.article(2).heading == "第二条"
     with pytest.raises(UnknownArticleError, match="3"):
         version.article(3)
+
+
+# --- business dates run forward --------------------------------------------------------------
+
+RECEIVED = date(2024, 3, 1)
+DAY_BEFORE = RECEIVED - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (lambda d: d.open(DAY_BEFORE, ACTOR), "on"),
+        (lambda d: d.add_version("二审稿", READING_TEXT, DAY_BEFORE, ACTOR), "on"),
+        (lambda d: d.enact(FINAL_TEXT, DAY_BEFORE, ACTOR), "enacted_on"),
+    ],
+    ids=["opened", "new version", "enacted"],
+)
+def test_nothing_of_a_draft_is_dated_before_the_day_it_was_received(
+    new_draft: NewDraft, command: Callable[[Draft], None], field: str
+) -> None:
+    draft = new_draft(received_on=RECEIVED)
+    draft.collect_events()
+
+    with pytest.raises(DateOrderError) as refused:
+        command(draft)
+
+    assert refused.value.field == field
+    assert f"received ({RECEIVED})" in str(refused.value)
+    assert (draft.status, len(draft.versions)) == (DraftStatus.RECEIVED, 1)
+    assert draft.collect_events() == []
+
+
+def test_closing_before_the_day_received_is_refused(new_draft: NewDraft) -> None:
+    draft = new_draft(received_on=RECEIVED)
+    draft.open(RECEIVED, ACTOR)
+    draft.collect_events()
+
+    with pytest.raises(DateOrderError):
+        draft.close(DAY_BEFORE, ACTOR)
+
+    assert draft.status is DraftStatus.OPEN and draft.collect_events() == []
+
+
+def test_an_opinion_or_session_is_not_dated_before_its_draft_was_received(
+    new_draft: NewDraft,
+) -> None:
+    draft = new_draft(received_on=RECEIVED)
+
+    draft.require_received_by("received_on", RECEIVED)
+    with pytest.raises(DateOrderError) as refused:
+        draft.require_received_by("received_on", DAY_BEFORE)
+
+    assert refused.value.field == "received_on"
+
+
+def test_closed_before_follows_the_openings_and_closings_by_date(new_draft: NewDraft) -> None:
+    draft = new_draft(received_on=RECEIVED)
+    draft.open(date(2024, 3, 2), ACTOR)
+    draft.close(date(2024, 3, 10), ACTOR)
+    draft.open(date(2024, 4, 1), ACTOR)  # a later reading
+    draft.enact(FINAL_TEXT, date(2024, 5, 1), ACTOR)
+
+    closed = {
+        day: draft.closed_before(date(2024, *day))
+        for day in [(3, 1), (3, 10), (3, 11), (4, 1), (4, 2), (5, 1), (5, 2)]
+    }
+
+    assert closed == {
+        (3, 1): False,  # received, not yet open: not closed either
+        (3, 10): False,  # closed that day: the day still counts
+        (3, 11): True,
+        (4, 1): True,
+        (4, 2): False,
+        (5, 1): False,
+        (5, 2): True,  # enacted
+    }
+
+
+def test_a_draft_enacted_after_today_is_refused(new_draft: NewDraft) -> None:
+    draft = new_draft(received_on=RECEIVED)
+    draft.enact(FINAL_TEXT, date(2024, 3, 20), ACTOR)
+
+    draft.require_dated_by(date(2024, 3, 20))
+    with pytest.raises(FutureDateError) as refused:
+        draft.require_dated_by(date(2024, 3, 19))
+
+    assert refused.value.field == "enacted_on"

@@ -8,7 +8,12 @@ from uuid import uuid4
 import pytest
 
 from domain.contact_point import ContactPoint
-from domain.errors import InvalidValueError, ParticipantErasedError
+from domain.errors import (
+    DateOrderError,
+    FutureDateError,
+    InvalidValueError,
+    ParticipantErasedError,
+)
 from domain.participant import Participant, ParticipantKind
 from domain.rules import MAX_TITLE
 
@@ -145,3 +150,21 @@ def test_designating_refuses_blank_or_over_long_values(
         ContactPoint.designate(name, district, ON, ACTOR)
 
     assert refused.value.field == field
+
+
+def test_erasing_before_the_day_registered_is_refused() -> None:
+    participant = register(on=date(2024, 3, 1))
+    participant.collect_events()
+
+    with pytest.raises(DateOrderError) as refused:
+        participant.erase(date(2024, 2, 29), ACTOR)
+
+    assert refused.value.field == "on"
+    assert not participant.erased and participant.collect_events() == []
+
+
+def test_a_participant_registered_after_today_is_refused() -> None:
+    participant = register(on=date(2024, 3, 2))
+
+    with pytest.raises(FutureDateError):
+        participant.require_dated_by(date(2024, 3, 1))

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
-from domain.errors import InvalidValueError, MismatchError, WrongStateError
+from domain.errors import (
+    DateOrderError,
+    FutureDateError,
+    InvalidValueError,
+    MismatchError,
+    WrongStateError,
+)
 from domain.report import Report
 from domain.suggestion import Status, Suggestion
 from liaison.reporting import _width, figures_table
@@ -153,3 +159,52 @@ def test_the_report_command_prints_a_table_a_clerk_reads_in_chinese_or_english()
     assert "Opinions received" in english and "all contact points" in english
     value_columns = {_width(line[: line.rindex("  ") + 2]) for line in lines[: lines.index("")]}
     assert len(value_columns) == 1  # the numbers line up, Chinese characters counted double
+
+
+# --- business dates run forward --------------------------------------------------------------
+
+
+def test_a_report_submitted_before_one_of_its_suggestions_was_received_is_refused(
+    new_suggestion: Callable[..., Suggestion], contact_point_id: UUID, draft_id: UUID
+) -> None:
+    early = new_suggestion(received_on=date(2024, 3, 1))
+    late = new_suggestion(received_on=SUBMITTED_ON + timedelta(days=1))
+    for suggestion in (early, late):
+        suggestion.screen("accept", None, suggestion.received_on, ACTOR)
+        suggestion.collect_events()
+    before = snapshot([early, late])
+
+    with pytest.raises(DateOrderError) as refused:
+        Report.submit(contact_point_id, draft_id, [early, late], SUBMITTED_ON, ACTOR)
+
+    assert refused.value.field == "submitted_on"
+    assert f"suggestion {late.id} was received" in str(refused.value)
+    assert_unchanged([early, late], before)  # the first one is not reported either
+
+
+def test_a_report_submitted_before_a_suggestion_was_accepted_is_refused(
+    new_suggestion: Callable[..., Suggestion], contact_point_id: UUID, draft_id: UUID
+) -> None:
+    suggestion = new_suggestion(received_on=date(2024, 3, 1))
+    suggestion.screen("accept", None, SUBMITTED_ON + timedelta(days=1), ACTOR)
+    suggestion.collect_events()
+
+    with pytest.raises(DateOrderError) as refused:
+        Report.submit(contact_point_id, draft_id, [suggestion], SUBMITTED_ON, ACTOR)
+
+    assert f"suggestion {suggestion.id} was accepted" in str(refused.value)
+    assert suggestion.status is Status.ACCEPTED
+
+
+def test_a_report_dated_after_today_is_refused(
+    suggestion_in: SuggestionIn, contact_point_id: UUID, draft_id: UUID
+) -> None:
+    report = Report.submit(
+        contact_point_id, draft_id, [suggestion_in(Status.ACCEPTED)], SUBMITTED_ON, ACTOR
+    )
+
+    report.require_dated_by(SUBMITTED_ON)
+    with pytest.raises(FutureDateError) as refused:
+        report.require_dated_by(SUBMITTED_ON - timedelta(days=1))
+
+    assert refused.value.field == "submitted_on"

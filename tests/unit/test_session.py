@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 
-from domain.errors import InvalidValueError, SessionCancelledError, WrongStateError
+from domain.draft import Draft
+from domain.errors import (
+    DateOrderError,
+    DraftClosedError,
+    FutureDateError,
+    InvalidValueError,
+    MismatchError,
+    SessionCancelledError,
+    WrongStateError,
+)
 from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
 from domain.session import ConsultationSession, SessionKind, SessionStatus
 
@@ -305,3 +314,114 @@ def test_a_cancelled_session_refuses_completion_as_cancelled() -> None:
         session.complete("纪要", HELD_ON, ACTOR)
 
     assert session.held_on is None
+
+
+# --- business dates run forward --------------------------------------------------------------
+
+DAY_BEFORE = SCHEDULED_ON - timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (lambda s: s.complete("纪要", DAY_BEFORE, ACTOR), "held_on"),
+        (lambda s: s.cancel("改期", DAY_BEFORE, ACTOR), "on"),
+        (lambda s: s.record_attendance([uuid4()], DAY_BEFORE, ACTOR), "on"),
+    ],
+    ids=["held", "cancelled", "attended"],
+)
+def test_nothing_of_a_session_is_dated_before_the_day_it_was_scheduled_for(
+    command: Callable[[ConsultationSession], None], field: str
+) -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+
+    with pytest.raises(DateOrderError) as refused:
+        command(session)
+
+    assert refused.value.field == field
+    assert f"scheduled for ({SCHEDULED_ON})" in str(refused.value)
+    assert (session.status, session.participant_ids) == (SessionStatus.SCHEDULED, [])
+    assert session.collect_events() == []
+
+
+def test_a_session_is_held_on_the_day_it_was_scheduled_for() -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+
+    session.complete(None, SCHEDULED_ON, ACTOR)
+
+    assert session.held_on == SCHEDULED_ON
+
+
+def test_a_session_may_be_scheduled_ahead_but_not_held_ahead() -> None:
+    today = SCHEDULED_ON - timedelta(days=7)
+    session = schedule()  # for a day a week from today: a plan
+
+    session.require_dated_by(today)
+    session.collect_events()
+    session.complete(None, SCHEDULED_ON, ACTOR)
+    with pytest.raises(FutureDateError) as refused:  # held "tomorrow"
+        session.require_dated_by(today)
+
+    assert refused.value.field == "held_on"
+
+
+def _draft(received_on: date) -> Draft:
+    deadline = date(2024, 4, 30)
+    return Draft.receive("条例", "municipal", "法工委", received_on, deadline, "第一条 甲。", ACTOR)
+
+
+def test_a_session_is_not_dated_before_its_drafts_were_received() -> None:
+    drafts = [_draft(date(2024, 3, 1)), _draft(HELD_ON + timedelta(days=1))]
+
+    ConsultationSession.require_drafts_received(drafts[:1], HELD_ON)
+    with pytest.raises(DateOrderError) as refused:
+        ConsultationSession.require_drafts_received(drafts, HELD_ON)
+
+    assert refused.value.field == "starts_at"
+    assert str(HELD_ON + timedelta(days=1)) in str(refused.value)
+
+
+def _session_on(draft: Draft) -> ConsultationSession:
+    session = schedule(draft_ids=[draft.id])
+    session.complete(None, HELD_ON, ACTOR)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("closed_on", "reopened_on", "takes_them"),
+    [
+        (None, None, True),  # still open
+        (HELD_ON, None, True),  # closed that evening: the session's opinions came in first
+        (HELD_ON - timedelta(days=1), None, False),  # closed the day before
+        (HELD_ON - timedelta(days=5), HELD_ON - timedelta(days=1), True),  # open again by then
+        (HELD_ON - timedelta(days=5), HELD_ON + timedelta(days=1), False),  # reopened later
+    ],
+)
+def test_a_session_takes_no_opinions_on_a_draft_closed_before_its_day(
+    closed_on: date | None, reopened_on: date | None, takes_them: bool
+) -> None:
+    draft = _draft(date(2024, 3, 1))
+    draft.open(date(2024, 3, 1), ACTOR)
+    if closed_on:
+        draft.close(closed_on, ACTOR)
+    if reopened_on:
+        draft.open(reopened_on, ACTOR)
+    session = _session_on(draft)
+
+    if takes_them:
+        session.require_takes_opinions_on(draft)
+    else:
+        with pytest.raises(DraftClosedError):
+            session.require_takes_opinions_on(draft)
+
+
+def test_a_session_takes_no_opinions_once_cancelled_nor_on_another_draft() -> None:
+    draft, other = _draft(date(2024, 3, 1)), _draft(date(2024, 3, 1))
+    session = schedule(draft_ids=[draft.id])
+
+    session.require_takes_opinions_on(draft)
+    with pytest.raises(MismatchError):
+        session.require_takes_opinions_on(other)
+    session.cancel(None, SCHEDULED_ON, ACTOR)
+    with pytest.raises(SessionCancelledError):
+        session.require_takes_opinions_on(draft)

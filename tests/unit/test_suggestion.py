@@ -8,14 +8,21 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import InvalidValueError, MismatchError, NotReportedError, WrongStateError
+from domain.errors import (
+    DateOrderError,
+    FutureDateError,
+    InvalidValueError,
+    MismatchError,
+    NotReportedError,
+    WrongStateError,
+)
 from domain.rules import MAX_CONTENT, MAX_REASON
 from domain.suggestion import STATUS_AFTER, Channel, Outcome, Status, Suggestion, status_after
 
 NewSuggestion = Callable[..., Suggestion]
 SuggestionIn = Callable[..., Suggestion]
 
-ON = date(2024, 4, 2)
+ON = date(2024, 4, 20)  # after every step that brings a suggestion into its status
 ACTOR = "staff:sun"
 
 
@@ -486,3 +493,136 @@ def test_feedback_refuses_a_blank_or_over_long_message(
 
     assert refused.value.field == "message"
     assert suggestion.status is Status.ADOPTED
+
+
+# --- business dates run forward --------------------------------------------------------------
+
+RECEIVED = date(2024, 3, 1)  # the day the conftest's suggestions are received
+DAY_BEFORE = date(2024, 2, 29)
+
+BEFORE_RECEIVED: dict[str, Callable[[Suggestion, NewSuggestion], None]] = {
+    "screen accept": lambda s, _new: s.screen("accept", None, DAY_BEFORE, ACTOR),
+    "screen reject": lambda s, _new: s.screen("reject", "重复意见", DAY_BEFORE, ACTOR),
+    "revise": lambda s, _new: s.revise("整理后的表述。", DAY_BEFORE, ACTOR),
+    "merge_into (as duplicate)": lambda s, new: s.merge_into(new(), DAY_BEFORE, ACTOR),
+    "merge_into (as survivor)": lambda s, new: new(received_on=DAY_BEFORE).merge_into(
+        s, DAY_BEFORE, ACTOR
+    ),
+}
+
+
+@pytest.mark.parametrize("command", BEFORE_RECEIVED)
+def test_screening_rewording_or_merging_before_the_day_received_is_refused(
+    new_suggestion: NewSuggestion, command: str
+) -> None:
+    suggestion = new_suggestion(received_on=RECEIVED)
+    before = dict(vars(suggestion))
+
+    with pytest.raises(DateOrderError) as refused:
+        BEFORE_RECEIVED[command](suggestion, new_suggestion)
+
+    assert refused.value.field == "on"
+    assert str(RECEIVED) in refused.value.message
+    assert vars(suggestion) == before and suggestion.collect_events() == []
+
+
+def test_a_merge_before_the_survivor_was_received_is_refused_and_changes_neither(
+    new_suggestion: NewSuggestion,
+) -> None:
+    duplicate = new_suggestion(received_on=date(2024, 3, 1))
+    survivor = new_suggestion(received_on=date(2024, 3, 10))
+
+    with pytest.raises(DateOrderError) as refused:
+        duplicate.merge_into(survivor, date(2024, 3, 5), ACTOR)
+
+    assert refused.value.field == "on"
+    assert "merged into was received (2024-03-10)" in str(refused.value)
+    assert (duplicate.status, survivor.absorbed) == (Status.RECEIVED, [])
+    assert duplicate.collect_events() == [] and survivor.collect_events() == []
+
+
+def test_screening_on_the_day_received_is_allowed(new_suggestion: NewSuggestion) -> None:
+    suggestion = new_suggestion(received_on=RECEIVED)
+
+    suggestion.screen("accept", None, RECEIVED, ACTOR)
+
+    assert (suggestion.status, suggestion.accepted_on) == (Status.ACCEPTED, RECEIVED)
+
+
+def test_reporting_before_the_day_accepted_is_refused(new_suggestion: NewSuggestion) -> None:
+    suggestion = new_suggestion(received_on=date(2024, 3, 1))
+    suggestion.screen("accept", None, date(2024, 3, 10), ACTOR)
+    suggestion.collect_events()
+
+    with pytest.raises(DateOrderError) as refused:
+        suggestion.report(uuid4(), date(2024, 3, 5), ACTOR)
+
+    assert refused.value.field == "submitted_on"
+    assert "accepted (2024-03-10)" in str(refused.value)
+    assert suggestion.status is Status.ACCEPTED and suggestion.collect_events() == []
+
+
+def test_an_outcome_before_the_report_is_refused(suggestion_in: SuggestionIn) -> None:
+    suggestion = suggestion_in(Status.REPORTED)  # reported on 2024-03-31
+
+    with pytest.raises(DateOrderError) as refused:
+        suggestion.record_outcome("adopted", 1, None, date(2024, 3, 30), ACTOR)
+
+    assert refused.value.field == "decided_on"
+    assert suggestion.status is Status.REPORTED and suggestion.collect_events() == []
+
+
+def test_feedback_before_the_outcome_is_refused(suggestion_in: SuggestionIn) -> None:
+    suggestion = suggestion_in(Status.ADOPTED)  # decided on 2024-04-15
+    suggestion.record_outcome("not_adopted", None, None, date(2024, 4, 18), ACTOR)
+    suggestion.collect_events()
+
+    with pytest.raises(DateOrderError) as refused:  # before the latest decision
+        suggestion.feed_back("已采纳", date(2024, 4, 16), ACTOR)
+
+    assert refused.value.field == "sent_on"
+    assert "decided (2024-04-18)" in str(refused.value)
+    assert suggestion.status is Status.NOT_ADOPTED and suggestion.collect_events() == []
+
+
+def test_an_opinion_received_after_today_is_refused() -> None:
+    received = Suggestion.receive(
+        uuid4(),
+        uuid4(),
+        "征求意见稿",
+        1,
+        "明天才收到的意见",
+        "letter",
+        None,
+        None,
+        receipt="R-1",
+        received_on=date(2024, 3, 2),
+        actor=ACTOR,
+        id=uuid4(),
+    )
+
+    received.require_dated_by(date(2024, 3, 2))  # today: allowed
+    with pytest.raises(FutureDateError) as refused:
+        received.require_dated_by(date(2024, 3, 1))
+
+    assert refused.value.field == "received_on"
+    assert "after today (2024-03-01)" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (lambda s: s.screen("accept", None, date(2024, 4, 1), ACTOR), "on"),
+        (lambda s: s.report(uuid4(), date(2024, 4, 1), ACTOR), "submitted_on"),
+    ],
+)
+def test_a_command_dated_after_today_names_its_own_date_field(
+    suggestion_in: SuggestionIn, command: Callable[[Suggestion], None], field: str
+) -> None:
+    suggestion = suggestion_in(Status.ACCEPTED if field == "submitted_on" else Status.RECEIVED)
+    command(suggestion)
+
+    with pytest.raises(FutureDateError) as refused:
+        suggestion.require_dated_by(date(2024, 3, 31))
+
+    assert refused.value.field == field
