@@ -22,7 +22,7 @@ from liaison.chain import Verification
 from liaison.cli import main
 from liaison.rights import operator
 from projections.statistics import figures
-from tests.conftest import STORE, store_settings
+from tests.conftest import STORE, FixedClock, store_settings
 from tests.postgres_server import PostgresServer
 from tests.records import consultation
 
@@ -32,10 +32,16 @@ def _consultation(liaison: Liaison, comments: int = 6) -> Any:
     cp, draft = consultation(app)
     person = app.register_participant(cp, "王秀英", "resident", operator("s"), phone="13812345678")
     said = app.record_suggestion(
-        cp, draft, "建议", "letter", operator("s"), participant_id=person.id
+        cp,
+        draft,
+        "建议",
+        "letter",
+        operator("s"),
+        participant_id=person.id,
+        received_on=date(2021, 3, 10),
     )
-    app.screen_suggestion(said.id, "accept", operator("s"))
-    app.submit_report(cp, draft, [said.id], date(2021, 3, 25), operator("s"))
+    app.screen_suggestion(said.id, "accept", operator("s"), on=date(2021, 3, 10))
+    app.submit_report(cp, draft, [said.id], date(2021, 3, 12), operator("s"))
     app.record_outcome(said.id, "adopted", operator("congress"), final_article=2)
     for i in range(comments):
         app.comment_publicly(draft, cp, f"意见{i}", article=1)
@@ -49,7 +55,7 @@ def _state(liaison: Liaison) -> tuple[dict[str, Any], Verification, int]:
 
 
 def _check_restored(url: str, expected: tuple[dict[str, Any], Verification, int]) -> None:
-    restored = bootstrap(store_settings(url))
+    restored = bootstrap(store_settings(url), clock=FixedClock(date(2021, 3, 15)))
     try:
         shown, verification, last = _state(restored)
         assert shown == expected[0]
