@@ -101,6 +101,10 @@ class ConsultationSession(LiaisonAggregate):
         if self.status is SessionStatus.CANCELLED:
             raise SessionCancelledError(f"session {self.id} was cancelled")
 
+    def _require_scheduled(self) -> None:
+        if self.status is not SessionStatus.SCHEDULED:
+            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+
     class AttendanceRecorded(LiaisonAggregate.Event):
         participant_ids: list[UUID]
 
@@ -129,8 +133,7 @@ class ConsultationSession(LiaisonAggregate):
     def complete(self, minutes: str | None, on: date, actor: str) -> None:
         """Record that the session was held on ``on`` (its business date)."""
         self.require_not_cancelled()
-        if self.status is not SessionStatus.SCHEDULED:
-            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._require_scheduled()
         self._held(
             minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor
         )
@@ -145,8 +148,7 @@ class ConsultationSession(LiaisonAggregate):
         reason: str | None
 
     def cancel(self, reason: str | None, on: date, actor: str) -> None:
-        if self.status is not SessionStatus.SCHEDULED:
-            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._require_scheduled()
         self._cancelled(
             reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor
         )
