@@ -7,7 +7,7 @@ is the final version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.articles import ArticleParseError, parse_articles
+from domain.articles import Article, ArticleParseError, parse_articles
 from domain.base import LiaisonAggregate
 from domain.errors import (
     ConsultationOverError,
@@ -52,13 +52,8 @@ class DraftStatus(StrEnum):
     ENACTED = "enacted"
 
 
-@dataclass(frozen=True)
-class ArticleText:
-    number: int
-    heading: str
-    text: str
-    chapter: str | None
-    section: str | None
+ArticleText = Article
+"""One article of a version: the parser's own record of it."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +77,7 @@ def parsed_version(text: str) -> dict[str, Any]:
         parsed = parse_articles(checked)
     except ArticleParseError as error:
         raise InvalidValueError("text", str(error)) from error
-    return {
-        "preamble": parsed.preamble,
-        "articles": [
-            {
-                "number": a.number,
-                "heading": a.heading,
-                "text": a.text,
-                "chapter": a.chapter,
-                "section": a.section,
-            }
-            for a in parsed.articles
-        ],
-    }
+    return {"preamble": parsed.preamble, "articles": [asdict(a) for a in parsed.articles]}
 
 
 def _version(label: str, on: date, preamble: str, articles: list[dict[str, Any]]) -> DraftVersion:

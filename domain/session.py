@@ -134,6 +134,10 @@ class ConsultationSession(LiaisonAggregate):
     def _not_before_scheduled(self, field: str, on: date) -> None:
         not_before(field, on, "the day the session was scheduled for", self.scheduled_on)
 
+    def _require_scheduled(self) -> None:
+        if self.status is not SessionStatus.SCHEDULED:
+            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+
     class AttendanceRecorded(LiaisonAggregate.Event):
         participant_ids: list[UUID]
 
@@ -164,8 +168,7 @@ class ConsultationSession(LiaisonAggregate):
     def complete(self, minutes: str | None, on: date, actor: str) -> None:
         """Record that the session was held on ``on`` (its business date)."""
         self.require_not_cancelled()
-        if self.status is not SessionStatus.SCHEDULED:
-            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._require_scheduled()
         self._not_before_scheduled("held_on", on)
         self._held(
             minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor
@@ -181,8 +184,7 @@ class ConsultationSession(LiaisonAggregate):
         reason: str | None
 
     def cancel(self, reason: str | None, on: date, actor: str) -> None:
-        if self.status is not SessionStatus.SCHEDULED:
-            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._require_scheduled()
         self._not_before_scheduled("on", on)
         self._cancelled(
             reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor

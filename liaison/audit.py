@@ -7,7 +7,7 @@ Auditing is the log of access, kept apart from the event log of facts.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import BigInteger, Column, DateTime, Engine, Integer, String, Table, insert, select
 
@@ -27,6 +27,14 @@ audit_log = Table(
     Column("outcome", String(16), nullable=False),
     Column("address", String(64), nullable=False, default=""),
 )
+
+
+class Among(TypedDict, total=False):
+    """Which entries: ``by`` one account, ``since`` ≤ at < ``until``."""
+
+    by: str | None
+    since: datetime | None
+    until: datetime | None
 
 
 class AuditLog:
@@ -54,26 +62,20 @@ class AuditLog:
         limit: int = 200,
         before: int | None = None,
         action: str | None = None,
-        *,
-        by: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        **among: Unpack[Among],
     ) -> list[dict[str, Any]]:
-        """Newest first, for admin only: ``by`` one account, ``since`` ≤ at < ``until``;
-        ``before`` pages on (the smallest id already seen)."""
+        """Newest first, for admin only; ``before`` pages on (the smallest id already seen)."""
         require_role(actor, ADMINISTRATION)
-        return self.recent(limit, before, action, by=by, since=since, until=until)
+        return self.recent(limit, before, action, **among)
 
     def recent(
         self,
         limit: int = 200,
         before: int | None = None,
         action: str | None = None,
-        *,
-        by: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        **among: Unpack[Among],
     ) -> list[dict[str, Any]]:
+        by, since, until = among.get("by"), among.get("since"), among.get("until")
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if before is not None:
             query = query.where(audit_log.c.id < before)

@@ -227,11 +227,8 @@ def _users_add(args: argparse.Namespace, settings: Settings) -> None:
 
 def _users_reset(args: argparse.Namespace, settings: Settings) -> None:
     """The way back in for an administrator who forgot the password."""
-    liaison = bootstrap(settings)
-    try:
+    with contextlib.closing(bootstrap(settings)) as liaison:
         password = liaison.users.reset(operator("console"), args.name)
-    finally:
-        liaison.close()
     print(f"one-time password for {args.name} (to be changed at the first sign-in): {password}")
 
 
@@ -328,15 +325,9 @@ def _projections_resume(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if not liaison.projector.resume():
             print("projection was not stopped")
-        try:
-            applied = liaison.projector.catch_up()
-        except read_models.ProjectionStoppedError as stopped:
-            print(f"liaison: {stopped}", file=sys.stderr)
-            return 1
+        return _catch_up_again(liaison)
     finally:
         liaison.close()
-    print(f"projection resumed: {applied} events applied")
-    return 0
 
 
 def _projections_skip(args: argparse.Namespace, settings: Settings) -> int:
@@ -352,13 +343,18 @@ def _projections_skip(args: argparse.Namespace, settings: Settings) -> int:
             target=f"position {skipped.id} {skipped.topic}",
         )
         print(f"skipped position {skipped.id} ({skipped.topic}); none of it was applied")
-        try:
-            applied = liaison.projector.catch_up()
-        except read_models.ProjectionStoppedError as stopped:
-            print(f"liaison: {stopped}", file=sys.stderr)
-            return 1
+        return _catch_up_again(liaison)
     finally:
         liaison.close()
+
+
+def _catch_up_again(liaison: Liaison) -> int:
+    """After a resume or a skip: apply what waits, or say where projection stopped again."""
+    try:
+        applied = liaison.projector.catch_up()
+    except read_models.ProjectionStoppedError as stopped:
+        print(f"liaison: {stopped}", file=sys.stderr)
+        return 1
     print(f"projection resumed: {applied} events applied")
     return 0
 

@@ -7,6 +7,7 @@ the caller learns how many seconds remain (the ``Retry-After`` of a 429).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
+    Row,
     String,
     Table,
     insert,
@@ -100,19 +102,10 @@ class RateLimiter:
     def _count(self, bucket: str, limit: int | None, window: int) -> int:
         """Read, decide and count in one transaction that holds the row (or the write lock)."""
         now = int(self.clock())
-        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        query = select(rate_limits).where(rate_limits.c.bucket == bucket).with_for_update()
-        with writer.begin() as conn:
-            row = conn.execute(query).first()
+        with locking(self.engine).begin() as conn:
+            row = locked_row(conn, bucket, now)
             if row is None:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(rate_limits).values(bucket=bucket, window_start=now, hits=1)
-                        )
-                    return 0
-                except IntegrityError:  # another worker made the row first
-                    row = conn.execute(query).one()
+                return 0
             if now >= row.window_start + window:
                 values = {"window_start": now, "hits": 1}
             elif limit is not None and row.hits >= limit:
@@ -121,3 +114,23 @@ class RateLimiter:
                 values = {"hits": row.hits + 1}
             conn.execute(update(rate_limits).where(rate_limits.c.bucket == bucket).values(**values))
         return 0
+
+
+def locking(engine: Engine) -> Engine:
+    """The engine for a read-decide-write transaction: SQLite takes its write lock at once."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def locked_row(conn: Connection, bucket: str, now: int) -> Row[Any] | None:
+    """The bucket's row, held until ``conn``'s transaction ends; None when there was none,
+    and this call made it (a window starting ``now`` with one hit)."""
+    query = select(rate_limits).where(rate_limits.c.bucket == bucket).with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(rate_limits).values(bucket=bucket, window_start=now, hits=1))
+            return None
+        except IntegrityError:  # another worker made the row first
+            row = conn.execute(query).one()
+    return row

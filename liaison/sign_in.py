@@ -14,10 +14,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, select, update
 
-from liaison.rate_limits import RateLimiter, rate_limits
+from liaison.rate_limits import RateLimiter, locked_row, locking, rate_limits
 
 WINDOW = 15 * 60
 """Seconds a run of failures is remembered after its latest; the longest delay."""
@@ -67,19 +66,10 @@ class SignInThrottle:
     def _count_pair(self, bucket: str) -> None:
         """``window_start`` holds the latest failure, ``hits`` the failures in a row."""
         now = int(self.clock())
-        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        query = select(rate_limits).where(rate_limits.c.bucket == bucket).with_for_update()
-        with writer.begin() as conn:
-            row = conn.execute(query).first()
+        with locking(self.engine).begin() as conn:
+            row = locked_row(conn, bucket, now)
             if row is None:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(rate_limits).values(bucket=bucket, window_start=now, hits=1)
-                        )
-                    return
-                except IntegrityError:  # another worker made the row first
-                    row = conn.execute(query).one()
+                return
             hits = 1 if now >= row.window_start + WINDOW else row.hits + 1
             conn.execute(
                 update(rate_limits)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
 from domain.draft import DraftStatus
 from domain.session import SessionStatus
@@ -111,23 +111,26 @@ def to_do(conn: Connection, contact_point_id: UUID) -> dict[str, list[dict[str, 
     }
 
 
+_REPORT = (reports.c.id, reports.c.draft_id, reports.c.submitted_on, drafts.c.title)
+
+
+def _reports_with(*figures: ColumnElement[Any]) -> Select[Any]:
+    """Reports with their draft's title and ``figures`` over what is joined to them."""
+    return (
+        select(*_REPORT, *figures)
+        .join(drafts, drafts.c.id == reports.c.draft_id)
+        .group_by(*_REPORT)
+    )
+
+
 def reports_of(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
     """The desk's reports, newest first, with how many of their suggestions await a decision."""
     carried = func.count(suggestions.c.id).label("suggestions")
     awaiting = func.count(suggestions.c.id).filter(suggestions.c.outcome.is_(None))
     query = (
-        select(
-            reports.c.id,
-            reports.c.draft_id,
-            reports.c.submitted_on,
-            drafts.c.title,
-            carried,
-            awaiting.label("awaiting"),
-        )
-        .join(drafts, drafts.c.id == reports.c.draft_id)
+        _reports_with(carried, awaiting.label("awaiting"))
         .outerjoin(suggestions, suggestions.c.report_id == reports.c.id)
         .where(reports.c.contact_point_id == contact_point_id.hex)
-        .group_by(reports.c.id, reports.c.draft_id, reports.c.submitted_on, drafts.c.title)
         .order_by(reports.c.submitted_on.desc(), reports.c.id)
     )
     return _rows(conn, query)
@@ -144,21 +147,12 @@ def decisions_arrived(conn: Connection, contact_point_id: UUID) -> list[dict[str
     count = func.count(suggestions.c.id).label("count")
     latest = func.max(suggestions.c.decided_on).label("latest")
     query = (
-        select(
-            reports.c.id,
-            reports.c.draft_id,
-            reports.c.submitted_on,
-            drafts.c.title,
-            count,
-            latest,
-        )
-        .join(drafts, drafts.c.id == reports.c.draft_id)
+        _reports_with(count, latest)
         .join(suggestions, suggestions.c.report_id == reports.c.id)
         .where(
             reports.c.contact_point_id == contact_point_id.hex,
             suggestions.c.status.in_([s.value for s in DECIDED]),
         )
-        .group_by(reports.c.id, reports.c.draft_id, reports.c.submitted_on, drafts.c.title)
         .order_by(latest.desc(), reports.c.submitted_on.desc(), reports.c.id)
     )
     return _rows(conn, query)

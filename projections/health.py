@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from projections.projector import NAME, NEXT, Projector, batches, errors, stale
+from projections.projector import NAME, NEXT, Projector, batches, errors, newest_batch, stale
 from projections.tables import tracking
 
 BEHIND_SECONDS = 60.0
@@ -123,12 +123,7 @@ def status(projector: Projector) -> Status:
             ).all()
         )
         row = conn.execute(select(errors).where(errors.c.name == NAME)).first()
-        last_batch_at = conn.execute(
-            select(batches.c.applied_at)
-            .where(batches.c.name == NAME)
-            .order_by(batches.c.after.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        last_batch_at = conn.execute(newest_batch(batches.c.applied_at)).scalar_one_or_none()
     projected = int(positions.get(NAME, 0))
     waiting_since = None
     if events > projected:

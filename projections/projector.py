@@ -41,6 +41,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -121,6 +122,12 @@ errors = Table(
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+
+def newest_batch(column: Column[Any]) -> Select[Any]:
+    """``column`` of the newest batch the read models took (none before the first)."""
+    return select(column).where(batches.c.name == NAME).order_by(batches.c.after.desc()).limit(1)
+
 
 NEXT = beside.NEXT_NAME
 """The tracking name of read models being rebuilt beside the live ones."""
@@ -417,12 +424,7 @@ class Projector:
         (its key is what stops a batch from the same position committing twice)."""
         cutoff = datetime.now(UTC) - older_than
         with self.writer.begin() as conn:
-            newest = conn.execute(
-                select(batches.c.after)
-                .where(batches.c.name == NAME)
-                .order_by(batches.c.after.desc())
-                .limit(1)
-            ).scalar_one_or_none()
+            newest = conn.execute(newest_batch(batches.c.after)).scalar_one_or_none()
             if newest is None:
                 return 0
             pruned = conn.execute(

@@ -21,6 +21,13 @@ metadata = MetaData()
 
 ID = String(32)  # UUID hex
 
+
+def _partial_index(name: str, *columns: str, not_null: str) -> Index:
+    """An index over only the rows whose ``not_null`` column is set: few, so small."""
+    where = Column(not_null).is_not(None)
+    return Index(name, *columns, sqlite_where=where, postgresql_where=where)
+
+
 tracking = Table(
     "projection_tracking",
     metadata,
@@ -133,27 +140,10 @@ suggestions = Table(
     ),
     Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
     # the decided suggestions of a draft (the wall of an enacted draft): few, so partial
-    Index(
-        "ix_rm_suggestions_decided",
-        "draft_id",
-        "outcome",
-        sqlite_where=Column("outcome").is_not(None),
-        postgresql_where=Column("outcome").is_not(None),
-    ),
+    _partial_index("ix_rm_suggestions_decided", "draft_id", "outcome", not_null="outcome"),
     # the congress's inbox: each report's suggestions, and how many are decided
-    Index(
-        "ix_rm_suggestions_report",
-        "report_id",
-        "outcome",
-        sqlite_where=Column("report_id").is_not(None),
-        postgresql_where=Column("report_id").is_not(None),
-    ),
-    Index(
-        "ix_rm_suggestions_merged_into",
-        "merged_into",
-        sqlite_where=Column("merged_into").is_not(None),
-        postgresql_where=Column("merged_into").is_not(None),
-    ),
+    _partial_index("ix_rm_suggestions_report", "report_id", "outcome", not_null="report_id"),
+    _partial_index("ix_rm_suggestions_merged_into", "merged_into", not_null="merged_into"),
 )
 
 reports = Table(

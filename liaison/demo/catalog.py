@@ -339,6 +339,14 @@ _DEFINITION = (
 )
 
 
+_FIRST_READING_REST = (  # the articles after _PARKING, unchanged by the second reading
+    "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施。",
+    "禁止携带电动自行车或者其蓄电池进入电梯轿厢。",
+    "居民委员会可以组织居民制定电动自行车停放充电公约。",
+    "本规定自　年　月　日起施行。",
+)
+
+
 def _articles(*texts: str) -> str:
     return "\n".join(f"第{_numeral(n)}条　{t}" for n, t in enumerate(texts, start=1))
 
@@ -347,26 +355,9 @@ READ_TWICE = (
     "上海市住宅小区电动自行车停放充电管理规定（草案）",
     "municipal",
     SHANGHAI,
-    _articles(
-        _PURPOSE,
-        _SCOPE,
-        _PARKING,
-        "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施。",
-        "禁止携带电动自行车或者其蓄电池进入电梯轿厢。",
-        "居民委员会可以组织居民制定电动自行车停放充电公约。",
-        "本规定自　年　月　日起施行。",
-    ),
+    _articles(_PURPOSE, _SCOPE, _PARKING, *_FIRST_READING_REST),
     "二审稿",
-    _articles(
-        _PURPOSE,
-        _DEFINITION,
-        _SCOPE,
-        _PARKING,
-        "物业服务企业应当配合建设单位在住宅小区内设置集中充电设施。",
-        "禁止携带电动自行车或者其蓄电池进入电梯轿厢。",
-        "居民委员会可以组织居民制定电动自行车停放充电公约。",
-        "本规定自　年　月　日起施行。",
-    ),
+    _articles(_PURPOSE, _DEFINITION, _SCOPE, _PARKING, *_FIRST_READING_REST),
     _articles(
         _PURPOSE,
         _DEFINITION,

@@ -63,6 +63,12 @@ PLANS = {
 }
 
 
+FEEDBACK = {
+    "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",
+    "partially_adopted": "您的意见已被部分采纳，体现在最终文本中。",
+    "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
+}
+"""The feedback a demo resident receives, by the congress's decision."""
 SESSION_NAMES = {"symposium": "座谈会", "field_research": "调研", "hearing": "听证会"}
 
 
@@ -150,19 +156,30 @@ class DemoBuilder:
         outcome = (
             "adopted" if roll < 0.25 else "partially_adopted" if roll < 0.37 else "not_adopted"
         )
-        suggestion = self.app.get(suggestion_id, Suggestion)
-        final_article = suggestion.article if outcome != "not_adopted" else None
+        article = self.app.get(suggestion_id, Suggestion).article
+        fed_back_by = operator("staff") if self.rng.random() < 0.8 else None
+        self._record_decision(suggestion_id, article, outcome, decided, fed_back_by)
+
+    def _record_decision(
+        self,
+        suggestion_id: UUID,
+        article: int | None,
+        outcome: str,
+        decided: date,
+        fed_back_by: Actor | None,
+    ) -> None:
+        """The congress's decision (an adopted opinion goes into its own article), and the
+        feedback a week later when ``fed_back_by`` sends it."""
+        final_article = article if outcome != "not_adopted" else None
         self.app.record_outcome(
             suggestion_id, outcome, CONGRESS, final_article=final_article, decided_on=decided
         )
-        if self.rng.random() < 0.8:
-            message = {
-                "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",
-                "partially_adopted": "您的意见已被部分采纳，体现在最终文本中。",
-                "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
-            }[outcome]
+        if fed_back_by is not None:
             self.app.send_feedback(
-                suggestion_id, message, operator("staff"), sent_on=decided + timedelta(days=7)
+                suggestion_id,
+                FEEDBACK[outcome],
+                fed_back_by,
+                sent_on=decided + timedelta(days=7),
             )
 
 
@@ -408,18 +425,7 @@ class RecentDrafts:
         )
         self.app.enact_draft(draft.id, enacted, _enacted_text(lines, opinions, enacted), ADMIN)
         for suggestion, outcome in recorded:
-            final = suggestion.article if outcome != "not_adopted" else None
-            self.app.record_outcome(
-                suggestion.id, outcome, CONGRESS, final_article=final, decided_on=enacted
-            )
-            message = {
-                "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",
-                "partially_adopted": "您的意见已被部分采纳，体现在最终文本中。",
-                "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
-            }[outcome]
-            self.app.send_feedback(
-                suggestion.id, message, staff, sent_on=enacted + timedelta(days=7)
-            )
+            self._record_decision(suggestion.id, suggestion.article, outcome, enacted, staff)
 
 
 def _enacted_text(lines: list[str], opinions: list, enacted: date) -> str:
