@@ -69,6 +69,8 @@ READERS = (Role.CONGRESS, Role.STAFF)
 """Read records, figures and traces (staff: their own contact point's)."""
 GATHERERS = (Role.STAFF, Role.COLLECTOR)
 """Record opinions gathered in the neighbourhood (channel ``collector``), in batches too."""
+OPINION_READERS = (*READERS, Role.COLLECTOR)
+"""Read one opinion by id (collectors: only one they recorded)."""
 BOUND = (Role.STAFF, Role.COLLECTOR)
 """Roles bound to one contact point."""
 ADMINISTRATION: tuple[Role, ...] = ()
