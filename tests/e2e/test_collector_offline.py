@@ -54,6 +54,7 @@ def save(page: Any, words: str, article: int = 1) -> None:
 
 
 def recorded(liaison: Liaison, cp: UUID) -> list[Suggestion]:
+    liaison.projector.catch_up()  # a batch's answer need not wait for the read models
     rows = liaison.queries.suggestions(operator("admin"), contact_point_id=cp)
     return [liaison.app.get(UUID(row["id"]), Suggestion) for row in rows]
 
