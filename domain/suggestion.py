@@ -74,6 +74,9 @@ class Suggestion(LiaisonAggregate):
         receipt: str
         sealed_name: str | None
         sealed_phone: str | None
+        collector_note: str | None = None
+        """What a collector noted beside the resident's own words (``content``); absent
+        from events recorded before collectors existed."""
 
     @event(Received)
     def __init__(
@@ -91,6 +94,7 @@ class Suggestion(LiaisonAggregate):
         sealed_phone: str | None,
         occurred_on: date,
         actor: str,
+        collector_note: str | None = None,
     ) -> None:
         self.contact_point_id = contact_point_id
         self.draft_id = draft_id
@@ -104,6 +108,8 @@ class Suggestion(LiaisonAggregate):
         self.receipt = receipt
         self.sealed_name = sealed_name
         self.sealed_phone = sealed_phone
+        self.collector_note = collector_note
+        self.recorded_by = actor
         self.received_on = occurred_on
         self.accepted_on: date | None = None
         self.reported_on: date | None = None
@@ -135,8 +141,10 @@ class Suggestion(LiaisonAggregate):
         id: UUID,  # noqa: A002 - chosen first: the receipt and sealed fields are bound to it
         sealed_name: str | None = None,
         sealed_phone: str | None = None,
+        collector_note: str | None = None,
     ) -> Suggestion:
         content, channel = cls.check(content, channel, article)
+        collector_note = optional_text("collector_note", collector_note, MAX_CONTENT)
         return cls._create(
             cls.Received,
             id=id,
@@ -151,6 +159,7 @@ class Suggestion(LiaisonAggregate):
             receipt=receipt,
             sealed_name=sealed_name,
             sealed_phone=sealed_phone,
+            collector_note=collector_note,
             occurred_on=received_on,
             actor=actor,
         )

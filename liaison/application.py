@@ -8,6 +8,7 @@ many aggregates are read models (``projections``).
 from __future__ import annotations
 
 from liaison.commands.admission import AdmissionCommands
+from liaison.commands.batch import BatchCommands
 from liaison.commands.contact_points import ContactPointCommands
 from liaison.commands.decisions import DecisionCommands
 from liaison.commands.drafts import DraftCommands
@@ -19,6 +20,7 @@ __all__ = ["LiaisonApplication"]
 
 
 class LiaisonApplication(
+    BatchCommands,
     AdmissionCommands,
     ContactPointCommands,
     DecisionCommands,

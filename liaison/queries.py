@@ -12,7 +12,17 @@ from sqlalchemy import Connection, Engine
 from domain.draft import Draft, DraftStatus, DraftVersion
 from domain.lineage import Lineage, lineage
 from liaison.errors import NotFoundError
-from liaison.rights import READERS, Actor, Role, require_role, require_visible, scope
+from liaison.rights import (
+    BOUND,
+    GATHERERS,
+    READERS,
+    Actor,
+    Role,
+    require_role,
+    require_visible,
+    scope,
+)
+from projections.collected import by_channel, by_collector, list_collected
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
 from projections.listings import list_contact_points, list_sessions, list_suggestions
@@ -40,9 +50,11 @@ class Queries:
     def drafts(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
         """Drafts, newest first: staff those that asked their contact point for opinions;
         everyone else every draft (the public reads the open ones)."""
-        if actor.role is Role.STAFF and actor.contact_point_id is None:
+        if actor.role in BOUND and actor.contact_point_id is None:
             return []
-        point = actor.contact_point_id if actor.role is Role.STAFF else None
+        point = actor.contact_point_id if actor.role in BOUND else None
+        if actor.role is Role.COLLECTOR and status != DraftStatus.OPEN.value:
+            return []  # collectors gather opinions on open drafts; nothing else is theirs
         with self.engine.connect() as conn:
             return list_drafts(conn, status, point)
 
@@ -65,6 +77,28 @@ class Queries:
             return list_suggestions(
                 conn, scope(actor, contact_point_id), draft_id, status, limit, after
             )
+
+    def collected(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+        """The opinions the actor recorded at their contact point, newest first: a
+        collector's own records, never another's."""
+        require_role(actor, GATHERERS)
+        if actor.contact_point_id is None:
+            return []
+        with self.engine.connect() as conn:
+            return list_collected(conn, actor.username, actor.contact_point_id, limit)
+
+    def channels(
+        self, actor: Actor, contact_point_id: UUID | None = None, period: Period = EVER
+    ) -> dict[str, Any]:
+        """Opinions by channel, and by collector (how many each brought, first and last
+        day): staff their own contact point's, others any."""
+        require_role(actor, READERS)
+        point = scope(actor, contact_point_id)
+        with self.engine.connect() as conn:
+            return {
+                "channels": by_channel(conn, point, period),
+                "collectors": by_collector(conn, point, period),
+            }
 
     def sessions(
         self, actor: Actor, contact_point_id: UUID | None = None, draft_id: UUID | None = None

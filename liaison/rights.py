@@ -6,7 +6,8 @@ to status codes (``ForbiddenError`` 403, ``HiddenError`` 404 as for an unknown i
 
 admin does everything; congress (the legislative affairs office) registers drafts, reads
 everything and decides outcomes; staff read and write only their own contact point's records;
-the public may comment on open drafts and follow receipts.
+collectors (信息员) record opinions gathered in their point's neighbourhood and read only
+what they recorded; the public may comment on open drafts and follow receipts.
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ class Role(StrEnum):
     STAFF = "staff"
     CONGRESS = "congress"
     PUBLIC = "public"
+    COLLECTOR = "collector"
 
 
-ACCOUNT_ROLES = (Role.ADMIN, Role.STAFF, Role.CONGRESS)
+ACCOUNT_ROLES = (Role.ADMIN, Role.STAFF, Role.CONGRESS, Role.COLLECTOR)
 """Roles a signed-in account may have (the public has no account)."""
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Whoever asks: an account with its role and (staff) contact point, or the public."""
+    """Whoever asks: an account with its role and (staff, collector) contact point, or the
+    public."""
 
     username: str
     role: Role
@@ -64,6 +67,12 @@ DECIDERS = (Role.CONGRESS, Role.STAFF)
 """Record the congress's decision (staff: one they were told of offline)."""
 READERS = (Role.CONGRESS, Role.STAFF)
 """Read records, figures and traces (staff: their own contact point's)."""
+GATHERERS = (Role.STAFF, Role.COLLECTOR)
+"""Record opinions gathered in the neighbourhood (channel ``collector``), in batches too."""
+OPINION_READERS = (*READERS, Role.COLLECTOR)
+"""Read one opinion by id (collectors: only one they recorded)."""
+BOUND = (Role.STAFF, Role.COLLECTOR)
+"""Roles bound to one contact point."""
 ADMINISTRATION: tuple[Role, ...] = ()
 """Accounts, contact points and the audit log: admin alone."""
 
@@ -74,14 +83,20 @@ def require_role(actor: Actor, roles: tuple[Role, ...]) -> None:
 
 
 def require_point(actor: Actor, contact_point_id: UUID) -> None:
-    """A request that names a contact point: staff may name only their own."""
-    if actor.role is Role.STAFF and actor.contact_point_id != contact_point_id:
+    """A request that names a contact point: staff and collectors may name only their own."""
+    if actor.role in BOUND and actor.contact_point_id != contact_point_id:
         raise ForbiddenError("staff act for their own contact point only")
 
 
 def require_visible(actor: Actor, contact_point_id: UUID, what: str) -> None:
     """A record fetched by id: another contact point's records do not exist for staff."""
-    if actor.role is Role.STAFF and actor.contact_point_id != contact_point_id:
+    if actor.role in BOUND and actor.contact_point_id != contact_point_id:
+        raise HiddenError(f"no {what}")
+
+
+def require_own(actor: Actor, recorded_by: str, what: str) -> None:
+    """A collector's records are theirs alone: another's do not exist for them."""
+    if actor.role is Role.COLLECTOR and recorded_by != actor.username:
         raise HiddenError(f"no {what}")
 
 

@@ -28,6 +28,7 @@ from liaison.errors import NotFoundError
 from liaison.rights import (
     ACCOUNT_ROLES,
     ADMINISTRATION,
+    BOUND,
     Actor,
     ForbiddenError,
     Role,
@@ -271,9 +272,11 @@ def _checked_account(username: str, role: str, contact_point_id: UUID | None) ->
     except ValueError:
         checked_role = Role.PUBLIC
     if checked_role not in ACCOUNT_ROLES:
-        raise InvalidValueError("role", "must be admin, staff or congress")
-    if (checked_role is Role.STAFF) != (contact_point_id is not None):
-        raise InvalidValueError("contact_point", "staff, and only staff, belong to a contact point")
+        raise InvalidValueError("role", "must be admin, staff, congress or collector")
+    if (checked_role in BOUND) != (contact_point_id is not None):
+        raise InvalidValueError(
+            "contact_point", "staff and collectors, and only they, belong to a contact point"
+        )
     return checked_role
 
 

@@ -288,6 +288,7 @@ def suggestion_received(event: Suggestion.Received, changes: Changes) -> None:
             "content": event.content,
             "original_content": event.content,
             "draft_version": event.draft_version,
+            "recorded_by": event.actor,
         },
     )
 

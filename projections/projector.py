@@ -57,7 +57,7 @@ from projections.handlers import Changes, Handlers, Updater, watched_by
 from projections.tables import metadata, tracking
 
 NAME = "read_models"
-VERSION = 3
+VERSION = 4
 """The read models' shape: a release that changes their tables, or what the projector puts
 in them, raises it, and stores of an older shape are rebuilt from the log (``stale``).
 2: pre-aggregated figures and the trace's indexes.

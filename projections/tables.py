@@ -125,9 +125,11 @@ suggestions = Table(
     Column("content", Text, nullable=False),
     Column("original_content", Text, nullable=False),
     Column("draft_version", String(50), nullable=False),
+    Column("recorded_by", String(200)),  # the account that recorded it (collectors' own)
     # covers recounting a day's figures (projections/aggregates.py)
     Index("ix_rm_suggestions_received", "received_on", "contact_point_id", "draft_id", "status"),
     Index("ix_rm_suggestions_draft_point", "draft_id", "contact_point_id", "received_on"),
+    Index("ix_rm_suggestions_recorded_by", "recorded_by", "received_on"),
     # a page of one article's suggestions in the trace's order, for all or one contact point
     Index("ix_rm_suggestions_draft_article", "draft_id", "article", "received_on", "id"),
     Index(

@@ -18,6 +18,7 @@ from projections import projector as read_models
 from web import docs as api_docs
 from web.api import (
     audit,
+    collect,
     contact_points,
     drafts,
     lineage,
@@ -38,6 +39,7 @@ from web.observe import Observe
 from web.ops import Notices
 from web.ops import router as ops_router
 from web.pages import account, admin, congress, home, password, staff
+from web.pages import collect as collect_page
 from web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -50,6 +52,7 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
     lineage,
     participants,
     sessions,
+    collect,  # before suggestions: /suggestions/batch and /collected are not ids
     suggestions,
     reports,
     stats,
@@ -100,6 +103,7 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
     for module in API_ROUTERS:
         app.include_router(module.router)
     app.include_router(ops_router)
+    app.include_router(collect_page.router)  # before home: /receipts/{code}/slip
     app.include_router(home.router)
     app.include_router(account.router)
     app.include_router(password.router)

@@ -49,13 +49,22 @@ from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import Answer, IdempotencyStore, checked_key
 from liaison.personal_data import checked_name, checked_phone
 from liaison.rate_limits import RateLimitedError, RateLimiter
-from liaison.rights import KEEPERS, PUBLIC, Actor, Role, require_point, require_role
+from liaison.rights import (
+    KEEPERS,
+    PUBLIC,
+    Actor,
+    ForbiddenError,
+    Role,
+    require_point,
+    require_role,
+)
 
 AnswerOf = Callable[[Suggestion], dict[str, Any]]
 WINDOW = 60
 """Seconds of a rate-limit window: ``comments_per_minute`` per address."""
 CACHED_DRAFTS = 64
 ONLINE = Channel.ONLINE.value
+GATHERED = Channel.COLLECTOR.value
 log = logging.getLogger(__name__)
 
 
@@ -75,12 +84,15 @@ class Opinion:
     received_on: date | None = None
     name: str | None = None
     phone: str | None = None
+    collector_note: str | None = None
+    """A collector's note, kept apart from the resident's own words (``content``)."""
 
 
 @dataclass(frozen=True)
 class Visit:
-    """How a public comment came: its Idempotency-Key and the request's fingerprint, the
-    address it is rate-limited by, and how its answer is made."""
+    """How a keyed opinion came (a public comment, an item of a collector's batch): its key
+    and the request's fingerprint, the address it is rate-limited by (``per_minute`` 0: not
+    limited), and how its answer is made."""
 
     address: str
     key: str | None
@@ -201,8 +213,13 @@ class AdmissionCommands(ServiceBase):
         """A public comment by the API or a draft page: once per key (``None``: no key),
         within the address's rate limit; the answer is ``(201, answer_of(suggestion))``, a
         repeat's the first."""
+        return self.admit_once(PUBLIC, opinion, visit)[0]
+
+    def admit_once(self, actor: Actor, opinion: Opinion, visit: Visit) -> tuple[Answer, bool]:
+        """One opinion, once per key: its answer, and whether the key was claimed before
+        (the answer then is the first attempt's)."""
         entry = Entry(
-            actor=PUBLIC,
+            actor=actor,
             opinions=[opinion],
             ids=[self.new_id()],
             visit=Visit(
@@ -214,13 +231,15 @@ class AdmissionCommands(ServiceBase):
             ),
         )
         self._check(entry)
+        if entry.refusal is not None and actor.role is not Role.PUBLIC:
+            raise entry.refusal  # the actor may not: nothing is asked of the store
         self.writer.submit(entry)
         if entry.repeat:
-            return self._again(entry)
+            return self._again(entry), True
         if entry.error is not None:
             raise entry.error
         assert entry.answer is not None
-        return entry.answer
+        return entry.answer, False
 
     # -- checks --------------------------------------------------------------------------------
 
@@ -249,10 +268,16 @@ class AdmissionCommands(ServiceBase):
 
     @staticmethod
     def _may(actor: Actor, opinion: Opinion) -> None:
-        """The public comments online; staff record for their own contact point."""
+        """The public comments online; collectors record what they gathered (no session, no
+        registered participant), staff anything, each for their own contact point."""
         if actor.role is Role.PUBLIC:
             if opinion.channel != ONLINE or opinion.participant_id or opinion.session_id:
                 require_role(actor, KEEPERS)  # refused: only staff record other channels
+            return
+        if actor.role is Role.COLLECTOR:
+            if opinion.channel != GATHERED or opinion.participant_id or opinion.session_id:
+                raise ForbiddenError("collectors record opinions they gathered, nothing else")
+            require_point(actor, opinion.contact_point_id)
             return
         require_role(actor, KEEPERS)
         require_point(actor, opinion.contact_point_id)
@@ -360,6 +385,7 @@ class AdmissionCommands(ServiceBase):
                     received_on=opinion.received_on or today,
                     actor=entry.actor.username,
                     id=suggestion_id,
+                    collector_note=opinion.collector_note,
                     **sealed,
                 )
                 for opinion, suggestion_id, sealed in zip(
@@ -401,7 +427,7 @@ class AdmissionCommands(ServiceBase):
                 live.append(entry)
         buckets: dict[tuple[str, int], list[Entry]] = defaultdict(list)
         for entry in live:
-            if entry.visit is not None:
+            if entry.visit is not None and entry.visit.per_minute > 0:
                 buckets[f"comment:{entry.visit.address}", entry.visit.per_minute].append(entry)
         for bucket, limit in sorted(buckets):
             waiting = buckets[bucket, limit]
@@ -499,7 +525,7 @@ class AdmissionCommands(ServiceBase):
             if found is not None:
                 return found
             entry = Entry(
-                actor=PUBLIC,
+                actor=first.actor,
                 opinions=first.opinions,
                 ids=[suggestion_id],
                 visit=Visit(visit.address, None, visit.print_, visit.answer_of, visit.per_minute),

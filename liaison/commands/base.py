@@ -25,7 +25,7 @@ from liaison.clock import Clock
 from liaison.errors import ConflictError, NotFoundError
 from liaison.personal_data import PersonalDataVault
 from liaison.receipts import ReceiptBook
-from liaison.rights import Actor, require_visible
+from liaison.rights import Actor, require_own, require_visible
 from liaison.transcodings import DateAsISO
 
 A = TypeVar("A", bound=Aggregate)
@@ -130,9 +130,11 @@ class ServiceBase(Application[UUID]):
         """The aggregate, if the actor may see it: another contact point's record does not
         exist for its staff (``HiddenError``, answered as an unknown id)."""
         found = self.get(aggregate_id, kind)
+        what = f"{kind.__name__} {aggregate_id}"
         point = getattr(found, "contact_point_id", None)
         if point is not None:
-            require_visible(actor, point, f"{kind.__name__} {aggregate_id}")
+            require_visible(actor, point, what)
+        require_own(actor, getattr(found, "recorded_by", ""), what)
         return found
 
     def _today(self, on: date | None) -> date:

@@ -15,6 +15,7 @@ from liaison.errors import NotFoundError
 from liaison.rights import (
     DECIDERS,
     KEEPERS,
+    OPINION_READERS,
     READERS,
     Actor,
     require_point,
@@ -24,8 +25,9 @@ from liaison.rights import (
 
 class SuggestionCommands(ServiceBase):
     def suggestion(self, actor: Actor, suggestion_id: UUID) -> Suggestion:
-        """A suggestion the actor may read: staff only their own contact point's."""
-        require_role(actor, READERS)
+        """A suggestion the actor may read: staff only their own contact point's, a
+        collector only one they recorded."""
+        require_role(actor, OPINION_READERS)
         return self.fetch(actor, suggestion_id, Suggestion)
 
     def _organise(

@@ -626,3 +626,26 @@ def test_a_command_dated_after_today_names_its_own_date_field(
         suggestion.require_dated_by(date(2024, 3, 31))
 
     assert refused.value.field == field
+
+
+def test_an_opinion_recorded_before_collectors_existed_still_loads() -> None:
+    fresh = Suggestion.receive(
+        uuid4(),
+        uuid4(),
+        "一审稿",
+        1,
+        "意见",
+        "letter",
+        None,
+        None,
+        "R1",
+        date(2021, 3, 2),
+        "staff",
+        uuid4(),
+    )
+    [received] = fresh.collect_events()
+    del received.__dict__["collector_note"]  # as events recorded by an older release
+    loaded = received.mutate(None)
+    assert loaded is not None
+    assert loaded.collector_note is None
+    assert loaded.recorded_by == "staff"

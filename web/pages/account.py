@@ -15,7 +15,12 @@ from web.sessions import clear_session_cookie, cookie_name, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
 
-HOMES = {Role.STAFF: "/staff", Role.CONGRESS: "/congress", Role.ADMIN: "/staff"}
+HOMES = {
+    Role.STAFF: "/staff",
+    Role.CONGRESS: "/congress",
+    Role.ADMIN: "/staff",
+    Role.COLLECTOR: "/collect",
+}
 
 
 def home_of(user: Actor) -> str:
