@@ -13,6 +13,7 @@ from domain.draft import Draft, DraftStatus, DraftVersion
 from domain.lineage import Lineage, lineage
 from liaison.errors import NotFoundError
 from liaison.rights import READERS, Actor, Role, require_role, require_visible, scope
+from projections.campaigns import draft_groups
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
 from projections.listings import list_contact_points, list_sessions, list_suggestions
@@ -65,6 +66,22 @@ class Queries:
             return list_suggestions(
                 conn, scope(actor, contact_point_id), draft_id, status, limit, after
             )
+
+    def groups(
+        self,
+        actor: Actor,
+        draft_id: UUID,
+        contact_point_id: UUID | None = None,
+        min_size: int = 2,
+    ) -> list[dict[str, Any]]:
+        """Campaigns among a draft's open opinions, largest first (staff: their own point's)."""
+        require_role(actor, READERS)
+        point = scope(actor, contact_point_id)
+        with self.engine.connect() as conn:
+            found = draft_groups(conn, draft_id, None if point is None else [point], min_size)
+        if found is None:
+            raise NotFoundError(f"no Draft {draft_id}")
+        return found
 
     def sessions(
         self, actor: Actor, contact_point_id: UUID | None = None, draft_id: UUID | None = None

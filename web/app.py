@@ -18,6 +18,7 @@ from projections import projector as read_models
 from web import docs as api_docs
 from web.api import (
     audit,
+    campaigns,
     contact_points,
     drafts,
     lineage,
@@ -51,6 +52,7 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
     participants,
     sessions,
     suggestions,
+    campaigns,
     reports,
     stats,
     log,
