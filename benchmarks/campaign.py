@@ -100,9 +100,9 @@ def own_words(rng: random.Random) -> str:
     return "，".join(pieces) + f"（第{rng.randint(1, 99999)}号意见）"
 
 
-def generate(size: int, share: float = 0.6, count: int = 20, seed: int = 11) -> tuple[
-    list[str], list[int]
-]:
+def generate(
+    size: int, share: float = 0.6, count: int = 20, seed: int = 11
+) -> tuple[list[str], list[int]]:
     """``size`` comments and, for each, its truth: the sentence it copies (0…count-1), or a
     number of its own (count and above)."""
     rng = random.Random(seed)
