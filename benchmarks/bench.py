@@ -28,11 +28,15 @@ from uuid import UUID, uuid4
 import httpx2
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
+from sqlalchemy import create_engine, insert
 
+from benchmarks import campaign
 from benchmarks.dataset import TEXT, Dataset, generate
 from liaison.bootstrap import bootstrap
 from liaison.settings import Settings
+from projections.campaigns import draft_groups
 from projections.statistics import figures
+from projections.tables import drafts, metadata, suggestions
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -403,14 +407,87 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def campaign_case(size: int, folder: Path) -> dict[str, Any]:
+    """Grouping a campaign: ``size`` opinions on one draft at one contact point, 60 % of them
+    copies or near copies of 20 sentences (benchmarks/campaign.py), read and grouped by the
+    query the API answers (projections/campaigns.py). Rows go straight into the read model:
+    what is measured is the query, not intake. Prints the time and the pairs' precision and
+    recall against the generator's truth."""
+    texts, truth = campaign.generate(size)
+    engine = create_engine(f"sqlite:///{folder / 'campaign.sqlite3'}")
+    metadata.create_all(engine)
+    draft, point = uuid4(), uuid4()
+    ids = [uuid4().hex for _ in texts]
+    day = date(2026, 3, 1)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(drafts).values(
+                id=draft.hex,
+                title="campaign",
+                level="national",
+                issuer="法工委",
+                status="open",
+                received_on=day,
+                deadline=day,
+                all_points=True,
+            )
+        )
+        conn.execute(
+            insert(suggestions),
+            [
+                {
+                    "id": i,
+                    "contact_point_id": point.hex,
+                    "draft_id": draft.hex,
+                    "channel": "online",
+                    "receipt": "LX",
+                    "received_on": day,
+                    "status": "received",
+                    "content": text,
+                    "original_content": text,
+                    "draft_version": "一审稿",
+                }
+                for i, text in zip(ids, texts, strict=True)
+            ],
+        )
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        groups = draft_groups(conn, draft, [point]) or []
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    index = {i: n for n, i in enumerate(ids)}
+    found = [[index[i] for i in g["suggestion_ids"]] for g in groups]
+    precision, recall = campaign.pair_scores(found, truth)
+    result = {
+        "size": size,
+        "seconds": round(seconds, 2),
+        "groups": len(groups),
+        "largest": groups[0]["size"] if groups else 0,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+    }
+    print(
+        f"campaign: {size} opinions grouped in {result['seconds']} s, {len(groups)} groups, "
+        f"pairs precision {result['precision']}, recall {result['recall']}"
+    )
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default=os.environ.get("SIZE", "100k"))
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument("--campaign-size", default="100k", help="opinions in the campaign case")
+    parser.add_argument("--campaign-only", action="store_true", help="run the campaign case alone")
     args = parser.parse_args(argv)
+    if args.campaign_only:
+        with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
+            campaign_case(parse_size(args.campaign_size), Path(folder))
+        return 0
     with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
         results = run(parse_size(args.size), Path(folder), args.http_seconds)
+        results["campaign"] = campaign_case(parse_size(args.campaign_size), Path(folder))
     results["measured_on"] = date.today().isoformat()
     small_file = RESULTS / "100k.json"
     small = json.loads(small_file.read_text()) if small_file.exists() else None

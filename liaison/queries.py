@@ -22,6 +22,7 @@ from liaison.rights import (
     require_visible,
     scope,
 )
+from projections.campaigns import draft_groups
 from projections.collected import by_channel, by_collector, list_collected
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
@@ -99,6 +100,22 @@ class Queries:
                 "channels": by_channel(conn, point, period),
                 "collectors": by_collector(conn, point, period),
             }
+
+    def groups(
+        self,
+        actor: Actor,
+        draft_id: UUID,
+        contact_point_id: UUID | None = None,
+        min_size: int = 2,
+    ) -> list[dict[str, Any]]:
+        """Campaigns among a draft's open opinions, largest first (staff: their own point's)."""
+        require_role(actor, READERS)
+        point = scope(actor, contact_point_id)
+        with self.engine.connect() as conn:
+            found = draft_groups(conn, draft_id, None if point is None else [point], min_size)
+        if found is None:
+            raise NotFoundError(f"no Draft {draft_id}")
+        return found
 
     def sessions(
         self, actor: Actor, contact_point_id: UUID | None = None, draft_id: UUID | None = None

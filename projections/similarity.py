@@ -28,7 +28,7 @@ KEEP = 10  # the closest pairs kept per suggestion: campaigns send one text thou
 _NOT_LETTERS = re.compile(r"[\W_]+")
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
     """The text without spaces and punctuation, Latin letters in lower case, widths folded."""
     return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text).lower())
 
@@ -40,10 +40,10 @@ def bigrams(text: str) -> frozenset[str]:
 
 
 def _bigrams(text: str) -> frozenset[str]:
-    letters = _letters(text)
-    if len(letters) < 2:
-        return frozenset([letters]) if letters else frozenset()
-    return frozenset(map(str.__add__, letters, letters[1:]))
+    kept = letters(text)
+    if len(kept) < 2:
+        return frozenset([kept]) if kept else frozenset()
+    return frozenset(map(str.__add__, kept, kept[1:]))
 
 
 _remembered = lru_cache(maxsize=2048)(_bigrams)  # at most some 60 MB, mostly far less

@@ -18,6 +18,7 @@ from projections import projector as read_models
 from web import docs as api_docs
 from web.api import (
     audit,
+    campaigns,
     collect,
     contact_points,
     drafts,
@@ -54,6 +55,7 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
     sessions,
     collect,  # before suggestions: /suggestions/batch and /collected are not ids
     suggestions,
+    campaigns,
     reports,
     stats,
     log,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft
+from domain.errors import InvalidValueError
 from domain.report import Report
 from domain.suggestion import Suggestion
 from liaison.commands.base import ServiceBase
@@ -46,6 +47,24 @@ class SuggestionCommands(ServiceBase):
         duplicate.merge_into(survivor, self._today(on), actor.username)
         self.save(duplicate, survivor)
         return duplicate
+
+    def merge_suggestions(
+        self, suggestion_ids: list[UUID], into: UUID, actor: Actor, on: date | None = None
+    ) -> Suggestion:
+        """Merge a whole group into one suggestion in one save: all of it, or nothing (the
+        first refusal is raised and nothing is saved). ``into`` among the ids is skipped."""
+        require_role(actor, KEEPERS)
+        survivor = self.fetch(actor, into, Suggestion)
+        duplicates = [
+            self.fetch(actor, i, Suggestion) for i in dict.fromkeys(suggestion_ids) if i != into
+        ]
+        if not duplicates:
+            raise InvalidValueError("suggestion_ids", "name at least one suggestion to merge")
+        day = self._today(on)
+        for duplicate in duplicates:
+            duplicate.merge_into(survivor, day, actor.username)
+        self.save(survivor, *duplicates)
+        return survivor
 
     def revise_suggestion(
         self, suggestion_id: UUID, content: str, actor: Actor, on: date | None = None
