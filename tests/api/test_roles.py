@@ -55,6 +55,12 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{V1}/drafts/{{draft_id}}/versions"): REGISTRAR,
     ("POST", f"{V1}/drafts/{{draft_id}}/enact"): REGISTRAR,
     ("GET", f"{V1}/drafts/{{draft_id}}/trace"): READER,
+    ("GET", f"{V1}/drafts/{{draft_id}}/lineage"): SIGNED_IN,
+    ("GET", f"{V1}/drafts/{{draft_id}}/groups"): READER,
+    ("POST", f"{V1}/suggestions/merge"): STAFF,
+    ("POST", f"{V1}/suggestions/batch"): STAFF,
+    ("GET", f"{V1}/suggestions/collected"): STAFF,
+    ("GET", f"{V1}/stats/channels"): READER,
     ("POST", f"{V1}/participants"): STAFF,
     ("GET", f"{V1}/participants/{{participant_id}}"): STAFF,
     ("DELETE", f"{V1}/participants/{{participant_id}}"): STAFF,
@@ -343,6 +349,27 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
         _draft(s), json={"enacted_on": "2021-03-15", "text": TEXT}
     ),
     ("GET", f"{V1}/drafts/{{draft_id}}/trace"): lambda s: _listing(s, **_draft(s)),
+    ("GET", f"{V1}/drafts/{{draft_id}}/lineage"): lambda s: Call(_draft(s)),
+    ("GET", f"{V1}/drafts/{{draft_id}}/groups"): lambda s: _listing(s, **_draft(s)),
+    ("POST", f"{V1}/suggestions/merge"): lambda s: Call(
+        json={"suggestion_ids": [s.suggestion["id"]], "into": s.duplicate["id"]}
+    ),
+    ("POST", f"{V1}/suggestions/batch"): lambda s: Call(
+        json={
+            "items": [
+                {
+                    "client_key": "role-test-1",
+                    "contact_point_id": s.cp_a,
+                    "draft_id": s.draft["id"],
+                    "article": 2,
+                    "content": "信息员收集的意见",
+                    "channel": "collector",
+                }
+            ]
+        }
+    ),
+    ("GET", f"{V1}/suggestions/collected"): lambda s: _listing(s),
+    ("GET", f"{V1}/stats/channels"): lambda s: _listing(s),
     ("POST", f"{V1}/participants"): lambda s: Call(
         json={"contact_point_id": s.cp_a, "name": "李四", "kind": "expert"}
     ),
@@ -425,7 +452,7 @@ BY_ID_OF_A = {
     (method, path)
     for method, path in RULES
     if any(f"{{{kind}_id}}" in path for kind in ("participant", "session", "suggestion", "report"))
-}
+} | {("POST", f"{V1}/suggestions/merge")}  # A's suggestions named in the body
 
 
 def _leaks(scene: Scene, call: Call, template: str, answer: httpx2.Response) -> list[str]:
