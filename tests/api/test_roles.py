@@ -539,7 +539,7 @@ def test_staff_lists_show_only_their_own_contact_point(
             "contact_point_id": world.cp_b,
             "draft_id": scene.draft["id"],
             "suggestion_ids": [theirs["id"]],
-            "submitted_on": "2021-03-26",
+            "submitted_on": "2021-03-15",
         }
         their_report = world.ok(world.post("staff_b", f"{V1}/reports", body), 201)
     params = {"contact_point_id": world.cp_b} if own_filter else {}
