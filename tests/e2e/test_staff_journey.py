@@ -33,7 +33,7 @@ SAID = [
 @pytest.fixture
 def seeded(liaison: Liaison) -> dict[str, Any]:
     app = liaison.app
-    cp = app.designate_contact_point(*CAOYANG, "admin").id
+    cp = app.designate_contact_point(*CAOYANG, operator("admin")).id
     add_users(liaison, ("caoyang", "staff", cp))
     return {"cp": cp, "draft": draft_received(app, TEXT)}
 
