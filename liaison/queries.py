@@ -172,9 +172,12 @@ class Queries:
         article: Article | None = None,
         offset: int = 0,
     ) -> dict[str, Any]:
+        """The draft's trace, its suggestions filed by lineage under the articles of the
+        version consulted (projections/traceability.py)."""
         require_role(actor, READERS)
+        point, lines = scope(actor, contact_point_id), _lineage(tuple(draft.versions))
         with self.engine.connect() as conn:
-            return trace(conn, draft, scope(actor, contact_point_id), limit, article, offset)
+            return trace(conn, draft, point, limit, article, offset, lines=lines)
 
     def lineage(self, actor: Actor, draft: Draft) -> Lineage:
         """Each article of the draft through its readings: any signed-in reader; anyone once

@@ -8,8 +8,8 @@ hands the projector):
 - ``rm_agg_sessions``: per contact point and day, sessions held and their attendances;
 - ``rm_agg_reported``: per report date, contact point and draft, suggestions by outcome (or
   awaiting one); reports are few, so they are read as they are;
-- ``rm_agg_articles``: per draft, contact point and article (0: on the whole draft), the
-  suggestions, for the trace's counts;
+- ``rm_agg_articles``: per draft, contact point, reading and article (0: on the whole
+  draft), the suggestions, for the trace's counts;
 - people active per period: projections/activity.py.
 
 Day rows are rolled up per month and year (``grain`` d, m, y) and summed over every contact
@@ -64,6 +64,7 @@ WATCHED = (
     "received_on",
     "contact_point_id",
     "draft_id",
+    "draft_version",
     "article",
     "status",
     "reported_on",
@@ -102,7 +103,7 @@ def _counted_in(row: dict[str, Any]) -> Iterator[tuple[Table, tuple[Any, ...], s
     yield agg_received, day, "received"
     if row["status"] in (Status.MERGED.value, Status.REJECTED.value):
         yield agg_received, day, row["status"]
-    yield agg_articles, (draft, cp, row["article"] or GENERAL), "count"
+    yield agg_articles, (draft, cp, row["draft_version"], row["article"] or GENERAL), "count"
     if row["reported_on"] is not None:
         yield agg_reported, (row["reported_on"], cp, draft), row["outcome"] or "awaiting"
 
@@ -192,7 +193,7 @@ SESSION_COUNTS = ("sessions", "attendances")
 KEYS: dict[Table, tuple[str, ...]] = {
     agg_received: RECEIVED_KEY,
     agg_reported: ("reported_on", "contact_point_id", "draft_id"),
-    agg_articles: ("draft_id", "contact_point_id", "article"),
+    agg_articles: ("draft_id", "contact_point_id", "draft_version", "article"),
 }
 
 

@@ -131,11 +131,20 @@ suggestions = Table(
     Index("ix_rm_suggestions_draft_point", "draft_id", "contact_point_id", "received_on"),
     Index("ix_rm_suggestions_recorded_by", "recorded_by", "received_on"),
     # a page of one article's suggestions in the trace's order, for all or one contact point
-    Index("ix_rm_suggestions_draft_article", "draft_id", "article", "received_on", "id"),
+    # (an article of one reading: readings renumber articles)
+    Index(
+        "ix_rm_suggestions_draft_article",
+        "draft_id",
+        "draft_version",
+        "article",
+        "received_on",
+        "id",
+    ),
     Index(
         "ix_rm_suggestions_draft_point_article",
         "draft_id",
         "contact_point_id",
+        "draft_version",
         "article",
         "received_on",
         "id",
@@ -208,9 +217,11 @@ agg_articles = Table(
     metadata,
     Column("draft_id", ID, nullable=False),
     Column("contact_point_id", ID, nullable=False),
+    # the reading the suggestions were given on: readings renumber articles
+    Column("draft_version", String(50), nullable=False, server_default=""),
     Column("article", Integer, nullable=False),  # 0: on the whole draft
     Column("count", Integer, nullable=False),
-    PrimaryKeyConstraint("draft_id", "contact_point_id", "article"),
+    PrimaryKeyConstraint("draft_id", "contact_point_id", "draft_version", "article"),
     sqlite_with_rowid=False,
 )
 

@@ -2,12 +2,19 @@
 its first words, its rewording, what was merged into it, the report that carried it, the
 congress's decision and the article as enacted.
 
+The trace is laid out by the articles of the version consulted (the last before the law as
+passed). Readings renumber articles, so a suggestion given on an earlier reading is filed
+under the article it was given on by the draft's lineage (``domain/lineage.py``), not by its
+number: 征求意见稿第二条 may be 二审稿第三条. A suggestion on an article that the version
+consulted no longer has is under no article (nor in the counts).
+
 A national draft draws hundreds of thousands of opinions, so a trace is paged: each article
-says how many suggestions it has (``rm_agg_articles``) and shows at most ``limit`` of them
-from ``offset``, in the order received; ``article`` narrows it to one article (or
-``"general"``, the whole draft). The page is one ``UNION ALL`` of a ``LIMIT``ed query per
-article that has suggestions, each read in order from the index on (draft, [contact point,]
-article, received_on, id): it never reads the rest of the draft. Without ``limit`` every
+says how many suggestions it has (``rm_agg_articles``, per reading and article) and shows at
+most ``limit`` of them from ``offset``, in the order received; ``article`` narrows it to one
+article (or ``"general"``, the whole draft). The page is one ``UNION ALL`` of a ``LIMIT``ed
+query per reading and article that has suggestions, each read in order from the index on
+(draft, [contact point,] reading, article, received_on, id): it never reads the rest of the
+draft. Without ``limit`` every
 suggestion comes back (the wall of an enacted draft). Dates and ids come back as the
 strings JSON carries, so the API sends the trace as it is."""
 
@@ -21,11 +28,14 @@ from uuid import UUID
 from sqlalchemy import Connection, Integer, bindparam, func, select, true, union_all
 
 from domain.draft import Draft, DraftStatus
+from domain.lineage import Lineage, lineage
 from projections.aggregates import GENERAL
 from projections.listings import absorbed_by
 from projections.tables import agg_articles, agg_reported, suggestions
 
 Article = int | Literal["general"]
+Slot = tuple[str, int | None]
+"""An article of one reading (``None``: the whole draft), as suggestions record it."""
 OVERVIEW_LIMIT = 5
 """Suggestions per article when every article is listed."""
 ARTICLE_LIMIT = 20
@@ -42,14 +52,18 @@ def trace(
     article: Article | None = None,
     offset: int = 0,
     outcomes: tuple[str, ...] | None = None,
+    lines: Lineage | None = None,
 ) -> dict[str, Any]:
     """The draft's trace for one contact point or all: ``limit`` suggestions per article
     from ``offset`` (every one without ``limit``), or only those decided with one of
-    ``outcomes`` (all of them: decisions are few, read by their own index)."""
+    ``outcomes`` (all of them: decisions are few, read by their own index). ``lines``: the
+    draft's lineage, when the caller has it already."""
     enacted = draft.current if draft.status is DraftStatus.ENACTED else None
     final_texts = {a.number: a.text for a in enacted.articles} if enacted else {}
     consulted = draft.consulted
-    counts = _counts(conn, draft, contact_point_id)
+    slots = filed(draft, lines or lineage(draft.versions))
+    counted = _counts(conn, draft, contact_point_id)
+    counts = {n: sum(counted.get(slot, 0) for slot in given) for n, given in slots.items()}
     numbers = [a.number for a in consulted.articles]
     if article is None:
         shown: list[int | None] = [None, *numbers]
@@ -58,14 +72,19 @@ def trace(
     rows = (
         _everything(conn, draft, contact_point_id, outcomes)
         if limit is None or outcomes is not None
-        else _pages(conn, draft, contact_point_id, shown, counts, offset, limit)
+        else _pages(conn, draft, contact_point_id, shown, slots, counted, offset, limit)
     )
     share_decisions(conn, rows)
     absorbed = absorbed_by(conn, [r["id"] for r in rows])
+    under = {slot: n for n, given in slots.items() for slot in given}
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_article[row["article"]].append(_suggestion(row, absorbed, final_texts))
-    general_count = counts.get(GENERAL, 0)
+        slot = (row["draft_version"], row["article"])
+        if row["article"] is None:
+            by_article[None].append(_suggestion(row, absorbed, final_texts))
+        elif slot in under:
+            by_article[under[slot]].append(_suggestion(row, absorbed, final_texts))
+    general_count = counts.get(None, 0)
     return {
         "draft": {
             "id": str(draft.id),
@@ -93,6 +112,24 @@ def trace(
         ],
         "general": by_article.get(None, []) if None in shown else [],
     }
+
+
+def filed(draft: Draft, lines: Lineage) -> dict[int | None, list[Slot]]:
+    """Per article of the version consulted (``None``: the whole draft), the articles of
+    each reading up to it that are that article by lineage, where suggestions on it were
+    given. A draft read once files each article under its own number."""
+    asked = len(draft.versions) - (2 if draft.status is DraftStatus.ENACTED else 1)
+    labels = [v.label for v in draft.versions[: asked + 1]]
+    slots: dict[int | None, list[Slot]] = {None: [(label, None) for label in labels]}
+    for line in lines.lines:
+        target = line.at(asked)
+        if target is not None:
+            slots[target.number] = [
+                (label, a.number)
+                for label, a in zip(labels, line.appearances, strict=False)
+                if a is not None
+            ]
+    return slots
 
 
 def decided(conn: Connection, draft: Draft, outcomes: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -155,12 +192,12 @@ def _of(table: Any, contact_point_id: UUID | None) -> Any:
     return true() if contact_point_id is None else table.c.contact_point_id == contact_point_id.hex
 
 
-def _counts(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[int, int]:
-    """Suggestions per article (``GENERAL``: on the whole draft)."""
+def _counts(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[Slot, int]:
+    """Suggestions per reading and article (``None``: on the whole draft)."""
     params = {"draft": draft.id.hex, "point": contact_point_id.hex if contact_point_id else None}
     return {
-        number: int(count)
-        for number, count in conn.execute(_counted(contact_point_id is not None), params)
+        (version, None if number == GENERAL else number): int(count)
+        for version, number, count in conn.execute(_counted(contact_point_id is not None), params)
     }
 
 
@@ -174,9 +211,9 @@ def _counted(one_point: bool) -> Any:
     t = agg_articles
     point = t.c.contact_point_id == bindparam("point") if one_point else true()
     return (
-        select(t.c.article, func.sum(t.c.count))
+        select(t.c.draft_version, t.c.article, func.sum(t.c.count))
         .where(t.c.draft_id == bindparam("draft"), point)
-        .group_by(t.c.article)
+        .group_by(t.c.draft_version, t.c.article)
     )
 
 
@@ -211,31 +248,55 @@ def _pages(
     draft: Draft,
     contact_point_id: UUID | None,
     shown: list[int | None],
-    counts: dict[int, int],
+    slots: dict[int | None, list[Slot]],
+    counted: dict[Slot, int],
     offset: int,
     limit: int,
 ) -> list[dict[str, Any]]:
-    """Each shown article's page: only articles with suggestions past ``offset`` are read."""
-    wanted = [n for n in shown if counts.get(GENERAL if n is None else n, 0) > offset]
-    if limit <= 0 or not wanted:
+    """Each shown article's page: only articles with suggestions past ``offset`` are read.
+    An article given suggestions on one reading reads its page; one given them on several
+    reads the first ``offset + limit`` of each and keeps its page of them, in order."""
+    if limit <= 0:
         return []
-    general = wanted[0] is None
-    numbered = wanted[1:] if general else wanted
-    params: dict[str, Any] = {"draft": draft.id.hex, "limit": limit, "offset": offset}
+    reads: list[tuple[Slot, int, int]] = []  # (slot, offset, limit) of each query
+    merged: list[list[Slot]] = []  # articles whose page is cut from several readings'
+    for number in shown:
+        given = [slot for slot in slots.get(number, []) if counted.get(slot, 0)]
+        if sum(counted[slot] for slot in given) <= offset:
+            continue
+        if len(given) == 1:
+            reads.append((given[0], offset, limit))
+        else:
+            reads.extend((slot, 0, offset + limit) for slot in given)
+            merged.append(given)
+    if not reads:
+        return []
+    params: dict[str, Any] = {"draft": draft.id.hex}
     if contact_point_id is not None:
         params["point"] = contact_point_id.hex
     rows: list[dict[str, Any]] = []
     names = [c.name for c in COLUMNS]
-    for start in range(0, max(len(numbered), 1), PER_STATEMENT):
-        part = numbered[start : start + PER_STATEMENT]
-        with_general = general and start == 0
-        if not part and not with_general:
-            break
-        statement = _page_statement(len(part), with_general, contact_point_id is not None)
-        found = conn.execute(statement, {**params, **{f"a{i}": n for i, n in enumerate(part)}})
+    for start in range(0, len(reads), PER_STATEMENT):
+        part = reads[start : start + PER_STATEMENT]
+        shape = tuple(slot[1] is None for slot, _o, _l in part)
+        statement = _page_statement(shape, contact_point_id is not None)
+        values: dict[str, Any] = {}
+        for i, ((version, number), skip, size) in enumerate(part):
+            values.update({f"v{i}": version, f"o{i}": skip, f"l{i}": size})
+            if number is not None:
+                values[f"a{i}"] = number
+        found = conn.execute(statement, {**params, **values})
         rows.extend(dict(zip(names, row, strict=True)) for row in found)
-    order = {number: i for i, number in enumerate(wanted)}
-    rows.sort(key=lambda r: (order[r["article"]], r["received_on"], r["id"]))
+    for given in merged:  # cut each such article's page from its readings' rows
+        mine = set(given)
+        theirs = sorted(
+            (r for r in rows if (r["draft_version"], r["article"]) in mine),
+            key=lambda r: (r["received_on"], r["id"]),
+        )
+        cut = {r["id"] for r in theirs[:offset] + theirs[offset + limit :]}
+        rows = [r for r in rows if r["id"] not in cut]
+    place = {slot: i for i, number in enumerate(shown) for slot in slots.get(number, [])}
+    rows.sort(key=lambda r: (place[r["draft_version"], r["article"]], r["received_on"], r["id"]))
     return rows
 
 
@@ -255,29 +316,33 @@ COLUMNS = [
         "reported_on",
         "final_article",
         "merged_into",
+        "draft_version",
     )
 ]
 
 
 @lru_cache(maxsize=256)
-def _page_statement(articles: int, general: bool, one_point: bool) -> Any:
-    """``UNION ALL`` of one ``LIMIT``ed query per article, built once per shape: SQLAlchemy
-    then reuses its compiled form (building forty took longer than running them)."""
+def _page_statement(general: tuple[bool, ...], one_point: bool) -> Any:
+    """``UNION ALL`` of one ``LIMIT``ed query per article of a reading (``general``: which
+    are on the whole draft), built once per shape: SQLAlchemy then reuses its compiled form
+    (building forty took longer than running them)."""
     s = suggestions
     conditions = [s.c.draft_id == bindparam("draft")]
     if one_point:
         conditions.append(s.c.contact_point_id == bindparam("point"))
-    which = [s.c.article.is_(None)] if general else []
-    which += [s.c.article == bindparam(f"a{i}") for i in range(articles)]
     pages = [
         select(
             select(*COLUMNS)
-            .where(*conditions, article)
+            .where(
+                *conditions,
+                s.c.draft_version == bindparam(f"v{i}"),
+                s.c.article.is_(None) if whole else s.c.article == bindparam(f"a{i}"),
+            )
             .order_by(s.c.received_on, s.c.id)
-            .limit(bindparam("limit", type_=Integer))
-            .offset(bindparam("offset", type_=Integer))
+            .limit(bindparam(f"l{i}", type_=Integer))
+            .offset(bindparam(f"o{i}", type_=Integer))
             .subquery()
         )
-        for article in which
+        for i, whole in enumerate(general)
     ]
     return pages[0] if len(pages) == 1 else union_all(*pages)

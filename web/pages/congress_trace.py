@@ -8,16 +8,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection
 
 from domain.draft import Draft, DraftStatus
 from domain.lineage import Lineage
+from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
-from liaison.rights import Role
+from liaison.rights import Actor, Role
 from liaison.sessions import PageSession
 from projections.drafts import list_drafts
 from projections.listings import list_contact_points
-from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article, trace
+from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article
 from web.deps import LiaisonDep, ReadDep
 from web.i18n import N_, language, translator
 from web.pages.journeys import change, consulted_index, journey
@@ -55,7 +55,7 @@ def congress_trace(
         "contact_points": points,
         "chosen": str(chosen) if chosen else "",
         "errors": {k: translator(language(request))(v) for k, v in errors.items()},
-        **traced(conn, draft, chosen, _article(article, draft), offset),
+        **traced(liaison, session.user, draft, chosen, _article(article, draft), offset),
         **followed(draft, liaison.queries.lineage(session.user, draft)),
     }
     return render(request, "congress_trace.html", context, 422 if errors else 200, session=session)
@@ -85,7 +85,8 @@ def _contact_point(given: str, points: list[dict[str, Any]]) -> tuple[UUID | Non
 
 
 def traced(
-    conn: Connection,
+    liaison: Liaison,
+    actor: Actor,
     draft: Draft,
     contact_point_id: UUID | None,
     article: Article | None = None,
@@ -95,7 +96,7 @@ def traced(
     ``offset``), with merged suggestions nested under the one they were folded into when
     both are on the page."""
     size = OVERVIEW_LIMIT if article is None else ARTICLE_LIMIT
-    data = trace(conn, draft, contact_point_id, limit=size, article=article, offset=offset)
+    data = liaison.queries.trace(actor, draft, contact_point_id, size, article, offset)
     everything = data["general"] + [s for a in data["articles"] for s in a["suggestions"]]
     by_id = {s["id"]: s for s in everything}
 
