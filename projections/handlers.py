@@ -313,6 +313,14 @@ def suggestion_merged(event: Suggestion.Merged, changes: Changes) -> None:
     )
 
 
+def suggestion_rejection_withdrawn(event: Suggestion.RejectionWithdrawn, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=Status.RECEIVED.value)
+
+
+def suggestion_unmerged(event: Suggestion.Unmerged, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=event.status, merged_into=None)
+
+
 def suggestion_reported(event: Suggestion.Reported, changes: Changes) -> None:
     changes.update(
         suggestions,
@@ -372,6 +380,8 @@ def standard() -> dict[type[Any], Handler]:
         Suggestion.Accepted: suggestion_accepted,
         Suggestion.Rejected: suggestion_rejected,
         Suggestion.Merged: suggestion_merged,
+        Suggestion.RejectionWithdrawn: suggestion_rejection_withdrawn,
+        Suggestion.Unmerged: suggestion_unmerged,
         Suggestion.Reported: suggestion_reported,
         Suggestion.OutcomeRecorded: suggestion_outcome_recorded,
         Suggestion.FedBack: suggestion_fed_back,

@@ -124,8 +124,12 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             roll = rng.random() if index else 0.5  # the first one stays to merge into
             if roll < 0.15:
                 app.merge_suggestion(suggestion_id, items[0][0], operator("s"), on=day)
+                if roll < 0.04:  # a mistake undone: counted as received again, not merged
+                    app.unmerge_suggestion(suggestion_id, "并非重复", operator("s"), on=day)
             elif roll < 0.3:
                 app.screen_suggestion(suggestion_id, "reject", operator("s"), reason="无关", on=day)
+                if roll < 0.19:  # a rejection withdrawn: no longer counted as rejected
+                    app.withdraw_rejection(suggestion_id, "看错了", operator("s"), on=day)
             elif roll < 0.75:
                 app.screen_suggestion(suggestion_id, "accept", operator("s"), on=day)
                 accepted.append((suggestion_id, day))
