@@ -50,9 +50,9 @@ class Changes:
     the same batch finds its row; deletes (by primary key) last, and a row inserted and then
     deleted in one batch (or deleted and then inserted) ends as the later of the two left it.
     ``touched`` names the rows each table gained or changed, and ``diffs`` gives their
-    ``watched`` columns before and after the batch, for read models kept from other read models (``Updater``): counting by the difference of each
-    row keeps their cost per event constant, and applying a batch again changes nothing
-    (before equals after)."""
+    ``watched`` columns before and after the batch, for read models kept from other read
+    models (``Updater``): counting by the difference of each row keeps their cost per event
+    constant, and applying a batch again changes nothing (before equals after)."""
 
     def __init__(self, watched: Watched | None = None) -> None:
         self.watched: Watched = watched or {}
