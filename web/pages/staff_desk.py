@@ -118,6 +118,10 @@ DONE = {
     "held": N_("The session was marked as held."),
     "attended": N_("Attendance was recorded."),
     "registered": N_("The newcomer was registered and recorded as present."),
+    "withdrawn": N_(
+        "The attendee was removed from those who came; the figures no longer count them."
+    ),
+    "rescheduled": N_("The session's details were changed."),
 }
 """What an action did, said at the top of the page it leads to (``?done=…``)."""
 
