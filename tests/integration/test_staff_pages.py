@@ -1045,7 +1045,7 @@ def test_rejecting_and_merging_are_restated_and_asked_before_anything_changes(
     merge = staff.get(f"/staff/suggestions/{target}/merge", params={"into": str(other)})
 
     assert reject.status_code == merge.status_code == 200 and desk.events() == before
-    assert "确定不予采用这条意见吗？" in reject.text and "与本法无关" in reject.text
+    assert "确定不予报送这条意见吗？" in reject.text and "与本法无关" in reject.text
     assert f'action="/staff/suggestions/{target}/reject"' in reject.text
     assert 'name="reason" value="与本法无关"' in reject.text
     assert "<script>" not in reject.text and "onclick" not in reject.text  # CSP: no inline JS
