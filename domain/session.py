@@ -1,7 +1,9 @@
 """A consultation session (座谈会, hearing, field research, online round) on one or more drafts.
 
 Scheduled → held (with minutes) | cancelled. Attendance may be recorded before or after the
-session is held, never for a cancelled one; only attendance at held sessions is counted.
+session is held, never for a cancelled one; only attendance at held sessions is counted. An
+attendee ticked by mistake is withdrawn (with a reason), never erased from the history; a
+session's title, venue and start may be changed while it is still scheduled, not into the past.
 The session starts on the day of its ``Scheduled`` event (the application dates it by the day
 the session is to start; a plan, so it may lie ahead); nothing else of it is dated before.
 """
@@ -25,6 +27,7 @@ from domain.errors import (
 from domain.rules import (
     MAX_MINUTES,
     MAX_PARTICIPANTS_PER_CALL,
+    MAX_REASON,
     MAX_TITLE,
     checked_choice,
     checked_text,
@@ -160,6 +163,67 @@ class ConsultationSession(LiaisonAggregate):
         self, participant_ids: list[UUID], occurred_on: date, actor: str
     ) -> None:
         self.participant_ids.extend(participant_ids)
+
+    class AttendanceWithdrawn(LiaisonAggregate.Event):
+        participant_id: UUID
+        reason: str
+
+    def withdraw_attendance(self, participant_id: UUID, reason: str, on: date, actor: str) -> None:
+        """Take back an attendee ticked by mistake; the reason stays in the history."""
+        self.require_not_cancelled()
+        if participant_id not in self.participant_ids:
+            raise InvalidValueError("participant_id", "not recorded as present at this session")
+        self._not_before_scheduled("on", on)
+        self._attendance_withdrawn(
+            participant_id=participant_id,
+            reason=checked_text("reason", reason, MAX_REASON),
+            occurred_on=on,
+            actor=actor,
+        )
+
+    @event(AttendanceWithdrawn)
+    def _attendance_withdrawn(
+        self, participant_id: UUID, reason: str, occurred_on: date, actor: str
+    ) -> None:
+        self.participant_ids.remove(participant_id)
+
+    class Rescheduled(LiaisonAggregate.Event):
+        """Like ``Scheduled``, a plan: dated by the (new) day the session is to start."""
+
+        title: str
+        venue: str | None
+        starts_at: datetime
+        planned = True
+
+    def reschedule(
+        self, title: str, venue: str | None, starts_at: datetime, on: date, actor: str
+    ) -> None:
+        """Change the title, venue or start of a session not yet held nor cancelled, on ``on``
+        (the day of the change); the new start is not before that day. Like the schedule it
+        changes, the event is dated by the day the session is now to start."""
+        if self.status is not SessionStatus.SCHEDULED:
+            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        if starts_at.date() < on:
+            raise InvalidValueError("starts_at", f"a session is not moved into the past ({on})")
+        title = checked_text("title", title, MAX_TITLE)
+        venue = optional_text("venue", venue, MAX_TITLE)
+        if (title, venue, starts_at) != (self.title, self.venue, self.starts_at):
+            self._rescheduled(
+                title=title,
+                venue=venue,
+                starts_at=starts_at,
+                occurred_on=starts_at.date(),
+                actor=actor,
+            )
+
+    @event(Rescheduled)
+    def _rescheduled(
+        self, title: str, venue: str | None, starts_at: datetime, occurred_on: date, actor: str
+    ) -> None:
+        self.title = title
+        self.venue = venue
+        self.starts_at = starts_at
+        self.scheduled_on = occurred_on
 
     class Held(LiaisonAggregate.Event):
         minutes: str | None

@@ -31,6 +31,7 @@ class Channel(StrEnum):
     ONLINE = "online"
     COLLECTOR = "collector"
     LETTER = "letter"
+    PHONE = "phone"  # a call to the contact point, taken down by staff (added in 1.2)
 
 
 class Status(StrEnum):
@@ -123,6 +124,7 @@ class Suggestion(LiaisonAggregate):
         self.final_article: int | None = None
         self.note: str | None = None
         self.feedback: str | None = None
+        self.before_merge: Status | None = None
 
     @classmethod
     def receive(
@@ -249,12 +251,62 @@ class Suggestion(LiaisonAggregate):
 
     @event(Merged)
     def _merged(self, into: UUID, occurred_on: date, actor: str) -> None:
+        self.before_merge = self.status
         self.status = Status.MERGED
         self.merged_into = into
 
     @event(Absorbed)
     def _absorbed(self, suggestion_id: UUID, occurred_on: date, actor: str) -> None:
         self.absorbed.append(suggestion_id)
+
+    class RejectionWithdrawn(LiaisonAggregate.Event):
+        reason: str
+
+    def withdraw_rejection(self, reason: str, on: date, actor: str) -> None:
+        """A rejection made by mistake: the suggestion waits to be screened again. The
+        rejection stays in the history, with the reason it was withdrawn."""
+        self._require((Status.REJECTED,), "withdraw the rejection of")
+        self._rejection_withdrawn(reason=_required_reason(reason), occurred_on=on, actor=actor)
+
+    @event(RejectionWithdrawn)
+    def _rejection_withdrawn(self, reason: str, occurred_on: date, actor: str) -> None:
+        self.status = Status.RECEIVED
+        self.reason = None
+
+    class Unmerged(LiaisonAggregate.Event):
+        from_id: UUID
+        status: str
+        reason: str
+
+    class Released(LiaisonAggregate.Event):
+        suggestion_id: UUID
+        reason: str
+
+    def unmerge_from(self, survivor: Suggestion, reason: str, on: date, actor: str) -> None:
+        """Undo a merge made by mistake, before the survivor is reported: this suggestion
+        gets back the standing it had before (received or accepted), the survivor lets it
+        go; both aggregates change and are saved together."""
+        self._require((Status.MERGED,), "unmerge")
+        if self.merged_into != survivor.id:
+            raise MismatchError("the suggestion was not merged into that one")
+        survivor._require(UNREPORTED, "unmerge from")
+        reason = _required_reason(reason)
+        restored = self.before_merge or Status.RECEIVED
+        self._unmerged(
+            from_id=survivor.id, status=restored.value, reason=reason, occurred_on=on, actor=actor
+        )
+        survivor._released(suggestion_id=self.id, reason=reason, occurred_on=on, actor=actor)
+
+    @event(Unmerged)
+    def _unmerged(
+        self, from_id: UUID, status: str, reason: str, occurred_on: date, actor: str
+    ) -> None:
+        self.status = Status(status)
+        self.merged_into = None
+
+    @event(Released)
+    def _released(self, suggestion_id: UUID, reason: str, occurred_on: date, actor: str) -> None:
+        self.absorbed = [a for a in self.absorbed if a != suggestion_id]
 
     class Reported(LiaisonAggregate.Event):
         report_id: UUID
@@ -335,6 +387,12 @@ class Suggestion(LiaisonAggregate):
         self.feedback = message
 
 
+def _required_reason(reason: str | None) -> str:
+    if reason is None or not reason.strip():
+        raise InvalidValueError("reason", "a reason is required to undo")
+    return checked_text("reason", reason, MAX_REASON)
+
+
 # The status each event leaves a suggestion in, keyed by the event classes themselves: a
 # renamed class keeps its entry, and a new class must be placed here (a test checks that).
 STATUS_AFTER: dict[type[LiaisonAggregate.Event], Status | None] = {
@@ -344,6 +402,8 @@ STATUS_AFTER: dict[type[LiaisonAggregate.Event], Status | None] = {
     Suggestion.Rejected: Status.REJECTED,
     Suggestion.Merged: Status.MERGED,
     Suggestion.Absorbed: None,  # a duplicate folded in: the survivor's standing is unchanged
+    Suggestion.RejectionWithdrawn: Status.RECEIVED,
+    Suggestion.Released: None,  # a duplicate let go: the survivor's standing is unchanged
     Suggestion.Reported: Status.REPORTED,
     Suggestion.FedBack: Status.FED_BACK,
 }
@@ -354,4 +414,6 @@ def status_after(event: object) -> Status | None:
     it as it was, or one that is not a suggestion's."""
     if isinstance(event, Suggestion.OutcomeRecorded):
         return Status(event.outcome)
+    if isinstance(event, Suggestion.Unmerged):
+        return Status(event.status)
     return STATUS_AFTER.get(type(event))  # type: ignore[arg-type]

@@ -14,7 +14,13 @@ from datetime import date
 from docx import Document
 from docx.shared import Mm, Pt
 
-CHANNELS = {"session": "座谈会", "online": "网上征集", "collector": "信息员", "letter": "来信"}
+CHANNELS = {
+    "session": "座谈会",
+    "online": "网上征集",
+    "collector": "信息员",
+    "letter": "来信",
+    "phone": "来电",
+}
 KINDS = {
     "resident": "居民",
     "deputy": "人大代表",

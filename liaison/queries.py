@@ -15,9 +15,11 @@ from liaison.errors import NotFoundError
 from liaison.rights import (
     BOUND,
     GATHERERS,
+    KEEPERS,
     READERS,
     Actor,
     Role,
+    require_point,
     require_role,
     require_visible,
     scope,
@@ -26,7 +28,12 @@ from projections.campaigns import draft_groups
 from projections.collected import by_channel, by_collector, list_collected
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
-from projections.listings import list_contact_points, list_sessions, list_suggestions
+from projections.listings import (
+    list_contact_points,
+    list_participants,
+    list_sessions,
+    list_suggestions,
+)
 from projections.statistics import Figures, Period, figures, ranking
 from projections.traceability import Article, decided, trace
 
@@ -47,6 +54,14 @@ class Queries:
             (cp["name"] for cp in self.contact_points() if cp["id"] == contact_point_id.hex),
             None,
         )
+
+    def participant_ids(self, actor: Actor, contact_point_id: UUID) -> list[UUID]:
+        """Ids of the contact point's participants, erased ones left out (staff, admin)."""
+        require_role(actor, KEEPERS)
+        require_point(actor, contact_point_id)
+        with self.engine.connect() as conn:
+            rows = list_participants(conn, contact_point_id)
+        return [UUID(r["id"]) for r in rows if not r["erased"]]
 
     def drafts(self, actor: Actor, status: str | None = None) -> list[dict[str, Any]]:
         """Drafts, newest first: staff those that asked their contact point for opinions;

@@ -7,9 +7,12 @@ the period; here each scope (a contact point, or ``""`` for all) numbers its peo
 (``rm_agg_activity``). A period is at most ~90 buckets (``periods.spans``): the count is the
 popcount of their OR, a few kilobytes whatever the number of suggestions.
 
-Activity only ever grows: suggestions and attendances are never removed, and a held session
-stays held on its day. So the bits of a batch's new rows are OR-ed in; OR is idempotent and
-the bitmaps stay exactly the people of the rows.
+Activity almost only grows: suggestions are never removed, and a held session stays held on
+its day. So the bits of a batch's new rows are OR-ed in; OR is idempotent and the bitmaps stay
+exactly the people of the rows. The one removal is an attendee withdrawn from a held session
+(ticked by mistake): then that day's bitmaps (of the contact point and of ``ALL``) are counted
+again from the rows, and their month's and year's are made again as the OR of the days and
+months below them (a bucket's people are the union of its parts'), a few dozen small rows.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, true
 
 from domain.session import SessionStatus
 from projections.handlers import Changes
 from projections.keyed import chunks, upsert, with_keys
-from projections.periods import month_of, runs, shape, year_of
+from projections.periods import month_end, month_of, runs, shape, year_of
 from projections.tables import (
     agg_activity,
     agg_people,
@@ -105,6 +108,91 @@ def add(conn: Connection, changes: Changes) -> None:
             for grain, first in (("d", day), ("m", month_of(day)), ("y", year_of(day))):
                 bits[(scope, grain, first)] |= bit
     _or_into(conn, bits)
+
+
+def withdraw(conn: Connection, changes: Changes) -> None:
+    """Count again the buckets of the held sessions this batch withdrew attendees from."""
+    gone = changes.deletes.get(attendances, {})
+    days: set[tuple[str, date]] = set()
+    for ids in chunks(sorted({key["session_id"] for key in gone.values()})):
+        days.update(
+            (row.contact_point_id, row.held_on)
+            for row in conn.execute(
+                select(sessions.c.contact_point_id, sessions.c.held_on).where(
+                    sessions.c.id.in_(ids), sessions.c.status == SessionStatus.HELD.value
+                )
+            )
+        )
+    if days:
+        recount(conn, {(scope, day) for cp, day in days for scope in (cp, ALL)})
+
+
+def recount(conn: Connection, days: set[tuple[str, date]]) -> None:
+    """Make the bitmaps of these (scope, day)s from the rows, then their months' from the
+    days' and their years' from the months'."""
+    for scope, day in sorted(days):
+        active = _active_on(conn, scope, day)
+        numbers = _numbers(conn, [(scope, person) for person in sorted(active)])
+        bits = 0
+        for person in active:
+            bits |= 1 << numbers[(scope, person)]
+        _set(conn, scope, "d", day, bits)
+    months = sorted({(scope, month_of(day)) for scope, day in days})
+    for scope, month in months:
+        _set(conn, scope, "m", month, _union(conn, scope, "d", month, month_end(month)))
+    for scope, year in sorted({(scope, year_of(month)) for scope, month in months}):
+        _set(conn, scope, "y", year, _union(conn, scope, "m", year, date(year.year, 12, 31)))
+
+
+def _active_on(conn: Connection, scope: str, day: date) -> set[str]:
+    """Who gave a suggestion or attended a held session in the scope on the day, by the rows."""
+
+    def of(table: Any) -> Any:
+        return true() if scope == ALL else table.c.contact_point_id == scope
+
+    wrote = select(suggestions.c.participant_id).where(
+        suggestions.c.received_on == day,
+        of(suggestions),
+        suggestions.c.participant_id.is_not(None),
+    )
+    came = (
+        select(attendances.c.participant_id)
+        .join(sessions, sessions.c.id == attendances.c.session_id)
+        .where(
+            and_(
+                sessions.c.status == SessionStatus.HELD.value,
+                sessions.c.held_on == day,
+                of(sessions),
+            )
+        )
+    )
+    return {*conn.execute(wrote).scalars(), *conn.execute(came).scalars()}
+
+
+def _union(conn: Connection, scope: str, grain: str, first: date, last: date) -> int:
+    t = agg_activity
+    union = 0
+    for (blob,) in conn.execute(
+        select(t.c.bits).where(
+            t.c.scope == scope, t.c.grain == grain, t.c.starts_on.between(first, last)
+        )
+    ):
+        union |= int.from_bytes(blob, "little")
+    return union
+
+
+def _set(conn: Connection, scope: str, grain: str, first: date, bits: int) -> None:
+    """The bucket's bitmap, or no row for an empty one (as when nobody was ever added)."""
+    t = agg_activity
+    if bits:
+        conn.execute(
+            upsert(conn, t, ("scope", "grain", "starts_on")),
+            [{"scope": scope, "grain": grain, "starts_on": first, "bits": _bytes(bits)}],
+        )
+    else:
+        conn.execute(
+            delete(t).where(t.c.scope == scope, t.c.grain == grain, t.c.starts_on == first)
+        )
 
 
 def _numbers(conn: Connection, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

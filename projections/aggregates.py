@@ -21,7 +21,8 @@ updater ``watches``, ``Changes.diffs``): where the row counted before the batch 
 away, where it counts after is added, one ``executemany`` of additive upserts per table. The
 cost per event is constant whatever the number of suggestions, and a batch applied again
 changes nothing (before equals after), so the counts stay exactly those of the rows.
-Sessions are few: the days a batch touched are recounted from their rows. Then the touched
+Sessions are few: the days a batch touched (a session held, attendance recorded or withdrawn)
+are recounted from their rows. Then the touched
 days, months and years are summed again from the rows below them, so every roll-up is a pure
 function of the day rows.
 """
@@ -94,6 +95,7 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
     if days or held:
         _roll_up(conn, {day for day, _, _ in days | held}, {cp for _, cp, _ in days | held})
     activity.add(conn, changes)
+    activity.withdraw(conn, changes)
 
 
 def _counted_in(row: dict[str, Any]) -> Iterator[tuple[Table, tuple[Any, ...], str]]:
@@ -134,9 +136,10 @@ def _adding(dialect_name: str, table: Table) -> Any:
 
 def _held_days(conn: Connection, changes: handlers.Changes) -> Days:
     """(day, contact point, draft) of the held sessions this batch touched or added
-    attendance to."""
+    attendance to or withdrew it from."""
     ids = set(changes.touched(sessions))
     ids.update(row["session_id"] for row in changes.inserts.get(attendances, []))
+    ids.update(key["session_id"] for key in changes.deletes.get(attendances, {}).values())
     found: Days = set()
     for chunk in chunks(sorted(ids)):
         found.update(

@@ -1,9 +1,10 @@
 """How each event changes the read-model rows.
 
 Handlers describe changes (``Changes``), which the projector writes set-based per batch.
-Every change is idempotent (inserts ignore rows already there, updates set values), so an
-event applied twice leaves the rows as if applied once. Nothing here registers itself: the
-projector is handed its handlers (``standard``) and its updaters by ``liaison/bootstrap.py``.
+Every change is idempotent (inserts ignore rows already there, updates set values, deletes
+remove what may already be gone), so an event applied twice leaves the rows as if applied
+once. Nothing here registers itself: the projector is handed its handlers (``standard``)
+and its updaters by ``liaison/bootstrap.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.contact_point import ContactPoint
@@ -46,20 +47,31 @@ class Changes:
     Handlers only describe what changes; ``write`` then inserts each table's new rows with
     one statement, and folds the updates of a row into one (later events win), grouped into
     one ``executemany`` per table and set of columns. Inserts come first, so an update in
-    the same batch finds its row. ``touched`` names the rows each table gained or changed,
-    and ``diffs`` gives their ``watched`` columns before and after the batch, for read
-    models kept from other read models (``Updater``): counting by the difference of each
-    row keeps their cost per event constant, and applying a batch again changes nothing
-    (before equals after)."""
+    the same batch finds its row; deletes (by primary key) last, and a row inserted and then
+    deleted in one batch (or deleted and then inserted) ends as the later of the two left it.
+    ``touched`` names the rows each table gained or changed, and ``diffs`` gives their
+    ``watched`` columns before and after the batch, for read models kept from other read
+    models (``Updater``): counting by the difference of each row keeps their cost per event
+    constant, and applying a batch again changes nothing (before equals after)."""
 
     def __init__(self, watched: Watched | None = None) -> None:
         self.watched: Watched = watched or {}
         self.inserts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
         self.updates: dict[Table, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.before: dict[Table, dict[str, dict[str, Any]]] = {}
+        self.deletes: dict[Table, dict[tuple[Any, ...], dict[str, Any]]] = defaultdict(dict)
 
     def insert(self, table: Table, *rows: dict[str, Any]) -> None:
         self.inserts[table].extend(rows)
+        if table in self.deletes:
+            for row in rows:
+                self.deletes[table].pop(_key(table, row), None)
+
+    def delete(self, table: Table, **key: Any) -> None:
+        """Remove the row of this primary key, and any insert of it earlier in the batch."""
+        wanted = _key(table, key)
+        self.inserts[table] = [r for r in self.inserts[table] if _key(table, r) != wanted]
+        self.deletes[table][wanted] = key
 
     def update(self, table: Table, row_id: UUID, **values: Any) -> None:
         self.updates[table].setdefault(row_id.hex, {}).update(values)
@@ -102,7 +114,15 @@ class Changes:
             for columns, params in grouped.items():
                 conn.execute(_update_by_id(table, columns), params)
                 statements += 1
+        for table, keys in self.deletes.items():
+            if keys:
+                conn.execute(_delete_by_key(table), list(keys.values()))
+                statements += 1
         return statements
+
+
+def _key(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[c.name] for c in table.primary_key.columns)
 
 
 Handler = Callable[[Any, Changes], None]
@@ -158,6 +178,12 @@ def _update_by_id(table: Table, columns: tuple[str, ...]) -> Any:
         .where(table.c.id == bindparam("_id"))
         .values({column: bindparam(column) for column in columns})
     )
+
+
+@cache
+def _delete_by_key(table: Table) -> Any:
+    columns = table.primary_key.columns
+    return delete(table).where(*(c == bindparam(c.name) for c in columns))
 
 
 def contact_point_designated(event: ContactPoint.Designated, changes: Changes) -> None:
@@ -258,6 +284,22 @@ def consultation_session_attendance_recorded(
     )
 
 
+def consultation_session_attendance_withdrawn(
+    event: ConsultationSession.AttendanceWithdrawn, changes: Changes
+) -> None:
+    changes.delete(
+        attendances, session_id=event.originator_id.hex, participant_id=event.participant_id.hex
+    )
+
+
+def consultation_session_rescheduled(
+    event: ConsultationSession.Rescheduled, changes: Changes
+) -> None:
+    changes.update(
+        sessions, event.originator_id, title=event.title, starts_on=event.starts_at.date()
+    )
+
+
 def consultation_session_held(event: ConsultationSession.Held, changes: Changes) -> None:
     changes.update(
         sessions,
@@ -314,6 +356,14 @@ def suggestion_merged(event: Suggestion.Merged, changes: Changes) -> None:
     )
 
 
+def suggestion_rejection_withdrawn(event: Suggestion.RejectionWithdrawn, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=Status.RECEIVED.value)
+
+
+def suggestion_unmerged(event: Suggestion.Unmerged, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, status=event.status, merged_into=None)
+
+
 def suggestion_reported(event: Suggestion.Reported, changes: Changes) -> None:
     changes.update(
         suggestions,
@@ -366,6 +416,8 @@ def standard() -> dict[type[Any], Handler]:
         Participant.Erased: participant_erased,
         ConsultationSession.Scheduled: consultation_session_scheduled,
         ConsultationSession.AttendanceRecorded: consultation_session_attendance_recorded,
+        ConsultationSession.AttendanceWithdrawn: consultation_session_attendance_withdrawn,
+        ConsultationSession.Rescheduled: consultation_session_rescheduled,
         ConsultationSession.Held: consultation_session_held,
         ConsultationSession.Cancelled: consultation_session_cancelled,
         Suggestion.Received: suggestion_received,
@@ -373,6 +425,8 @@ def standard() -> dict[type[Any], Handler]:
         Suggestion.Accepted: suggestion_accepted,
         Suggestion.Rejected: suggestion_rejected,
         Suggestion.Merged: suggestion_merged,
+        Suggestion.RejectionWithdrawn: suggestion_rejection_withdrawn,
+        Suggestion.Unmerged: suggestion_unmerged,
         Suggestion.Reported: suggestion_reported,
         Suggestion.OutcomeRecorded: suggestion_outcome_recorded,
         Suggestion.FedBack: suggestion_fed_back,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, select
 
-from projections.tables import contact_points, session_drafts, sessions, suggestions
+from projections.tables import contact_points, participants, session_drafts, sessions, suggestions
 
 
 def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
@@ -68,3 +68,13 @@ def absorbed_by(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[s
         for survivor, merged in conn.execute(query.order_by(suggestions.c.received_on)):
             found.setdefault(survivor, []).append(merged)
     return found
+
+
+def list_participants(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:
+    """The contact point's participants (their names are sealed: only ids and kinds here)."""
+    query = (
+        select(participants)
+        .where(participants.c.contact_point_id == contact_point_id.hex)
+        .order_by(participants.c.id)
+    )
+    return _rows(conn, query)

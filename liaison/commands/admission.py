@@ -174,8 +174,11 @@ class AdmissionCommands(ServiceBase):
         participant_id: UUID | None = None,
         session_id: UUID | None = None,
         received_on: date | None = None,
+        name: str | None = None,
+        phone: str | None = None,
     ) -> Suggestion:
-        """An opinion recorded by staff: said at a session, brought by a collector, by letter."""
+        """An opinion recorded by staff: said at a session, brought by a collector, by letter
+        or phone (``name`` and ``phone``: of someone not registered, sealed as online)."""
         opinion = Opinion(
             contact_point_id,
             draft_id,
@@ -185,6 +188,8 @@ class AdmissionCommands(ServiceBase):
             participant_id,
             session_id,
             received_on,
+            name,
+            phone,
         )
         return self.admit(actor, [opinion])[0]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.contact_point import ContactPoint
@@ -65,9 +67,49 @@ class ParticipantCommands(ServiceBase):
         self.save(participant)
         self.vault.erase(participant_id)
 
+    def people(
+        self, actor: Actor, ids: list[UUID], search: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The participants named (the actor's own contact point's), with their names opened
+        in memory: names are sealed, so a search by name looks here, never in SQL. ``search``
+        keeps those whose name contains it (ignoring spaces, width and case)."""
+        require_role(actor, KEEPERS)
+        wanted = folded(search) if search else ""
+        found = []
+        for participant_id in dict.fromkeys(ids):
+            participant = self.fetch(actor, participant_id, Participant)
+            plain = self.personal_data(participant)
+            if wanted and wanted not in folded(plain["name"] or ""):
+                continue
+            found.append(
+                {
+                    "id": str(participant.id),
+                    "name": plain["name"],
+                    "neighbourhood": plain["neighbourhood"],
+                    "kind": participant.kind.value,
+                    "erased": participant.erased,
+                    "consent_to_contact": participant.consent_to_contact,
+                }
+            )
+        return found
+
+    def namesakes(self, actor: Actor, ids: list[UUID], name: str) -> list[dict[str, Any]]:
+        """Participants among ``ids`` whose name is the same as ``name`` once spaces, width
+        and case are set aside: registering them again would make a second, identical
+        person (王阿姨 twice)."""
+        wanted = folded(name)
+        if not wanted:
+            return []
+        return [p for p in self.people(actor, ids, name) if folded(p["name"] or "") == wanted]
+
     def personal_data(self, participant: Participant) -> dict[str, str | None]:
         """The participant's name, neighbourhood and phone, each ``None`` once erased."""
         return {
             field: self.vault.open(participant.id, field, getattr(participant, f"sealed_{field}"))
             for field in ("name", "neighbourhood", "phone")
         }
+
+
+def folded(text: str) -> str:
+    """A name as compared: full-width folded (NFKC), spaces dropped, case ignored."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())

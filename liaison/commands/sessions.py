@@ -1,4 +1,5 @@
-"""Consultation sessions: schedule, attendance, held, cancelled."""
+"""Consultation sessions: schedule, reschedule, attendance (and its withdrawal), held,
+cancelled."""
 
 from __future__ import annotations
 
@@ -86,5 +87,34 @@ class SessionCommands(ServiceBase):
     ) -> ConsultationSession:
         session = self._own_session(actor, session_id)
         session.cancel(reason, self._today(on), actor.username)
+        self.save(session)
+        return session
+
+    def withdraw_attendance(
+        self,
+        session_id: UUID,
+        participant_id: UUID,
+        reason: str,
+        actor: Actor,
+        on: date | None = None,
+    ) -> ConsultationSession:
+        """Take back an attendee ticked by mistake (with the reason); no longer counted."""
+        session = self._own_session(actor, session_id)
+        session.withdraw_attendance(participant_id, reason, self._today(on), actor.username)
+        self.save(session)
+        return session
+
+    def reschedule_session(
+        self,
+        session_id: UUID,
+        title: str,
+        starts_at: datetime,
+        actor: Actor,
+        venue: str | None = None,
+        on: date | None = None,
+    ) -> ConsultationSession:
+        """Change a scheduled session's title, venue or start (not into the past)."""
+        session = self._own_session(actor, session_id)
+        session.reschedule(title, venue, starts_at, self._today(on), actor.username)
         self.save(session)
         return session

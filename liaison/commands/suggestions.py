@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft
-from domain.errors import InvalidValueError
+from domain.errors import InvalidValueError, WrongStateError
 from domain.report import Report
 from domain.suggestion import Suggestion
 from liaison.commands.base import ServiceBase
@@ -65,6 +65,29 @@ class SuggestionCommands(ServiceBase):
             duplicate.merge_into(survivor, day, actor.username)
         self.save(survivor, *duplicates)
         return survivor
+
+    def unmerge_suggestion(
+        self, suggestion_id: UUID, reason: str, actor: Actor, on: date | None = None
+    ) -> Suggestion:
+        """Undo a merge made by mistake (before the survivor is reported); both change."""
+        require_role(actor, KEEPERS)
+        duplicate = self.fetch(actor, suggestion_id, Suggestion)
+        if duplicate.merged_into is None:
+            raise WrongStateError(f"suggestion {suggestion_id} is {duplicate.status.value}")
+        survivor = self.fetch(actor, duplicate.merged_into, Suggestion)
+        duplicate.unmerge_from(survivor, reason, self._today(on), actor.username)
+        self.save(duplicate, survivor)
+        return duplicate
+
+    def withdraw_rejection(
+        self, suggestion_id: UUID, reason: str, actor: Actor, on: date | None = None
+    ) -> Suggestion:
+        """Undo a rejection made by mistake: the suggestion waits to be screened again."""
+        return self._organise(
+            actor,
+            suggestion_id,
+            lambda s: s.withdraw_rejection(reason, self._today(on), actor.username),
+        )
 
     def revise_suggestion(
         self, suggestion_id: UUID, content: str, actor: Actor, on: date | None = None

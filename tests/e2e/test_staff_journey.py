@@ -127,7 +127,9 @@ def test_staff_run_a_session_organise_its_opinions_and_report_them(
     assert "相似度" in repeat.locator(".similar").inner_text()
     repeat.locator("summary:has-text('合并到其他意见')").click()
     assert repeat.locator("select[name=into]").input_value() == first.id.hex
-    submit(page, repeat.locator("button:has-text('合并')"))
+    submit(page, repeat.locator("button:has-text('合并…')"))
+    assert page.locator("h1").inner_text() == "确定把这条意见合并到另一条吗？"  # asks first
+    submit(page, page.locator("main button:has-text('合并')"))
 
     kept = page.locator(f"#s-{first.id.hex}")
     kept.locator("summary:has-text('修改文字')").click()
@@ -152,7 +154,9 @@ def test_staff_run_a_session_organise_its_opinions_and_report_them(
     assert page.locator("input[name=suggestion_ids]:checked").count() == 2
     page.click("button:has-text('预览汇总表')")
     assert page.locator(".preview tbody tr").count() == 2
-    page.click("button:has-text('提交报送')")
+    submit(page, page.locator("button:has-text('提交报送…')"))
+    assert "将报送 2 条意见" in page.locator("main").inner_text()  # asks first
+    page.click("main button:has-text('提交报送')")
     page.wait_for_url(f"{site}/staff/reports/*")
 
     with page.expect_download() as download:
@@ -204,7 +208,9 @@ def test_the_desk_pages_have_no_serious_accessibility_violations(
         page.goto(site + path)
         found[path] = serious_violations(page)
     page.locator("summary:has-text('不予报送')").click()  # a refusal, its error beside the field
-    submit(page, page.locator("button.secondary:has-text('不予报送')"))
+    submit(page, page.locator("button.secondary:has-text('不予报送…')"))
+    found["rejection asked"] = serious_violations(page)
+    submit(page, page.locator("main button:has-text('不予报送')"))
     found["refused rejection"] = serious_violations(page)
     context.close()
 

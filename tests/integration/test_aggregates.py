@@ -90,12 +90,20 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             datetime(day.year, day.month, day.day, 9),
             operator("s"),
         )
-        app.record_attendance(session.id, rng.sample(people[cp], 3), operator("s"))
+        came = rng.sample(people[cp], 3)
+        app.record_attendance(session.id, came, operator("s"))
+        if rng.random() < 0.3:  # ticked by mistake, withdrawn before the session was held
+            app.withdraw_attendance(session.id, came[0], "勾错了", operator("s"), on=day)
         fate = rng.random()
         if fate < 0.6:
             app.complete_session(session.id, operator("s"))
             if rng.random() < 0.5:  # attendance recorded after the session was held
                 app.record_attendance(session.id, rng.sample(people[cp], 2), operator("s"))
+            if rng.random() < 0.5:  # and someone withdrawn after: no longer counted
+                gone = app.session(operator("s"), session.id).participant_ids[-1]
+                app.withdraw_attendance(session.id, gone, "未到会", operator("s"), on=day)
+                if rng.random() < 0.3:  # withdrawn by mistake in turn: ticked again
+                    app.record_attendance(session.id, [gone], operator("s"))
         elif fate < 0.8:
             app.cancel_session(session.id, operator("s"), on=day)
 
@@ -123,11 +131,14 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
         for index, (suggestion_id, day) in enumerate(items):
             roll = rng.random() if index else 0.5  # the first one stays to merge into
             if roll < 0.15:
-                app.merge_suggestion(
-                    suggestion_id, items[0][0], operator("s"), on=max(day, items[0][1])
-                )
+                merged_on = max(day, items[0][1])
+                app.merge_suggestion(suggestion_id, items[0][0], operator("s"), on=merged_on)
+                if roll < 0.04:  # a mistake undone: counted as received again, not merged
+                    app.unmerge_suggestion(suggestion_id, "并非重复", operator("s"), on=merged_on)
             elif roll < 0.3:
                 app.screen_suggestion(suggestion_id, "reject", operator("s"), reason="无关", on=day)
+                if roll < 0.19:  # a rejection withdrawn: no longer counted as rejected
+                    app.withdraw_rejection(suggestion_id, "看错了", operator("s"), on=day)
             elif roll < 0.75:
                 app.screen_suggestion(suggestion_id, "accept", operator("s"), on=day)
                 accepted.append((suggestion_id, day))

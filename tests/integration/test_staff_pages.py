@@ -18,6 +18,7 @@ import pytest
 from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from domain.participant import Participant
 from domain.report import Report
@@ -28,6 +29,7 @@ from liaison.rights import operator
 from projections.dashboard import session_opinions
 from projections.listings import list_sessions, list_suggestions
 from projections.similarity import similar_to, similarity
+from projections.tables import attendances
 from tests.records import PASSWORD, add_users, draft_received, two_contact_points
 from web.app import create_app
 
@@ -592,14 +594,16 @@ def test_a_report_is_previewed_then_submitted_and_downloaded(browser: Browser, d
     assert "把行踪轨迹列入敏感个人信息" in table and "人脸识别" not in table
     assert "座谈会（三月座谈会）" in table and "居民" in table
 
+    form = {"suggestion_ids": desk.suggestions[0].hex, "submitted_on": "2021-03-15"}
+    asked = post(staff, f"/staff/drafts/{desk.draft}/report", {**form, "action": "submit"})
+    assert asked.status_code == 200 and desk.events() == before
+    assert "将报送 1 条意见，报送日期 2021-03-15。报送后不能修改或撤回。" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+
     answer = post(
         staff,
         f"/staff/drafts/{desk.draft}/report",
-        {
-            "suggestion_ids": desk.suggestions[0].hex,
-            "submitted_on": "2021-03-15",
-            "action": "submit",
-        },
+        {**form, "action": "submit", "confirmed": "yes"},
     )
     assert answer.status_code == 303
     report_id = UUID(answer.headers["location"].rsplit("/", 1)[1])
@@ -682,8 +686,15 @@ def test_an_outcome_is_recorded_and_feedback_sent(browser: Browser, desk: Desk) 
     assert "您的意见已报送人大，并被部分采纳。" in page
 
     blank = post(staff, f"/staff/suggestions/{target}/feedback", {"message": ""})
-    sent = post(staff, f"/staff/suggestions/{target}/feedback", {"message": "已部分采纳，谢谢。"})
+    asked = post(staff, f"/staff/suggestions/{target}/feedback", {"message": "已部分采纳，谢谢。"})
     assert blank.status_code == 422 and "请填写反馈内容（不超过5000字）。" in blank.text
+    assert asked.status_code == 200 and "确定发送这条反馈吗？" in asked.text
+    assert desk.get(target).status is not Status.FED_BACK
+    sent = post(
+        staff,
+        f"/staff/suggestions/{target}/feedback",
+        {"message": "已部分采纳，谢谢。", "confirmed": "yes"},
+    )
     assert sent.status_code == 303
     assert (
         desk.get(target).status is Status.FED_BACK
@@ -716,7 +727,7 @@ def test_a_refused_staff_form_switches_language_to_a_page_not_to_its_post_addres
 
     switch = re.search(r'href="([^"]+)" lang="en" hreflang="en"', refused.text)
     assert switch is not None
-    assert switch.group(1) == f"/staff/suggestions/{target}?lang=en"
+    assert switch.group(1) == f"/staff/suggestions/{target}/reject?lang=en"  # asks again
     assert staff.get(switch.group(1)).status_code == 200
 
 
@@ -845,3 +856,247 @@ def test_a_report_names_an_online_commenter_who_left_a_name_as_the_public_not_an
         "filename*=UTF-8''" + quote("曹杨新村街道基层立法联系点-个人信息保护法（草案）")
         in disposition
     )
+
+
+# -- issue 14: no dead ends for staff ------
+
+
+def test_an_opinion_by_phone_is_recorded_with_its_date_and_the_callers_name_sealed(
+    browser: Browser, desk: Desk
+) -> None:
+    staff = browser("staff_a")
+    form = staff.get(f"/staff/drafts/{desk.draft}/letters")
+    assert form.status_code == 200 and 'value="phone"' in form.text
+
+    answer = post(
+        staff,
+        f"/staff/drafts/{desk.draft}/letters",
+        {
+            "channel": "phone",
+            "received_on": "2021-03-16",
+            "article": "2",
+            "content": "来电建议：快递柜应当保护收件人电话。",
+            "name": "钱阿姨",
+            "phone": "13900001111",
+        },
+    )
+
+    assert answer.status_code == 303 and "done=opinion" in answer.headers["location"]
+    [row] = [r for r in list_suggestions_of(desk) if r["channel"] == "phone"]
+    assert (row["received_on"], row["article"]) == (date(2021, 3, 16), 2)
+    opinion = desk.get(UUID(row["id"]))
+    assert desk.liaison.app.commenter(opinion) == {"name": "钱阿姨", "phone": "13900001111"}
+    page = staff.get(answer.headers["location"]).text
+    assert 'role="status"' in page and "意见已登记。" in page
+
+
+def test_a_letter_without_a_valid_date_or_channel_is_refused_and_nothing_is_recorded(
+    browser: Browser, desk: Desk
+) -> None:
+    before = desk.events()
+    answer = post(
+        browser("staff_a"),
+        f"/staff/drafts/{desk.draft}/letters",
+        {"channel": "session", "received_on": "soon", "content": "来信"},
+    )
+
+    assert answer.status_code == 422
+    assert 'id="received_on-error"' in answer.text and 'id="channel-error"' in answer.text
+    assert desk.events() == before
+
+
+def test_a_phone_is_revealed_only_after_confirmation_and_the_reveal_is_audited(
+    browser: Browser, desk: Desk
+) -> None:
+    person = desk.liaison.app.register_participant(
+        desk.cp_a,
+        "孙丽",
+        "resident",
+        operator("staff_a"),
+        phone="13812345678",
+        consent_to_contact=True,
+    ).id
+    staff = browser("staff_a")
+    listed = staff.get("/staff/participants", params={"q": "孙"}).text
+    shown = staff.get(f"/staff/participants/{person}").text
+    asked = staff.get(f"/staff/participants/{person}/reveal").text
+    audited_before = len(desk.liaison.audit.recent(action="reveal_phone"))
+
+    revealed = post(staff, f"/staff/participants/{person}/reveal", {})
+
+    assert "孙丽" in listed and "王建国" not in listed
+    assert "138****5678" in shown and "13812345678" not in shown
+    assert "13812345678" not in asked and "确定显示完整电话号码吗？" in asked
+    assert revealed.status_code == 200 and "13812345678" in revealed.text
+    [entry] = desk.liaison.audit.recent(action="reveal_phone")[:1]
+    assert len(desk.liaison.audit.recent(action="reveal_phone")) == audited_before + 1
+    assert (entry["actor"], entry["target"]) == ("staff_a", f"participant {person}")
+    assert browser("staff_b").get(f"/staff/participants/{person}").status_code == 404
+
+
+def test_erasure_is_confirmed_audited_and_announced(browser: Browser, desk: Desk) -> None:
+    staff = browser("staff_a")
+    asked = staff.get(f"/staff/participants/{desk.person}/erase")
+    assert asked.status_code == 200 and "此操作不能撤销" in asked.text
+    assert desk.liaison.app.get(desk.person, Participant).erased is False
+
+    answer = post(staff, f"/staff/participants/{desk.person}/erase", {})
+
+    assert answer.status_code == 303
+    assert desk.liaison.app.get(desk.person, Participant).erased is True
+    [entry] = desk.liaison.audit.recent(action="erase")
+    assert entry["target"] == f"participant {desk.person}"
+    page = staff.get(answer.headers["location"]).text
+    assert 'role="status"' in page and "已删除此人的个人信息" in page and "王建国" not in page
+
+
+def test_registering_the_same_name_twice_warns_of_a_likely_duplicate(
+    browser: Browser, desk: Desk
+) -> None:
+    staff = browser("staff_a")
+    path = f"/staff/sessions/{desk.session}/participants"
+    first = post(staff, path, {"name": "王阿姨", "kind": "resident"})
+    before = desk.events()
+
+    again = post(staff, path, {"name": " 王阿姨", "kind": "resident"})
+    assert again.status_code == 422 and 'id="namesakes"' in again.text
+    assert desk.events() == before
+
+    anyway = post(staff, path, {"name": "王阿姨", "kind": "resident", "another_person": "yes"})
+    assert first.status_code == 303 and anyway.status_code == 303
+    assert len(desk.liaison.app.get(desk.session, ConsultationSession).participant_ids) == 3
+
+
+def test_attendance_finds_people_by_name_among_many(browser: Browser, desk: Desk) -> None:
+    app = desk.liaison.app
+    for n in range(30):
+        app.register_participant(desk.cp_a, f"居民{n:02d}", "resident", operator("staff_a"))
+    wanted = app.register_participant(desk.cp_a, "欧阳修远", "expert", operator("staff_a")).id
+    staff = browser("staff_a")
+
+    page = staff.get(f"/staff/sessions/{desk.session}", params={"q": "欧阳"}).text
+
+    assert f'value="{wanted}"' in page and "居民00" not in page
+
+
+def test_a_rejection_is_withdrawn_with_a_reason(browser: Browser, desk: Desk) -> None:
+    app, rejected = desk.liaison.app, desk.suggestions[0]
+    app.screen_suggestion(rejected, "reject", operator("staff_a"), reason="与本草案无关")
+    staff = browser("staff_a")
+    assert "撤回不予采用" in staff.get(f"/staff/suggestions/{rejected}").text
+
+    blank = post(staff, f"/staff/suggestions/{rejected}/withdraw-rejection", {"reason": ""})
+    answer = post(
+        staff, f"/staff/suggestions/{rejected}/withdraw-rejection", {"reason": "看错了条文"}
+    )
+
+    assert blank.status_code == 422 and 'id="undo-reason-error"' in blank.text
+    assert answer.status_code == 303 and desk.get(rejected).status is Status.RECEIVED
+    [row] = [r for r in list_suggestions_of(desk) if r["id"] == rejected.hex]
+    assert row["status"] == "received"
+    assert "已撤回不予采用" in staff.get(answer.headers["location"]).text
+
+
+def test_a_merge_is_undone_and_both_suggestions_are_as_before(browser: Browser, desk: Desk) -> None:
+    app = desk.liaison.app
+    duplicate, survivor = desk.suggestions[0], desk.suggestions[1]
+    app.screen_suggestion(duplicate, "accept", operator("staff_a"))
+    app.merge_suggestion(duplicate, survivor, operator("staff_a"))
+    staff = browser("staff_a")
+
+    answer = post(staff, f"/staff/suggestions/{duplicate}/unmerge", {"reason": "并非同一意见"})
+
+    assert answer.status_code == 303
+    assert (desk.get(duplicate).status, desk.get(duplicate).merged_into) == (
+        Status.ACCEPTED,
+        None,
+    )
+    assert desk.get(survivor).absorbed == []
+    rows = {r["id"]: r for r in list_suggestions_of(desk)}
+    assert (rows[duplicate.hex]["status"], rows[duplicate.hex]["merged_into"]) == (
+        "accepted",
+        None,
+    )
+
+
+def test_cancelling_a_session_asks_first(browser: Browser, desk: Desk) -> None:
+    staff = browser("staff_a")
+    session_page = staff.get(f"/staff/sessions/{desk.session}").text
+    assert f'method="get" action="/staff/sessions/{desk.session}/cancel"' in session_page
+
+    asked = staff.get(f"/staff/sessions/{desk.session}/cancel", params={"reason": "台风"})
+
+    assert asked.status_code == 200 and 'value="台风"' in asked.text
+    assert desk.liaison.app.get(desk.session, ConsultationSession).status is SessionStatus.SCHEDULED
+    done = post(staff, f"/staff/sessions/{desk.session}/cancel", {"reason": "台风"})
+    assert "活动已取消。" in staff.get(done.headers["location"]).text
+
+
+# -- confirmations and corrections ------
+
+
+def test_rejecting_and_merging_are_restated_and_asked_before_anything_changes(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, target, other = browser("staff_a"), desk.suggestions[1], desk.suggestions[0]
+    before = desk.events()
+
+    reject = staff.get(f"/staff/suggestions/{target}/reject", params={"reason": "与本法无关"})
+    merge = staff.get(f"/staff/suggestions/{target}/merge", params={"into": str(other)})
+
+    assert reject.status_code == merge.status_code == 200 and desk.events() == before
+    assert "确定不予报送这条意见吗？" in reject.text and "与本法无关" in reject.text
+    assert f'action="/staff/suggestions/{target}/reject"' in reject.text
+    assert 'name="reason" value="与本法无关"' in reject.text
+    assert "<script>" not in reject.text and "onclick" not in reject.text  # CSP: no inline JS
+    assert "确定把这条意见合并到另一条吗？" in merge.text
+    assert desk.get(other).content in merge.text
+    screening = staff.get(f"/staff/drafts/{desk.draft}/screening").text
+    assert f'<form method="get" action="/staff/suggestions/{target.hex}/reject"' in screening
+
+
+def test_another_points_suggestion_has_no_confirmation_page(browser: Browser, desk: Desk) -> None:
+    answer = browser("staff_b").get(f"/staff/suggestions/{desk.suggestions[1]}/reject")
+    assert answer.status_code == 404
+
+
+def test_an_attendee_ticked_by_mistake_is_removed_with_a_reason(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, app = browser("staff_a"), desk.liaison.app
+    path = f"/staff/sessions/{desk.session}/attendance/withdraw"
+    before = desk.events()
+
+    silent = post(staff, path, {"participant_id": str(desk.person), "reason": " "})
+    assert silent.status_code == 422 and desk.events() == before
+    assert f'id="withdraw-{desk.person}-error"' in silent.text
+
+    answer = post(staff, path, {"participant_id": str(desk.person), "reason": "误勾选"})
+    assert answer.status_code == 303 and "done=withdrawn" in answer.headers["location"]
+    assert desk.person not in app.get(desk.session, ConsultationSession).participant_ids
+    page = staff.get(answer.headers["location"]).text
+    assert "已从到会名单中移除，统计数字不再计入此人。" in page
+    with desk.liaison.engine.connect() as conn:
+        came = conn.execute(select(attendances).where(attendances.c.session_id == desk.session.hex))
+        assert came.all() == []
+
+
+def test_a_scheduled_session_is_renamed_and_moved_but_not_into_the_past(
+    browser: Browser, desk: Desk
+) -> None:
+    staff, app = browser("staff_a"), desk.liaison.app
+    path = f"/staff/sessions/{desk.session}/edit"
+    form = {"title": "改期座谈会", "venue": "社区活动室", "starts_at": "09:30"}
+    assert "改期座谈会" not in staff.get(path).text
+
+    past = post(staff, path, {**form, "starts_on": "2001-01-01"})
+    moved = post(staff, path, {**form, "starts_on": "2099-03-20"})
+
+    assert past.status_code == 422 and "不能把会议改到已经过去的日期。" in past.text
+    assert moved.status_code == 303 and "done=rescheduled" in moved.headers["location"]
+    session = app.get(desk.session, ConsultationSession)
+    assert (session.title, session.venue) == ("改期座谈会", "社区活动室")
+    assert session.starts_at.date() == date(2099, 3, 20)
+    with desk.liaison.engine.connect() as conn:
+        row = next(r for r in list_sessions(conn, desk.cp_a) if r["id"] == desk.session.hex)
+    assert (row["title"], row["starts_on"]) == ("改期座谈会", date(2099, 3, 20))

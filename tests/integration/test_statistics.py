@@ -57,15 +57,18 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
     q1 = app.register_participant(b, "居民Q", "resident", operator("s")).id
 
     # A's sessions: S1 on the first day and S2 on the last day of March count (edges are
-    # inclusive); S3 is cancelled; S4 is held in April; S5 in February.
-    s1 = _session(liaison, a, [n1], date(2021, 3, 1), [p1, p2])
+    # inclusive); S3 is cancelled; S4 is held in April; S5 in February. Ticked by mistake and
+    # withdrawn: p3 at S1 before it was held, p1 at S4 after it was held (neither counts).
+    s1 = _session(liaison, a, [n1], date(2021, 3, 1), [p1, p2, p3])
+    app.withdraw_attendance(s1, p3, "勾错了", operator("s"), on=date(2021, 3, 1))
     app.complete_session(s1, operator("s"))
     s2 = _session(liaison, a, [m1, m2], date(2021, 3, 31), [p2, p3])
     app.complete_session(s2, operator("s"))
     s3 = _session(liaison, a, [d1], date(2021, 3, 15), [p4])
     app.cancel_session(s3, operator("s"))
-    s4 = _session(liaison, a, [m1], date(2021, 4, 1), [p4])
+    s4 = _session(liaison, a, [m1], date(2021, 4, 1), [p4, p1])
     app.complete_session(s4, operator("s"))
+    app.withdraw_attendance(s4, p1, "p1 未到会", operator("s"), on=date(2021, 4, 2))
     s5 = _session(liaison, a, [n1], date(2021, 2, 28), [p1])
     app.complete_session(s5, operator("s"))
     s6 = _session(liaison, b, [m1], date(2021, 3, 10), [q1])
@@ -156,7 +159,10 @@ def test_all_contact_points_in_march(liaison: Liaison, scenario: dict[str, UUID]
 def test_april_counts_what_went_up_in_april(liaison: Liaison, scenario: dict[str, UUID]) -> None:
     result = _figures(liaison, scenario["a"], APRIL)
 
-    assert result.sessions == 1 and result.attendances == 1  # S4
+    assert result.sessions == 1 and result.attendances == 1  # S4: p1 was withdrawn
+    assert result.participants == 1  # p4 only, in the day's, month's and year's buckets
+    day = _figures(liaison, scenario["a"], Period(date(2021, 4, 1), date(2021, 4, 1)))
+    assert (day.attendances, day.participants) == (1, 1)
     assert result.suggestions["received"] == 0
     assert result.suggestions["reported"] == 1 and result.suggestions["partially_adopted"] == 1
     assert result.drafts["total"] == 1  # M1, through S4

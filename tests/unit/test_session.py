@@ -425,3 +425,69 @@ def test_a_session_takes_no_opinions_once_cancelled_nor_on_another_draft() -> No
     session.cancel(None, SCHEDULED_ON, ACTOR)
     with pytest.raises(SessionCancelledError):
         session.require_takes_opinions_on(draft)
+
+
+# --- corrections: an attendee withdrawn, a session rescheduled --------------------------------
+
+
+def test_an_attendee_ticked_by_mistake_is_withdrawn_with_the_reason() -> None:
+    session = session_in(SessionStatus.HELD)
+    kept, wrong = uuid4(), uuid4()
+    session.record_attendance([kept, wrong], HELD_ON, ACTOR)
+
+    session.withdraw_attendance(wrong, "勾错了", HELD_ON, ACTOR)
+
+    assert session.participant_ids == [kept]
+    withdrawn = session.collect_events()[-1]
+    assert isinstance(withdrawn, ConsultationSession.AttendanceWithdrawn)
+    assert (withdrawn.participant_id, withdrawn.reason) == (wrong, "勾错了")
+
+
+def test_only_someone_recorded_as_present_is_withdrawn_and_with_a_reason() -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+    present = uuid4()
+    session.record_attendance([present], HELD_ON, ACTOR)
+
+    with pytest.raises(InvalidValueError) as absent:
+        session.withdraw_attendance(uuid4(), "勾错了", HELD_ON, ACTOR)
+    with pytest.raises(InvalidValueError) as silent:
+        session.withdraw_attendance(present, "  ", HELD_ON, ACTOR)
+    assert (absent.value.field, silent.value.field) == ("participant_id", "reason")
+
+
+def test_nothing_is_withdrawn_from_a_cancelled_session() -> None:
+    with pytest.raises(SessionCancelledError):
+        session_in(SessionStatus.CANCELLED).withdraw_attendance(uuid4(), "x", HELD_ON, ACTOR)
+
+
+def test_a_scheduled_session_is_rescheduled_renamed_and_moved() -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+    later = datetime(2024, 3, 19, 9, 0)
+
+    session.reschedule("改期后的座谈会", "社区活动室", later, SCHEDULED_ON, ACTOR)
+
+    assert (session.title, session.venue, session.starts_at) == (
+        "改期后的座谈会",
+        "社区活动室",
+        later,
+    )
+    assert isinstance(session.collect_events()[-1], ConsultationSession.Rescheduled)
+
+
+def test_rescheduling_to_the_same_details_records_nothing() -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+    session.reschedule(session.title, session.venue, session.starts_at, SCHEDULED_ON, ACTOR)
+    assert session.collect_events() == []
+
+
+def test_a_session_is_not_moved_into_the_past() -> None:
+    session = session_in(SessionStatus.SCHEDULED)
+    with pytest.raises(InvalidValueError) as refused:
+        session.reschedule("座谈会", None, datetime(2024, 3, 4, 9), SCHEDULED_ON, ACTOR)
+    assert refused.value.field == "starts_at"
+
+
+@pytest.mark.parametrize("status", [SessionStatus.HELD, SessionStatus.CANCELLED])
+def test_only_a_scheduled_session_is_rescheduled(status: SessionStatus) -> None:
+    with pytest.raises(WrongStateError):
+        session_in(status).reschedule("座谈会", None, STARTS_AT, SCHEDULED_ON, ACTOR)

@@ -121,6 +121,10 @@ def _screen_reject(s: Suggestion, _: Callable[[], Suggestion]) -> None:
     s.screen("reject", "重复意见", ON, ACTOR)
 
 
+def _withdraw_rejection(s: Suggestion, _: Callable[[], Suggestion]) -> None:
+    s.withdraw_rejection("误判，内容与本条相关", ON, ACTOR)
+
+
 def _merge_into_other(s: Suggestion, sibling: Callable[[], Suggestion]) -> None:
     s.merge_into(sibling(), ON, ACTOR)
 
@@ -145,6 +149,7 @@ COMMANDS: dict[str, Command] = {
     "revise": _revise,
     "screen accept": _screen_accept,
     "screen reject": _screen_reject,
+    "withdraw rejection": _withdraw_rejection,
     "merge_into (as duplicate)": _merge_into_other,
     "merge_into (as survivor)": _absorb_other,
     "report": _report,
@@ -164,6 +169,7 @@ ALLOWED: dict[tuple[str, Status], tuple[Status, list[type[Suggestion.Event]]]] =
     ("screen accept", Status.ACCEPTED): (Status.ACCEPTED, []),  # already accepted: nothing new
     ("screen accept", Status.REJECTED): (Status.ACCEPTED, [Suggestion.Accepted]),
     **{("screen reject", s): (Status.REJECTED, [Suggestion.Rejected]) for s in SCREENABLE},
+    ("withdraw rejection", Status.REJECTED): (Status.RECEIVED, [Suggestion.RejectionWithdrawn]),
     **{("merge_into (as duplicate)", s): (Status.MERGED, [Suggestion.Merged]) for s in UNREPORTED},
     **{("merge_into (as survivor)", s): (s, [Suggestion.Absorbed]) for s in UNREPORTED},
     ("report", Status.ACCEPTED): (Status.REPORTED, [Suggestion.Reported]),
@@ -219,7 +225,7 @@ def test_every_event_of_a_suggestion_declares_the_status_it_leaves() -> None:
         if isinstance(c, type) and issubclass(c, Suggestion.Event)
     } - {Suggestion.Event, Suggestion.Created}  # the library's bases, never recorded
 
-    assert nested == {*STATUS_AFTER, Suggestion.OutcomeRecorded}
+    assert nested == {*STATUS_AFTER, Suggestion.OutcomeRecorded, Suggestion.Unmerged}
 
 
 @pytest.mark.parametrize(
@@ -649,3 +655,81 @@ def test_an_opinion_recorded_before_collectors_existed_still_loads() -> None:
     assert loaded is not None
     assert loaded.collector_note is None
     assert loaded.recorded_by == "staff"
+
+
+# --- undoing mistakes, as new events with a reason -------------------------------------------
+
+
+def test_withdrawing_a_rejection_puts_it_back_to_be_screened_and_keeps_the_history(
+    suggestion_in: SuggestionIn,
+) -> None:
+    suggestion = suggestion_in(Status.REJECTED)
+
+    suggestion.withdraw_rejection("看错了条文", ON, ACTOR)
+
+    [withdrawn] = suggestion.collect_events()
+    assert isinstance(withdrawn, Suggestion.RejectionWithdrawn)
+    assert (withdrawn.reason, withdrawn.occurred_on) == ("看错了条文", ON)
+    assert (suggestion.status, suggestion.reason) == (Status.RECEIVED, None)
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_undoing_needs_a_reason(suggestion_in: SuggestionIn, reason: str | None) -> None:
+    suggestion = suggestion_in(Status.REJECTED)
+
+    with pytest.raises(InvalidValueError) as refused:
+        suggestion.withdraw_rejection(reason, ON, ACTOR)  # type: ignore[arg-type]
+
+    assert refused.value.field == "reason"
+    assert suggestion.collect_events() == []
+
+
+@pytest.mark.parametrize("before", UNREPORTED)
+def test_unmerging_restores_both_suggestions_as_they_were(
+    new_suggestion: NewSuggestion, before: Status
+) -> None:
+    duplicate, survivor = new_suggestion(), new_suggestion()
+    if before is Status.ACCEPTED:
+        duplicate.screen("accept", None, ON, ACTOR)
+    duplicate.merge_into(survivor, ON, ACTOR)
+    duplicate.collect_events(), survivor.collect_events()
+
+    duplicate.unmerge_from(survivor, "并非同一意见", ON, ACTOR)
+
+    [unmerged], [released] = duplicate.collect_events(), survivor.collect_events()
+    assert isinstance(unmerged, Suggestion.Unmerged) and isinstance(released, Suggestion.Released)
+    assert (unmerged.from_id, unmerged.status, unmerged.reason) == (
+        survivor.id,
+        before,
+        "并非同一意见",
+    )
+    assert released.suggestion_id == duplicate.id
+    assert (duplicate.status, duplicate.merged_into) == (before, None)
+    assert (survivor.status, survivor.absorbed) == (Status.RECEIVED, [])
+    assert status_after(unmerged) is before
+
+
+def test_unmerging_is_refused_once_the_survivor_is_reported(new_suggestion: NewSuggestion) -> None:
+    duplicate, survivor = new_suggestion(), new_suggestion()
+    duplicate.merge_into(survivor, ON, ACTOR)
+    survivor.screen("accept", None, ON, ACTOR)
+    survivor.report(uuid4(), ON, ACTOR)
+    duplicate.collect_events(), survivor.collect_events()
+
+    with pytest.raises(WrongStateError):
+        duplicate.unmerge_from(survivor, "并非同一意见", ON, ACTOR)
+
+    assert duplicate.collect_events() == [] and survivor.collect_events() == []
+    assert duplicate.status is Status.MERGED
+
+
+def test_unmerging_from_another_than_the_survivor_is_refused(new_suggestion: NewSuggestion) -> None:
+    duplicate, survivor, other = new_suggestion(), new_suggestion(), new_suggestion()
+    duplicate.merge_into(survivor, ON, ACTOR)
+
+    with pytest.raises(MismatchError):
+        duplicate.unmerge_from(other, "并非同一意见", ON, ACTOR)
+
+
+def test_phone_is_a_channel() -> None:
+    assert Channel("phone") is Channel.PHONE

@@ -22,7 +22,17 @@ from projections.dashboard import (
 from projections.listings import list_sessions
 from projections.statistics import Period, figures
 from web.deps import LiaisonDep, ReadDep
-from web.pages import staff_opinions, staff_reports, staff_screening, staff_sessions
+from web.pages import (
+    staff_confirm,
+    staff_letters,
+    staff_opinions,
+    staff_people,
+    staff_reports,
+    staff_screening,
+    staff_session_edit,
+    staff_sessions,
+    staff_undo,
+)
 from web.pages.staff_desk import DeskDep, choose_contact_point, show
 
 router = APIRouter(include_in_schema=False)
@@ -92,6 +102,11 @@ def draft_page(
 
 
 router.include_router(staff_sessions.router)
+router.include_router(staff_session_edit.router)
 router.include_router(staff_opinions.router)
 router.include_router(staff_screening.router)
 router.include_router(staff_reports.router)
+router.include_router(staff_people.router)
+router.include_router(staff_letters.router)
+router.include_router(staff_undo.router)
+router.include_router(staff_confirm.router)

@@ -109,6 +109,23 @@ def _uuid(value: str) -> UUID | None:
         return None
 
 
+DONE = {
+    "opinion": N_("The opinion was recorded."),
+    "erased": N_("The participant's personal data was erased. Their opinions stay, counted."),
+    "unrejected": N_("The rejection was withdrawn; the suggestion waits to be screened again."),
+    "unmerged": N_("The merge was undone; both suggestions are as they were before it."),
+    "cancelled": N_("The session was cancelled."),
+    "held": N_("The session was marked as held."),
+    "attended": N_("Attendance was recorded."),
+    "registered": N_("The newcomer was registered and recorded as present."),
+    "withdrawn": N_(
+        "The attendee was removed from those who came; the figures no longer count them."
+    ),
+    "rescheduled": N_("The session's details were changed."),
+}
+"""What an action did, said at the top of the page it leads to (``?done=…``)."""
+
+
 def show(
     request: Request,
     desk: Desk,
@@ -116,10 +133,17 @@ def show(
     context: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    done = DONE.get(request.query_params.get("done", "")) if request.method == "GET" else None
     return render(
         request,
         template,
-        {"desk": desk, "errors": {}, "values": {}, **(context or {})},
+        {
+            "desk": desk,
+            "errors": {},
+            "values": {},
+            "done": gettext(request)(done) if done else "",
+            **(context or {}),
+        },
         status_code=status_code,
         session=desk.session,
     )
@@ -203,9 +227,16 @@ MESSAGES = {
     ),
     "note": N_("The note can be at most 1,000 characters."),
     "message": N_("Please write the message (at most 5,000 characters)."),
+    "channel": N_("Please choose how the opinion came: letter, phone or collector."),
+    "received_on": N_("Please give the date as year-month-day, for example 2021-03-20."),
+    "reason_undo": N_("Please say why this is undone (at most 1,000 characters)."),
 }
 CHANGED = N_("Someone changed this in the meantime. Please look at it again.")
 CANCELLED = N_("This session was cancelled; nothing more can be recorded for it.")
+SAME_NAME = N_(
+    "Someone of this name is already registered here: tick them among those who came, or say"
+    " that this is another person."
+)
 ERASED = N_("This participant's personal data was erased; nothing new can be attributed to them.")
 
 

@@ -27,6 +27,7 @@ from projections.dashboard import draft_suggestions, reports_of
 from web.api.reports import ExportFormat, _summary, export
 from web.deps import LiaisonDep, ReadDep
 from web.pages.rendering import CheckedForm, redirect, signed_in
+from web.pages.staff_confirm import confirm_feedback, confirm_report
 from web.pages.staff_desk import (
     MESSAGES,
     Desk,
@@ -128,6 +129,8 @@ def submit(
         return _build_page(
             request, liaison, conn, desk, draft, {str(i) for i in ids}, on_text, errors, True
         )
+    if form.get("confirmed") != "yes":
+        return confirm_report(request, desk, draft, ids, cast(date, on))
     try:
         report = liaison.app.submit_report(desk.cp, draft_id, ids, cast(date, on), desk.actor)
         return redirect(desk.link(f"/staff/reports/{report.id}"))
@@ -288,5 +291,8 @@ def send_feedback(
     conn: ReadDep,
     liaison: LiaisonDep,
 ) -> Response:
-    """Tell the people behind the suggestion what became of it."""
+    """Tell the people behind the suggestion what became of it (after a confirmation)."""
+    message = form_values(form, "message")["message"]
+    if message and form.get("confirmed") != "yes":
+        return confirm_feedback(request, liaison, desk, suggestion_id, message)
     return _decide(request, liaison, conn, desk, suggestion_id, form, "feedback")

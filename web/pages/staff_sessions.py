@@ -23,6 +23,7 @@ from web.pages.rendering import CheckedForm, redirect
 from web.pages.staff_desk import (
     CANCELLED,
     MESSAGES,
+    SAME_NAME,
     Desk,
     DeskDep,
     choose_contact_point,
@@ -166,17 +167,29 @@ def _session_page(
     failed: str = "",
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    namesakes: list[dict[str, Any]] | None = None,
 ) -> HTMLResponse:
     more = request.query_params.get("more") == "1"
-    others, has_more = regulars(conn, session.contact_point_id, session.participant_ids)
-    if more:
-        others, has_more = regulars(conn, session.contact_point_id, session.participant_ids, 500)
+    q = request.query_params.get("q", "").strip()[:100] if request.method == "GET" else ""
+    if q:  # names are sealed: the desk's own participants' names are opened and searched
+        everyone = liaison.queries.participant_ids(desk.actor, session.contact_point_id)
+        absent = [p for p in everyone if p not in session.participant_ids]
+        found, has_more = liaison.app.people(desk.actor, absent, q), False
+    else:
+        others, has_more = regulars(conn, session.contact_point_id, session.participant_ids)
+        if more:
+            others, has_more = regulars(
+                conn, session.contact_point_id, session.participant_ids, 500
+            )
+        found = people(liaison, [UUID(p) for p in others])
     drafts = [liaison.app.get(d, Draft) for d in session.draft_ids]
     context = {
         "session": session,
         "drafts": drafts,
         "attendees": people(liaison, session.participant_ids),
-        "others": people(liaison, [UUID(p) for p in others]),
+        "others": found,
+        "q": q,
+        "namesakes": namesakes or [],
         "has_more": has_more and not more,
         "opinions": len(session_opinions(conn, session.id)),
         "kinds": [k.value for k in ParticipantKind],
@@ -213,7 +226,8 @@ def attend(
     else:
         try:
             liaison.app.record_attendance(session_id, ticked, desk.actor)
-            return redirect(desk.link(f"/staff/sessions/{session_id}") + "#attendance")
+            page = desk.link(f"/staff/sessions/{session_id}", done="attended")
+            return redirect(page + "#attendance")
         except DomainError as refused:
             field, message = refusal(refused, "participant_ids")
             errors[field] = message
@@ -235,8 +249,17 @@ def register_and_attend(
     consent = form.get("consent_to_contact") == "yes"
     values["consent_to_contact"] = "yes" if consent else ""
     errors: dict[str, str] = {}
+    same: list[dict[str, Any]] = []
     if session.status is SessionStatus.CANCELLED:
         errors["form"] = CANCELLED
+    elif form.get("another_person") != "yes" and (
+        same := liaison.app.namesakes(
+            desk.actor,
+            liaison.queries.participant_ids(desk.actor, session.contact_point_id),
+            values["name"],
+        )
+    ):
+        errors["name"] = SAME_NAME
     else:
         try:
             person = liaison.app.register_participant(
@@ -249,11 +272,12 @@ def register_and_attend(
                 consent_to_contact=consent,
             )
             liaison.app.record_attendance(session_id, [person.id], desk.actor)
-            return redirect(desk.link(f"/staff/sessions/{session_id}") + "#attendance")
+            page = desk.link(f"/staff/sessions/{session_id}", done="registered")
+            return redirect(page + "#attendance")
         except DomainError as refused:
             field, message = refusal(refused, "name")
             errors[field] = message
-    return _session_page(request, liaison, conn, desk, session, "register", values, errors)
+    return _session_page(request, liaison, conn, desk, session, "register", values, errors, same)
 
 
 @router.post("/staff/sessions/{session_id}/complete", response_class=HTMLResponse)
@@ -277,7 +301,7 @@ def complete(
             liaison.app.complete_session(
                 session_id, desk.actor, minutes=values["minutes"] or None, held_on=held_on
             )
-            return redirect(desk.link(f"/staff/sessions/{session_id}"))
+            return redirect(desk.link(f"/staff/sessions/{session_id}", done="held"))
         except DomainError as refused:
             field, message = refusal(refused, "minutes")
             errors[field] = message
@@ -298,7 +322,7 @@ def cancel(
     values = form_values(form, "reason")
     try:
         liaison.app.cancel_session(session_id, desk.actor, reason=values["reason"] or None)
-        return redirect(desk.link(f"/staff/sessions/{session_id}"))
+        return redirect(desk.link(f"/staff/sessions/{session_id}", done="cancelled"))
     except DomainError as refused:
         field, message = refusal(refused, "reason")
         errors = {"cancel_reason" if field == "reason" else field: message}

@@ -11,5 +11,8 @@
       }
     });
   });
+  // A refused form: the cursor goes to its first field in error, whose message it announces.
+  var invalid = document.querySelector("[aria-invalid=\"true\"]");
+  if (invalid) { invalid.focus(); }
   document.querySelectorAll(".js-only[hidden]").forEach(function (hint) { hint.hidden = false; });
 })();

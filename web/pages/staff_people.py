@@ -1,0 +1,125 @@
+"""The contact point's participants: found by name, their phone revealed to reach someone
+who agreed to be contacted, their personal data erased on request.
+
+Names are sealed, so a search opens the names of the desk's own participants in memory
+(``ParticipantCommands.people``). Revealing a phone and erasing are audited and each asks
+for confirmation first: a GET page whose button posts.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from liaison.bootstrap import Liaison
+from liaison.personal_data import masked_phone
+from web.deps import LiaisonDep, ReadDep
+from web.errors import client_address
+from web.pages.rendering import CheckedForm, redirect
+from web.pages.staff_desk import Desk, DeskDep, choose_contact_point, record_desk, show
+
+router = APIRouter(include_in_schema=False)
+
+SEARCH_LIMIT = 200  # rows shown at once; a search narrows them
+
+
+@router.get("/staff/participants", response_class=HTMLResponse)
+def participants_page(
+    request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """The desk's participants, found by name."""
+    if desk.choosing:
+        return choose_contact_point(request, desk, conn)
+    q = request.query_params.get("q", "").strip()[:100]
+    ids = liaison.queries.participant_ids(desk.actor, desk.cp)
+    found = liaison.app.people(desk.actor, ids, q or None)
+    found.sort(key=lambda p: p["name"] or "")
+    context = {"q": q, "people": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
+    return show(request, desk, "staff_participants.html", context)
+
+
+def _own(liaison: Liaison, desk: Desk, participant_id: UUID) -> tuple[dict[str, object], Desk]:
+    participant = liaison.app.participant(desk.actor, participant_id)
+    plain = liaison.app.personal_data(participant)
+    person = {
+        "id": str(participant.id),
+        "kind": participant.kind.value,
+        "name": plain["name"],
+        "neighbourhood": plain["neighbourhood"],
+        "phone": masked_phone(plain["phone"]),
+        "has_phone": bool(plain["phone"]),
+        "consent_to_contact": participant.consent_to_contact,
+        "registered_on": participant.registered_on,
+        "erased": participant.erased,
+    }
+    return person, record_desk(desk, liaison, participant.contact_point_id)
+
+
+@router.get("/staff/participants/{participant_id}", response_class=HTMLResponse)
+def participant_page(
+    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """One participant: kind, neighbourhood, phone masked, whether they agreed to contact."""
+    person, desk = _own(liaison, desk, participant_id)
+    return show(request, desk, "staff_participant.html", {"person": person})
+
+
+@router.get("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
+def confirm_reveal(
+    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """Asks before the full phone number is shown (each reveal is audited)."""
+    person, desk = _own(liaison, desk, participant_id)
+    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "reveal"})
+
+
+@router.post("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
+def reveal(
+    request: Request,
+    participant_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    liaison: LiaisonDep,
+) -> HTMLResponse:
+    """The full phone number, shown once on this answer; the reveal is audited."""
+    person, desk = _own(liaison, desk, participant_id)
+    participant = liaison.app.participant(desk.actor, participant_id)
+    phone = liaison.app.personal_data(participant)["phone"]
+    liaison.audit.record(
+        desk.actor.username,
+        "reveal_phone",
+        f"participant {participant_id}",
+        address=client_address(request),
+    )
+    return show(request, desk, "staff_participant.html", {"person": person, "revealed": phone})
+
+
+@router.get("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
+def confirm_erase(
+    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
+) -> HTMLResponse:
+    """Asks before the person's data is erased for ever."""
+    person, desk = _own(liaison, desk, participant_id)
+    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "erase"})
+
+
+@router.post("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
+def erase(
+    request: Request,
+    participant_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Erase the person's name, neighbourhood and phone; their opinions stay, counted."""
+    _person, desk = _own(liaison, desk, participant_id)
+    liaison.app.erase_participant(participant_id, desk.actor)
+    liaison.audit.record(
+        desk.actor.username,
+        "erase",
+        f"participant {participant_id}",
+        address=client_address(request),
+    )
+    return redirect(desk.link("/staff/participants", done="erased"))
