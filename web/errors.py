@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.concurrency import run_in_threadpool
@@ -151,6 +152,11 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = error.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"detail": "malformed JSON body"}, status_code=400)
+        if _in_path(error) and (fixed := _fixed_address_methods(request)):
+            # GET /drafts/preview: a fixed address of another method, not a malformed id
+            return JSONResponse(
+                {"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": fixed}
+            )
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
@@ -160,6 +166,17 @@ def allowed_methods(request: Request) -> str:
     methods: set[str] = set()
     for route in request.app.router.routes:
         if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
+def _fixed_address_methods(request: Request) -> str:
+    """The methods of a route whose address has no parameters and is exactly this one, when
+    the request's method is not among them (a parameterised route took the address instead)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):  # included routers flattened
+        path = getattr(route, "path", "")
+        if "{" not in path and route.matches(request.scope)[0] is Match.PARTIAL:
             methods |= getattr(route, "methods", None) or set()
     return ", ".join(sorted(methods))
 

@@ -38,7 +38,7 @@ def read_twice_and_enact(w: World) -> dict[str, Any]:
         w.post(
             "congress",
             f"/api/v1/drafts/{draft['id']}/enact",
-            {"enacted_on": "2021-08-20", "text": FINAL},
+            {"enacted_on": "2021-03-15", "text": FINAL},
         )
     )
 

@@ -42,7 +42,7 @@ def _lifecycle(w: World) -> tuple[str, str]:
     app.revise_suggestion(said, "建议第二条写明保存期限", operator("s"))
     app.screen_suggestion(said, "reject", operator("s"), reason="待核实")
     app.screen_suggestion(said, "accept", operator("s"))
-    app.submit_report(UUID(w.cp_a), UUID(draft["id"]), [said], date(2021, 3, 20), operator("s"))
+    app.submit_report(UUID(w.cp_a), UUID(draft["id"]), [said], date(2021, 3, 15), operator("s"))
     app.record_outcome(
         said, "partially_adopted", operator("congress"), final_article=2, note="部分采纳"
     )
