@@ -31,7 +31,7 @@ from eventsourcing.domain import Aggregate
 from sqlalchemy import create_engine, insert
 
 from benchmarks import campaign
-from benchmarks.dataset import TEXT, Dataset, generate
+from benchmarks.dataset import BENCH, TEXT, Dataset, generate
 from liaison.bootstrap import bootstrap
 from liaison.settings import Settings
 from projections.campaigns import draft_groups
@@ -179,9 +179,9 @@ def run(size: int, folder: Path, http_seconds: int = 10, sample: int = 2000) -> 
     # which the public may not comment
     today = liaison.app.clock.today()
     current = liaison.app.receive_draft(
-        "征求意见中的草案", "national", "法工委", today, today + timedelta(days=30), TEXT, "bench"
+        "征求意见中的草案", "national", "法工委", today, today + timedelta(days=30), TEXT, BENCH
     )
-    liaison.app.open_draft(current.id, "bench")
+    liaison.app.open_draft(current.id, BENCH)
     largest = current.id
     results["intake_app_per_s"] = round(
         per_second(

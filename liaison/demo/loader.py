@@ -158,29 +158,27 @@ class DemoBuilder:
         )
         article = self.app.get(suggestion_id, Suggestion).article
         fed_back_by = operator("staff") if self.rng.random() < 0.8 else None
-        self._record_decision(suggestion_id, article, outcome, decided, fed_back_by)
+        record_decision(self.app, suggestion_id, article, outcome, decided, fed_back_by)
 
-    def _record_decision(
-        self,
-        suggestion_id: UUID,
-        article: int | None,
-        outcome: str,
-        decided: date,
-        fed_back_by: Actor | None,
-    ) -> None:
-        """The congress's decision (an adopted opinion goes into its own article), and the
-        feedback a week later when ``fed_back_by`` sends it."""
-        final_article = article if outcome != "not_adopted" else None
-        self.app.record_outcome(
-            suggestion_id, outcome, CONGRESS, final_article=final_article, decided_on=decided
+
+def record_decision(
+    app: LiaisonApplication,
+    suggestion_id: UUID,
+    article: int | None,
+    outcome: str,
+    decided: date,
+    fed_back_by: Actor | None,
+) -> None:
+    """The congress's decision (an adopted opinion goes into its own article), and the
+    feedback a week later when ``fed_back_by`` sends it."""
+    final_article = article if outcome != "not_adopted" else None
+    app.record_outcome(
+        suggestion_id, outcome, CONGRESS, final_article=final_article, decided_on=decided
+    )
+    if fed_back_by is not None:
+        app.send_feedback(
+            suggestion_id, FEEDBACK[outcome], fed_back_by, sent_on=decided + timedelta(days=7)
         )
-        if fed_back_by is not None:
-            self.app.send_feedback(
-                suggestion_id,
-                FEEDBACK[outcome],
-                fed_back_by,
-                sent_on=decided + timedelta(days=7),
-            )
 
 
 def _as_text(draft: Draft) -> str:
@@ -425,7 +423,7 @@ class RecentDrafts:
         )
         self.app.enact_draft(draft.id, enacted, _enacted_text(lines, opinions, enacted), ADMIN)
         for suggestion, outcome in recorded:
-            self._record_decision(suggestion.id, suggestion.article, outcome, enacted, staff)
+            record_decision(self.app, suggestion.id, suggestion.article, outcome, enacted, staff)
 
 
 def _enacted_text(lines: list[str], opinions: list, enacted: date) -> str:

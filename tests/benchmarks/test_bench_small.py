@@ -98,10 +98,11 @@ def test_a_small_run_s_counts_agree_with_the_store_counted_apart(
     results, store = small_run
     generated = results["catch_up_events"]
 
-    # the generator's events, then one per comment through the application, then HTTP's
+    # the generator's events, then a draft open now (received, opened: the dataset's are past
+    # their deadlines), one per comment through the application, then HTTP's
     assert _count(store, "rowid <= ?", generated) == generated
     assert _count(store, "rowid <= ? AND topic = ?", generated, RECEIVED) == 800
-    assert results["events"] == generated + 50
+    assert results["events"] == generated + 2 + 50
     assert _count(store) == results["events"] + results["http_recorded"]
     assert _count(store, "topic = ?", RECEIVED) == results["suggestions"]
     assert results["suggestions"] == 800 + 50 + results["http_recorded"]
@@ -132,7 +133,7 @@ def test_the_printed_table_and_the_results_file_hold_each_target_with_its_figure
 
     saved = json.loads((tmp_path / "latest.json").read_text())
     assert saved == json.loads((tmp_path / "800.json").read_text())
-    assert set(saved) == KEYS | {"measured_on", "targets"}
+    assert set(saved) == KEYS | {"measured_on", "targets", "campaign"}
     assert [t["target"] for t in saved["targets"]] == TARGETS
     printed = capsys.readouterr().out.splitlines()
     printed = printed[next(i for i, line in enumerate(printed) if line.startswith("target ")) :]

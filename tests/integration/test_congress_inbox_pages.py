@@ -79,9 +79,9 @@ def scene(liaison: Liaison) -> Scene:
     app.merge_suggestion(duplicate, adopted, staff_a, on=date(2021, 3, 10))
     for s, actor in ((adopted, staff_a), (general, staff_a), (theirs, staff_b)):
         app.screen_suggestion(s, "accept", actor, on=date(2021, 3, 10))
-    report_a = app.submit_report(a, draft, [adopted, general], date(2021, 3, 20), staff_a).id
-    report_b = app.submit_report(b, draft, [theirs], date(2021, 3, 25), staff_b).id
-    app.add_draft_version(draft, "二审稿", SECOND_READING, admin, on=date(2021, 4, 1))
+    report_a = app.submit_report(a, draft, [adopted, general], date(2021, 3, 12), staff_a).id
+    report_b = app.submit_report(b, draft, [theirs], date(2021, 3, 14), staff_b).id
+    app.add_draft_version(draft, "二审稿", SECOND_READING, admin, on=date(2021, 3, 15))
     return Scene(liaison, a, draft, report_a, report_b, adopted, general, duplicate)
 
 
@@ -278,7 +278,7 @@ def test_staff_see_decisions_arrive_on_their_to_do(client: TestClient, scene: Sc
         scene.report_a,
         [_ruling(scene.adopted, "adopted"), _ruling(scene.general, "not_adopted")],
         operator("congress"),
-        decided_on=date(2021, 4, 10),
+        decided_on=date(2021, 3, 14),
     )
     sign_in(client, "caoyang")
 
@@ -287,7 +287,7 @@ def test_staff_see_decisions_arrive_on_their_to_do(client: TestClient, scene: Sc
     arrived = page[page.index('id="h-arrived"') : page.index('id="h-feedback"')]
     assert "关于个人信息保护法（草案）的报送收到2条审议结果" in arrived
     assert f'href="/staff/drafts/{scene.draft.hex}/outcomes"' in arrived
-    assert "2021-04-10" in arrived
+    assert "2021-03-14" in arrived
 
 
 def test_only_the_congress_and_admin_open_the_inbox(client: TestClient, scene: Scene) -> None:

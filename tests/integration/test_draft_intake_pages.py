@@ -339,17 +339,17 @@ def test_enacting_records_the_text_as_passed_and_its_date(browser: Browser, city
     draft_id = register(client, city)
     path = f"/congress/drafts/{draft_id}/enact"
 
-    shown = send(client, path, {"enacted_on": "2021-06-30", "text": SECOND, "action": "preview"})
+    shown = send(client, path, {"enacted_on": "2021-03-15", "text": SECOND, "action": "preview"})
     previewed = re.findall(r'name="previewed" value="([^"]*)"', shown.text)[1]
     done = send(
         client,
         path,
-        {"enacted_on": "2021-06-30", "text": SECOND, "action": "enact", "previewed": previewed},
+        {"enacted_on": "2021-03-15", "text": SECOND, "action": "enact", "previewed": previewed},
     )
 
     assert done.status_code == 303, done.text
     draft = city.liaison.app.get(draft_id, Draft)
-    assert draft.status is DraftStatus.ENACTED and draft.enacted_on == date(2021, 6, 30)
+    assert draft.status is DraftStatus.ENACTED and draft.enacted_on == date(2021, 3, 15)
     assert len(draft.current.articles) == 4
 
 
