@@ -27,10 +27,12 @@ from liaison.rights import operator
 from liaison.settings import Settings
 from projections.projector import NAME, Projector
 from projections.tables import tracking
-from tests.conftest import STORE, store_settings
+from tests.conftest import STORE, FixedClock, store_settings
 from tests.integration.snapshot import assert_each_event_applied_once, read_models
 from tests.postgres_server import PostgresServer
 from tests.records import consultation
+
+TODAY = FixedClock(date(2021, 3, 15))  # the consultations below are open that day
 
 pytestmark = pytest.mark.skipif(STORE != "postgres", reason="PostgreSQL only")
 
@@ -118,7 +120,7 @@ def test_db_init_again_changes_nothing_and_keeps_every_event(
 def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_wrote(
     settings: Settings,
 ) -> None:
-    writer = bootstrap(settings, project_on_save=False)
+    writer = bootstrap(settings, clock=TODAY, project_on_save=False)
     rival = create_engine(settings.database_url, poolclass=NullPool)
     try:
         consultation(writer.app)
@@ -148,7 +150,7 @@ def test_a_projector_waits_for_the_lock_and_goes_on_from_the_position_its_rival_
 
 
 def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings) -> None:
-    writer = bootstrap(settings, project_on_save=False)
+    writer = bootstrap(settings, clock=TODAY, project_on_save=False)
     try:
         cp, draft = consultation(writer.app)
         for i in range(120):
@@ -156,7 +158,7 @@ def test_two_projectors_at_once_apply_each_event_exactly_once(settings: Settings
         positions = [n.id for n in writer.app.recorder.select_notifications(None, 10_000)]
     finally:
         writer.close()
-    workers = [bootstrap(settings, project_on_save=False) for _ in range(2)]
+    workers = [bootstrap(settings, clock=TODAY, project_on_save=False) for _ in range(2)]
     try:
         applied: list[list[int]] = [[], []]
         read = [threading.Event(), threading.Event()]
@@ -202,8 +204,15 @@ class _Rival(Projector):
         committed: threading.Event,
         rival_committed: threading.Event,
     ) -> None:
+        wired = liaison.projector
         super().__init__(
-            _Reads(liaison.app.recorder, read), liaison.app.mapper, liaison.engine, 7, liaison.chain
+            _Reads(liaison.app.recorder, read),  # type: ignore[arg-type]
+            liaison.app.mapper,
+            liaison.engine,
+            handlers=wired.handlers,
+            updaters=wired.updaters,
+            after_batch=wired.after_batch,
+            batch=7,
         )
         self.seen, self.rival_read = seen, rival_read
         self.committed, self.rival_committed = committed, rival_committed
@@ -214,8 +223,8 @@ class _Rival(Projector):
         super().apply(conn, notifications)
         self.seen.extend(n.id for n in notifications)
 
-    def _apply_next_batch(self, conn: Connection) -> tuple[int, bool]:
-        count, more = super()._apply_next_batch(conn)
+    def _apply_next_batch(self, conn: Connection, *args: Any, **kwargs: Any) -> tuple[int, bool]:
+        count, more = super()._apply_next_batch(conn, *args, **kwargs)
         if count and not self.committed.is_set():  # the first batch committed: the rival's turn
             self.committed.set()
             assert self.rival_committed.wait(timeout=30), "the rival never applied a batch"
@@ -284,8 +293,8 @@ def _until(condition: Callable[[], bool], what: str, seconds: float = 10) -> Non
 def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
     settings: Settings,
 ) -> None:
-    follower = bootstrap(settings, project_on_save=False)
-    writer = bootstrap(settings, project_on_save=False)
+    follower = bootstrap(settings, clock=TODAY, project_on_save=False)
+    writer = bootstrap(settings, clock=TODAY, project_on_save=False)
     stop, waiting = threading.Event(), threading.Event()
     follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0))
@@ -307,8 +316,8 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
 def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
     settings: Settings,
 ) -> None:
-    writer = bootstrap(settings)
-    follower = bootstrap(settings, project_on_save=False)
+    writer = bootstrap(settings, clock=TODAY)
+    follower = bootstrap(settings, clock=TODAY, project_on_save=False)
     stop = threading.Event()
     thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 0.05))
     try:
