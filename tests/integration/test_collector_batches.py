@@ -153,7 +153,7 @@ def test_staff_see_opinions_by_channel_and_by_collector(town: dict) -> None:
     app.record_batch(town["lao_wang"], [item(town, "k", "老王听到的")])
     app.record_suggestion(town["a"], town["draft"], "来信", "letter", town["staff_a"])
     seen = town["queries"].channels(town["staff_a"])
-    assert seen["channels"] == {"session": 0, "online": 0, "collector": 4, "letter": 1}
+    assert seen["channels"] == {"session": 0, "online": 0, "collector": 4, "letter": 1, "phone": 0}
     assert [(c["collector"], c["opinions"]) for c in seen["collectors"]] == [
         ("lao_li", 3),
         ("lao_wang", 1),
