@@ -353,12 +353,12 @@ class AdmissionCommands(ServiceBase):
         draft.require_article(opinion.article)
         received_on = opinion.received_on or today
         draft.require_received_by("received_on", received_on)
+        if content is not None:
+            raise content
         if received_on > today:
             raise FutureDateError(
                 "received_on", f"must not be after today ({today}), got {received_on}"
             )
-        if content is not None:
-            raise content
 
     # -- one group -----------------------------------------------------------------------------
 

@@ -57,6 +57,10 @@ def city(liaison: Liaison) -> Liaison:
     return liaison
 
 
+CONFIRM = "form.desk-form button[type=submit]"
+"""The button of the step that asks before an action that cannot be undone."""
+
+
 def submit(page: Any, button: Any) -> None:
     """Click a button that posts its form, and wait for the page that answers."""
     with page.expect_navigation():
@@ -129,6 +133,7 @@ def test_the_whole_loop_runs_through_the_pages_from_draft_to_wall(
     staff.goto(f"{site}/staff/drafts/{draft_id}/report")
     assert staff.locator("input[name=suggestion_ids]:checked").count() == 1
     submit(staff, staff.locator("button:has-text('提交报送')"))
+    submit(staff, staff.locator(CONFIRM))  # a submitted report cannot be withdrawn: confirmed
     staff.wait_for_url(f"{site}/staff/reports/*")
 
     # the congress decides the report in its inbox
@@ -151,6 +156,7 @@ def test_the_whole_loop_runs_through_the_pages_from_draft_to_wall(
     assert UUID(staff.url.split("/")[-2]) == draft_id and staff.url.endswith("/outcomes")
     staff.locator("textarea[id^='message-']").fill(FEEDBACK)
     submit(staff, staff.locator("button:has-text('发送反馈')"))
+    submit(staff, staff.locator(CONFIRM))
     assert FEEDBACK in staff.locator("article.suggestion p.done").inner_text()
 
     # the congress adds a second reading that inserts an article before the one commented on
