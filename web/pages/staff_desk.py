@@ -8,7 +8,7 @@ which every link and form of the desk then carries along.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, tzinfo
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -194,6 +194,17 @@ def parse_time(value: str) -> time | None:
         return time.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def parse_start(values: dict[str, str], zone: tzinfo, errors: dict[str, str]) -> datetime | None:
+    """A session's start from its day and time fields, in the contact points' zone; what is
+    wrong with either is added to ``errors``."""
+    day, at = parse_date(values["starts_on"]), parse_time(values["starts_at"])
+    if day is None:
+        errors["starts_on"] = MESSAGES["starts_on"]
+    if at is None:
+        errors["starts_at"] = MESSAGES["starts_at"]
+    return None if day is None or at is None else datetime.combine(day, at, zone)
 
 
 def parse_article(value: str) -> int | None:

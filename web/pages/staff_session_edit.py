@@ -3,7 +3,6 @@ attendee ticked by mistake taken off the list (with the reason; the figures foll
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -20,8 +19,7 @@ from web.pages.staff_desk import (
     Desk,
     DeskDep,
     form_values,
-    parse_date,
-    parse_time,
+    parse_start,
     parse_uuid,
     refusal,
     show_form,
@@ -76,13 +74,8 @@ def reschedule(
     session, desk = own_session(liaison, conn, desk, session_id)
     values = form_values(form, *EDIT_FIELDS)
     errors: dict[str, str] = {}
-    day, at = parse_date(values["starts_on"]), parse_time(values["starts_at"])
-    if day is None:
-        errors["starts_on"] = MESSAGES["starts_on"]
-    if at is None:
-        errors["starts_at"] = MESSAGES["starts_at"]
-    if not errors and day is not None and at is not None:
-        starts_at = datetime.combine(day, at, liaison.app.clock.zone)
+    starts_at = parse_start(values, liaison.app.clock.zone, errors)
+    if not errors and starts_at is not None:
         try:
             liaison.app.reschedule_session(
                 session_id, values["title"], starts_at, desk.actor, venue=values["venue"] or None

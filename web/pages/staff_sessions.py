@@ -29,7 +29,7 @@ from web.pages.staff_desk import (
     choose_contact_point,
     form_values,
     parse_date,
-    parse_time,
+    parse_start,
     parse_uuid,
     record_desk,
     refusal,
@@ -99,15 +99,10 @@ def schedule(
     ticked = [str(v) for v in form.getlist("draft_ids")][:20]
     draft_ids = [d for d in (parse_uuid(t) for t in ticked) if d is not None]
     errors: dict[str, str] = {}
-    day, at = parse_date(values["starts_on"]), parse_time(values["starts_at"])
-    if day is None:
-        errors["starts_on"] = MESSAGES["starts_on"]
-    if at is None:
-        errors["starts_at"] = MESSAGES["starts_at"]
+    starts_at = parse_start(values, liaison.app.clock.zone, errors)
     if not draft_ids:
         errors["draft_ids"] = MESSAGES["draft_ids"]
-    if not errors and day is not None and at is not None:
-        starts_at = datetime.combine(day, at, liaison.app.clock.zone)
+    if not errors and starts_at is not None:
         try:
             session = liaison.app.schedule_session(
                 desk.cp,
