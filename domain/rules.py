@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
@@ -30,7 +31,19 @@ def checked_text(field: str, value: str, limit: int) -> str:
         raise InvalidValueError(field, "must not be blank")
     if len(text) > limit:
         raise InvalidValueError(field, f"must be at most {limit} characters, got {len(text)}")
+    if stray := next((c for c in text if unwritable(c)), None):
+        raise InvalidValueError(field, f"must not hold control characters (U+{ord(stray):04X})")
     return text
+
+
+def unwritable(character: str) -> bool:
+    """A control character, a lone surrogate or a noncharacter: text no letter or table holds.
+
+    Line breaks and tabs are text; the rest cannot be printed, and a DOCX refuses them.
+    """
+    if character in "\t\n\r":
+        return False
+    return unicodedata.category(character) in ("Cc", "Cs") or character in "\ufffe\uffff"
 
 
 def optional_text(field: str, value: str | None, limit: int) -> str | None:

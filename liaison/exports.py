@@ -14,6 +14,8 @@ from datetime import date
 from docx import Document
 from docx.shared import Mm, Pt
 
+from domain.rules import unwritable
+
 CHANNELS = {
     "session": "座谈会",
     "online": "网上征集",
@@ -107,6 +109,12 @@ def as_csv(summary: Summary) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def legible(text: str) -> str:
+    """``text`` without the characters a DOCX cannot hold, which records from before the
+    rule that refuses them (domain.rules.checked_text) may still carry."""
+    return "".join(c for c in text if not unwritable(c))
+
+
 def as_docx(summary: Summary) -> bytes:
     """A4 (python-docx's template is US Letter), margins as Chinese official documents use."""
     document = Document()
@@ -114,7 +122,7 @@ def as_docx(summary: Summary) -> bytes:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.top_margin, section.bottom_margin = Mm(37), Mm(35)
         section.left_margin, section.right_margin = Mm(28), Mm(26)
-    document.add_heading(summary.title, level=1)
+    document.add_heading(legible(summary.title), level=1)
     document.add_paragraph(f"报送日期：{summary.submitted_on.isoformat()}")
     columns = [h for h in HEADER if h != "原始意见"]
     table = document.add_table(rows=1, cols=len(columns))
@@ -124,16 +132,16 @@ def as_docx(summary: Summary) -> bytes:
     for number, row in enumerate(summary.rows, start=1):
         cells = table.add_row().cells
         cells[0].text = str(number)
-        cells[1].text = row.article
-        cells[2].text = row.content
+        cells[1].text = legible(row.article)
+        cells[2].text = legible(row.content)
         if row.original != row.content:
-            original = cells[2].add_paragraph(f"原始意见：{row.original}")
+            original = cells[2].add_paragraph(f"原始意见：{legible(row.original)}")
             for run in original.runs:
                 run.font.size = Pt(9)
-        cells[3].text = row.source
-        cells[4].text = row.proposer
-        cells[5].text = row.outcome
-    document.add_paragraph(summary.seal)
+        cells[3].text = legible(row.source)
+        cells[4].text = legible(row.proposer)
+        cells[5].text = legible(row.outcome)
+    document.add_paragraph(legible(summary.seal))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -691,6 +691,7 @@ INVALID: dict[str, tuple[str, Build]] = {
     # drafts
     "draft-title-too-long": ("title", new_draft(title="题" * 201)),
     "draft-title-blank": ("title", new_draft(title="   ")),
+    "draft-title-with-a-control-character": ("title", new_draft(title="数据条例\x00（草案）")),
     "draft-level-unknown": ("level", new_draft(level="galactic")),
     "draft-received-on-not-a-date": ("received_on", new_draft(received_on="last tuesday")),
     "draft-text-missing": ("text", new_draft(text=DROP)),

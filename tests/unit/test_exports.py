@@ -68,3 +68,13 @@ def test_files_are_named_by_contact_point_draft_and_date() -> None:
     name = summary_of().filename("docx")
 
     assert name == "曹杨新村街道基层立法联系点-数据条例（草案）-意见建议汇总表-2021-03-20.docx"
+
+
+def test_characters_a_word_document_cannot_hold_are_left_out_of_it() -> None:
+    """Records from before control characters were refused may still carry them."""
+    summary = summary_of(Row("第一条", "建议\x00增加", "建议\x00增加", "来信", "居民\x1b", "采纳"))
+
+    document = Document(io.BytesIO(as_docx(summary)))
+
+    assert document.tables[0].rows[1].cells[2].text == "建议增加"
+    assert document.tables[0].rows[1].cells[4].text == "居民"
