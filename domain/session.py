@@ -141,6 +141,11 @@ class ConsultationSession(LiaisonAggregate):
         if self.status is not SessionStatus.SCHEDULED:
             raise WrongStateError(f"session {self.id} is already {self.status.value}")
 
+    def _require_ending(self, field: str, on: date) -> None:
+        """A session ends once, held or cancelled, and not before the day it was scheduled for."""
+        self._require_scheduled()
+        self._not_before_scheduled(field, on)
+
     class AttendanceRecorded(LiaisonAggregate.Event):
         participant_ids: list[UUID]
 
@@ -201,8 +206,7 @@ class ConsultationSession(LiaisonAggregate):
         """Change the title, venue or start of a session not yet held nor cancelled, on ``on``
         (the day of the change); the new start is not before that day. Like the schedule it
         changes, the event is dated by the day the session is now to start."""
-        if self.status is not SessionStatus.SCHEDULED:
-            raise WrongStateError(f"session {self.id} is already {self.status.value}")
+        self._require_scheduled()
         if starts_at.date() < on:
             raise InvalidValueError("starts_at", f"a session is not moved into the past ({on})")
         title = checked_text("title", title, MAX_TITLE)
@@ -232,8 +236,7 @@ class ConsultationSession(LiaisonAggregate):
     def complete(self, minutes: str | None, on: date, actor: str) -> None:
         """Record that the session was held on ``on`` (its business date)."""
         self.require_not_cancelled()
-        self._require_scheduled()
-        self._not_before_scheduled("held_on", on)
+        self._require_ending("held_on", on)
         self._held(
             minutes=optional_text("minutes", minutes, MAX_MINUTES), occurred_on=on, actor=actor
         )
@@ -248,8 +251,7 @@ class ConsultationSession(LiaisonAggregate):
         reason: str | None
 
     def cancel(self, reason: str | None, on: date, actor: str) -> None:
-        self._require_scheduled()
-        self._not_before_scheduled("on", on)
+        self._require_ending("on", on)
         self._cancelled(
             reason=optional_text("reason", reason, MAX_TITLE), occurred_on=on, actor=actor
         )
