@@ -51,7 +51,10 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    """``durable``: as a production server is set, for benchmarks; the suite's is not."""
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bin = binaries()
         self.root = Path(tempfile.mkdtemp(prefix="liaison-pg-"))
         self.data = self.root / "data"
@@ -75,15 +78,14 @@ class PostgresServer:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        fast = ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
                 f"-c unix_socket_directories={self.root}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
+                *([] if self.durable else fast),
                 "-c max_connections=300",
-                "-c shared_buffers=64MB",
+                f"-c shared_buffers={'256MB' if self.durable else '64MB'}",
             ]
         )
         for _attempt in range(5):  # the port may be taken between choosing and binding
@@ -178,8 +180,8 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PostgresServer]:
-    server = PostgresServer()
+def running_server(durable: bool = False) -> Iterator[PostgresServer]:
+    server = PostgresServer(durable)
     try:
         server.start()
         deadline = time.monotonic() + 10
