@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from domain.errors import DomainError, InvalidValueError
+from domain.errors import DomainError, InvalidValueError, UnknownArticleError
 from domain.suggestion import Channel, Suggestion
 from liaison.commands.admission import AdmissionCommands, Opinion, Visit
 from liaison.errors import ConflictError
@@ -104,6 +104,8 @@ class BatchCommands(AdmissionCommands):
             return invalid(key, refusal.field, refusal.message)
         except ForbiddenError as refusal:
             return invalid(key, "contact_point_id", str(refusal))
+        except UnknownArticleError as refusal:
+            return invalid(key, "article", str(refusal))
         except DomainError as refusal:
             if _transient(refusal):
                 raise
