@@ -21,12 +21,13 @@ from liaison.sessions import PageSession
 from web.api.collect import record_batch
 from web.api.public import receipt_out
 from web.deps import LiaisonDep
-from web.pages import posters
+from web.pages import posters, staff_collectors
 from web.pages.rendering import CheckedForm, page_session, redirect, render, signed_in
 from web.sessions import tokens_match
 
 router = APIRouter(include_in_schema=False)
 router.include_router(posters.router)  # the posters collectors put up on notice boards
+router.include_router(staff_collectors.router)  # what collectors brought, for the desk
 STATIC = Path(__file__).resolve().parents[1] / "static"
 Collector = Annotated[PageSession, signed_in(*GATHERERS)]
 MAX_BODY_ITEMS = 500
