@@ -81,7 +81,11 @@ def collect_form(
         "channel": Channel.COLLECTOR.value,
     }
     if values["consent"]:
-        item |= {"name": values["name"] or None, "phone": values["phone"] or None}
+        item |= {
+            "name": values["name"] or None,
+            "phone": values["phone"] or None,
+            "neighbourhood": values["neighbourhood"] or None,
+        }
     [result] = record_batch(liaison, session.user, [item])
     if result.status == "invalid":
         return render(
@@ -103,7 +107,17 @@ def collect_form(
     return redirect(f"/receipts/{result.receipt}/slip?new=1")
 
 
-FIELDS = ("client_key", "draft_id", "article", "said_by", "note", "name", "phone", "consent")
+FIELDS = (
+    "client_key",
+    "draft_id",
+    "article",
+    "said_by",
+    "note",
+    "name",
+    "phone",
+    "neighbourhood",
+    "consent",
+)
 
 
 @router.post("/collect/batch")
