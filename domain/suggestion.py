@@ -78,6 +78,9 @@ class Suggestion(LiaisonAggregate):
         collector_note: str | None = None
         """What a collector noted beside the resident's own words (``content``); absent
         from events recorded before collectors existed."""
+        sealed_neighbourhood: str | None = None
+        """Where the resident lives, given with their consent, sealed like the name; absent
+        from events recorded before it could be given."""
 
     @event(Received)
     def __init__(
@@ -96,6 +99,7 @@ class Suggestion(LiaisonAggregate):
         occurred_on: date,
         actor: str,
         collector_note: str | None = None,
+        sealed_neighbourhood: str | None = None,
     ) -> None:
         self.contact_point_id = contact_point_id
         self.draft_id = draft_id
@@ -110,6 +114,7 @@ class Suggestion(LiaisonAggregate):
         self.sealed_name = sealed_name
         self.sealed_phone = sealed_phone
         self.collector_note = collector_note
+        self.sealed_neighbourhood = sealed_neighbourhood
         self.recorded_by = actor
         self.received_on = occurred_on
         self.accepted_on: date | None = None
@@ -144,6 +149,7 @@ class Suggestion(LiaisonAggregate):
         sealed_name: str | None = None,
         sealed_phone: str | None = None,
         collector_note: str | None = None,
+        sealed_neighbourhood: str | None = None,
     ) -> Suggestion:
         content, channel = cls.check(content, channel, article)
         collector_note = optional_text("collector_note", collector_note, MAX_CONTENT)
@@ -162,6 +168,7 @@ class Suggestion(LiaisonAggregate):
             sealed_name=sealed_name,
             sealed_phone=sealed_phone,
             collector_note=collector_note,
+            sealed_neighbourhood=sealed_neighbourhood,
             occurred_on=received_on,
             actor=actor,
         )

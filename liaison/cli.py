@@ -1,5 +1,5 @@
-"""``liaison …``: serve, demo, users add|reset, report, projections rebuild|run|status|resume|
-skip, verify, db init, backup."""
+"""``liaison …``: serve, demo, users add|reset, report, import suggestions, projections
+rebuild|run|status|resume|skip, verify, db init, backup."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import figures_table
 from liaison.rights import operator
 from liaison.settings import Settings
+from liaison.spreadsheet import SpreadsheetError, import_letters, read_rows
 from projections import projector as read_models
 from projections.statistics import Period
 from projections.tables import contact_points
@@ -81,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="manage accounts").add_subparsers(required=True)
     add = users.add_parser("add", help="add an account; the password is read from standard input")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=("admin", "staff", "congress"))
-    add.add_argument("--contact-point", help="id or exact name (staff only)")
+    add.add_argument("--role", required=True, choices=("admin", "staff", "congress", "collector"))
+    add.add_argument("--contact-point", help="id or exact name (staff and collectors)")
     add.set_defaults(run=_users_add)
     reset = users.add_parser(
         "reset", help="give an account a new one-time password (printed once) and end its sessions"
@@ -99,6 +100,19 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=("zh-CN", "en"), default="zh-CN", help="the table's language"
     )
     report.set_defaults(run=_report)
+
+    imports = commands.add_parser("import", help="bring records in from files")
+    letters = imports.add_subparsers(required=True).add_parser(
+        "suggestions",
+        help="opinions typed into a spreadsheet (CSV; columns: docs/collectors.md);"
+        " rows imported before are left out; exits 1 if any row was refused",
+    )
+    letters.add_argument("file", type=Path, metavar="FILE.csv")
+    letters.add_argument("--contact-point", required=True, help="id or exact name")
+    letters.add_argument(
+        "--draft", type=UUID, metavar="ID", help="the draft of rows whose draft column is blank"
+    )
+    letters.set_defaults(run=_import_suggestions)
 
     projections = commands.add_parser("projections", help="read models").add_subparsers(
         required=True
@@ -244,6 +258,23 @@ def _report(args: argparse.Namespace, settings: Settings) -> None:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
     print(figures_table(result, scope_name, args.start, args.end, args.lang))
+
+
+def _import_suggestions(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        rows = read_rows(args.file)
+    except (OSError, SpreadsheetError) as error:
+        raise CommandError(str(error)) from None
+    with contextlib.closing(bootstrap(settings)) as liaison:
+        contact_point = _contact_point(liaison, args.contact_point)
+        with tqdm(total=len(rows), desc="import", unit="row") as bar:
+            done = import_letters(
+                liaison, operator("console"), rows, contact_point, args.draft, bar.update
+            )
+    print(f"created {done.created}, duplicate {done.duplicate}, invalid {len(done.invalid)}")
+    for refused in done.invalid:
+        print(f"  line {refused.line}: {refused.field}: {refused.message}")
+    return 1 if done.invalid else 0
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> None:

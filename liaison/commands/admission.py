@@ -47,7 +47,7 @@ from liaison.commands.group_commit import GroupCommit, Queued
 from liaison.database import deferred
 from liaison.errors import ConflictError, NotFoundError
 from liaison.idempotency import Answer, IdempotencyStore, checked_key
-from liaison.personal_data import checked_name, checked_phone
+from liaison.personal_data import checked_name, checked_neighbourhood, checked_phone
 from liaison.rate_limits import RateLimitedError, RateLimiter
 from liaison.rights import (
     KEEPERS,
@@ -86,6 +86,8 @@ class Opinion:
     phone: str | None = None
     collector_note: str | None = None
     """A collector's note, kept apart from the resident's own words (``content``)."""
+    neighbourhood: str | None = None
+    """Where the resident lives (given with their consent, as the name): sealed too."""
 
 
 @dataclass(frozen=True)
@@ -262,7 +264,8 @@ class AdmissionCommands(ServiceBase):
             try:
                 name = checked_name(opinion.name) if opinion.name and opinion.name.strip() else None
                 phone = checked_phone(opinion.phone)
-                entry.sealed.append(self._seal(entry, suggestion_id, name, phone))
+                where = checked_neighbourhood(opinion.neighbourhood)
+                entry.sealed.append(self._seal(entry, suggestion_id, name, phone, where))
             except DomainError as refusal:
                 personal = refusal
             try:
@@ -288,15 +291,25 @@ class AdmissionCommands(ServiceBase):
         require_point(actor, opinion.contact_point_id)
 
     def _seal(
-        self, entry: Entry, suggestion_id: UUID, name: str | None, phone: str | None
+        self,
+        entry: Entry,
+        suggestion_id: UUID,
+        name: str | None,
+        phone: str | None,
+        neighbourhood: str | None = None,
     ) -> dict[str, str | None]:
-        if not (name or phone):
+        if not (name or phone or neighbourhood):
             return {"sealed_name": None, "sealed_phone": None}
         key = entry.personal_keys[suggestion_id] = AESGCM.generate_key(bit_length=256)
-        return {
+        sealed = {
             "sealed_name": self.vault.seal(key, suggestion_id, "name", name),
             "sealed_phone": self.vault.seal(key, suggestion_id, "phone", phone),
         }
+        if neighbourhood:  # events without one stay as they were
+            sealed["sealed_neighbourhood"] = self.vault.seal(
+                key, suggestion_id, "neighbourhood", neighbourhood
+            )
+        return sealed
 
     def _place(self, group: list[Entry]) -> dict[UUID, Draft]:
         """Each entry's refusal, if any, against the log as it is now; raised only once its

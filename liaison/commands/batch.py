@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from domain.errors import DomainError, InvalidValueError
+from domain.errors import DomainError, InvalidValueError, UnknownArticleError
 from domain.suggestion import Channel, Suggestion
 from liaison.commands.admission import AdmissionCommands, Opinion, Visit
 from liaison.errors import ConflictError
@@ -43,6 +43,7 @@ class BatchItem:
     channel: str = Channel.COLLECTOR.value
     name: str | None = None
     phone: str | None = None
+    neighbourhood: str | None = None
 
 
 @dataclass
@@ -88,6 +89,7 @@ class BatchCommands(AdmissionCommands):
             name=item.name,
             phone=item.phone,
             collector_note=note,
+            neighbourhood=item.neighbourhood,
         )
         visit = Visit(
             address="",
@@ -104,6 +106,8 @@ class BatchCommands(AdmissionCommands):
             return invalid(key, refusal.field, refusal.message)
         except ForbiddenError as refusal:
             return invalid(key, "contact_point_id", str(refusal))
+        except UnknownArticleError as refusal:
+            return invalid(key, "article", str(refusal))
         except DomainError as refusal:
             if _transient(refusal):
                 raise
@@ -112,7 +116,9 @@ class BatchCommands(AdmissionCommands):
 
 
 def _printed(item: BatchItem) -> dict[str, Any]:
-    return {
+    """What the sender said, fingerprinted with the key: a field added later is left out
+    while empty, so an item sent before it existed is still the same item."""
+    printed = {
         "contact_point_id": item.contact_point_id.hex,
         "draft_id": item.draft_id.hex,
         "content": item.content,
@@ -123,6 +129,9 @@ def _printed(item: BatchItem) -> dict[str, Any]:
         "name": item.name,
         "phone": item.phone,
     }
+    if item.neighbourhood is not None:
+        printed["neighbourhood"] = item.neighbourhood
+    return printed
 
 
 def _transient(error: DomainError) -> bool:

@@ -170,8 +170,14 @@ class SuggestionCommands(ServiceBase):
         )
 
     def commenter(self, suggestion: Suggestion) -> dict[str, str | None]:
-        """A public commenter's name and phone, or ``None`` each once erased or never given."""
-        return {
+        """A commenter's name and phone, or ``None`` each once erased or never given; and
+        their neighbourhood when a collector noted one."""
+        found = {
             "name": self.vault.open(suggestion.id, "name", suggestion.sealed_name),
             "phone": self.vault.open(suggestion.id, "phone", suggestion.sealed_phone),
         }
+        if suggestion.sealed_neighbourhood is not None:
+            found["neighbourhood"] = self.vault.open(
+                suggestion.id, "neighbourhood", suggestion.sealed_neighbourhood
+            )
+        return found

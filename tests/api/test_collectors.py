@@ -8,6 +8,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.suggestion import Suggestion
 from tests.api.conftest import PASSWORD, World, _token
 
 
@@ -138,3 +139,28 @@ def test_staff_see_opinions_by_channel_and_by_collector(collectors: World) -> No
     assert [(c["collector"], c["opinions"]) for c in seen["collectors"]] == [("lao_li", 2)]
     other = w.ok(w.get("staff_b", "/api/v1/stats/channels"))
     assert other["channels"]["collector"] == 0
+
+
+def test_a_neighbourhood_given_with_consent_is_kept_sealed_with_the_name(
+    collectors: World,
+) -> None:
+    w = collectors
+    draft = w.new_draft()
+    items = [
+        _item(w, draft, "with", name="陈阿姨", neighbourhood="曹杨一村"),
+        _item(w, draft, "without"),
+        _item(w, draft, "too-long", neighbourhood="村" * 201),
+    ]
+
+    results = w.ok(w.post("lao_li", "/api/v1/suggestions/batch", {"items": items}))["results"]
+
+    assert [r["status"] for r in results] == ["created", "created", "invalid"]
+    assert results[2]["errors"][0]["field"] == "neighbourhood"
+    app = w.liaison.app
+    given, none = (app.get(app.receipts.find(r["receipt"]), Suggestion) for r in results[:2])
+    assert app.commenter(given) == {"name": "陈阿姨", "phone": None, "neighbourhood": "曹杨一村"}
+    assert "曹杨一村" not in str(given.sealed_neighbourhood)  # sealed, never plain in the log
+    assert none.sealed_neighbourhood is None and app.commenter(none) == {
+        "name": None,
+        "phone": None,
+    }

@@ -71,6 +71,7 @@ def test_one_bad_item_does_not_stop_the_others(town: dict) -> None:
         "invalid",
         "created",
     ]
+    assert results[1].errors[0]["field"] == "article"
     assert results[3].errors[0]["field"] == "content"
 
 

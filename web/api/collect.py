@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, ValidationError
 
-from domain.rules import MAX_ARTICLE, MAX_CONTENT
+from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_TITLE
 from domain.suggestion import Channel, Status
 from liaison.bootstrap import Liaison
 from liaison.commands.batch import BatchItem, BatchResult, invalid
@@ -38,6 +38,7 @@ class ItemIn(BaseModel):
     channel: Channel = Channel.COLLECTOR
     name: str | None = Field(None, max_length=100)
     phone: str | None = Field(None, max_length=32)
+    neighbourhood: str | None = Field(None, max_length=MAX_TITLE)
 
 
 class BatchIn(BaseModel):
@@ -108,6 +109,7 @@ def record_batch(liaison: Liaison, user: Actor, raw: list[dict[str, Any]]) -> li
                 fields.channel.value,
                 fields.name,
                 fields.phone,
+                fields.neighbourhood,
             )
         )
     items = [p for p in parsed if isinstance(p, BatchItem)]

@@ -21,10 +21,13 @@ from liaison.sessions import PageSession
 from web.api.collect import record_batch
 from web.api.public import receipt_out
 from web.deps import LiaisonDep
+from web.pages import posters, staff_collectors
 from web.pages.rendering import CheckedForm, page_session, redirect, render, signed_in
 from web.sessions import tokens_match
 
 router = APIRouter(include_in_schema=False)
+router.include_router(posters.router)  # the posters collectors put up on notice boards
+router.include_router(staff_collectors.router)  # what collectors brought, for the desk
 STATIC = Path(__file__).resolve().parents[1] / "static"
 Collector = Annotated[PageSession, signed_in(*GATHERERS)]
 MAX_BODY_ITEMS = 500
@@ -78,7 +81,11 @@ def collect_form(
         "channel": Channel.COLLECTOR.value,
     }
     if values["consent"]:
-        item |= {"name": values["name"] or None, "phone": values["phone"] or None}
+        item |= {
+            "name": values["name"] or None,
+            "phone": values["phone"] or None,
+            "neighbourhood": values["neighbourhood"] or None,
+        }
     [result] = record_batch(liaison, session.user, [item])
     if result.status == "invalid":
         return render(
@@ -100,7 +107,17 @@ def collect_form(
     return redirect(f"/receipts/{result.receipt}/slip?new=1")
 
 
-FIELDS = ("client_key", "draft_id", "article", "said_by", "note", "name", "phone", "consent")
+FIELDS = (
+    "client_key",
+    "draft_id",
+    "article",
+    "said_by",
+    "note",
+    "name",
+    "phone",
+    "neighbourhood",
+    "consent",
+)
 
 
 @router.post("/collect/batch")

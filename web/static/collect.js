@@ -163,6 +163,7 @@
       if (data.get("consent")) {
         item.name = String(data.get("name") || "").trim() || null;
         item.phone = String(data.get("phone") || "").trim() || null;
+        item.neighbourhood = String(data.get("neighbourhood") || "").trim() || null;
       }
       var record = {
         client_key: item.client_key,
