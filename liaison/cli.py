@@ -265,12 +265,16 @@ def _import_suggestions(args: argparse.Namespace, settings: Settings) -> int:
         rows = read_rows(args.file)
     except (OSError, SpreadsheetError) as error:
         raise CommandError(str(error)) from None
-    with contextlib.closing(bootstrap(settings)) as liaison:
+    # the read models catch up once before (drafts are found by title) and once after, not
+    # after every row
+    with contextlib.closing(bootstrap(settings, project_on_save=False)) as liaison:
+        _catch_up(liaison, "read models")
         contact_point = _contact_point(liaison, args.contact_point)
         with tqdm(total=len(rows), desc="import", unit="row") as bar:
             done = import_letters(
                 liaison, operator("console"), rows, contact_point, args.draft, bar.update
             )
+        _catch_up(liaison, "read models")
     print(f"created {done.created}, duplicate {done.duplicate}, invalid {len(done.invalid)}")
     for refused in done.invalid:
         print(f"  line {refused.line}: {refused.field}: {refused.message}")
