@@ -533,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, ensure_ascii=False, indent=2)
     args.out.write_text(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.size}{suffix}.json").write_text(text)
     print(table(results))
     return 0
