@@ -142,13 +142,14 @@ class Queries:
     ) -> list[dict[str, Any]]:
         """The largest ``groups`` of ``groups()``, each with its first ``shown`` members as the
         screening page lists them (receipt, day, channel, proposer's kind), in the order they
-        came: by day, then as they were entered."""
+        came: by day, then as they were entered; the sample is the earliest one's words."""
         found = self.groups(actor, draft_id, contact_point_id)[:groups]
         with self.engine.connect() as conn:
             rows = members(conn, [i for g in found for i in g["suggestion_ids"][:shown]])
         for g in found:
             listed = [rows[i] for i in g["suggestion_ids"][:shown] if i in rows]
             g["members"] = sorted(listed, key=lambda m: (m["received_on"], m["entered"] or 0))
+            g["sample"] = g["members"][0]["content"] if g["members"] else g["sample"]
         return found
 
     def sessions(

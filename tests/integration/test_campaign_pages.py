@@ -19,6 +19,7 @@ from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.records import PASSWORD, add_users, draft_received, two_contact_points
 from web.app import create_app
+from web.pages import staff_screening
 
 SENTENCE = "建议明确人脸识别设备只能在公共安全需要时安装，并设置显著提示标识。"
 COPIES = [
@@ -263,3 +264,22 @@ def test_an_admin_merges_a_group_at_the_desk_they_chose(
     assert answer.status_code == 303
     assert f"contact_point_id={campaign.cp_a}" in answer.headers["location"]
     assert statuses(campaign, campaign.others[1:]) == [Status.MERGED] * 2
+
+
+def test_a_large_group_lists_its_first_members_and_says_the_rest_come_again(
+    browser: Browser, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staff_screening, "MEMBERS_SHOWN", 3)
+
+    page = browser("staff_a").get(campaign.screening).text
+
+    group = group_of(page, campaign.copies[0])
+    assert len(ticked(group)) == 3 and "5条意见文字相同" in group
+    assert "共5条，这里列出前3条：合并后，其余的会重新成组。" in group
+
+
+def test_the_groups_read_in_english_too(browser: Browser, campaign: Campaign) -> None:
+    page = browser("staff_a").get(f"{campaign.screening}?lang=en").text
+
+    assert "5 opinions in the same words" in page and "Merge this group" in page
+    assert "Keep this one" in page
