@@ -24,7 +24,7 @@ from liaison.rights import ForbiddenError, HiddenError
 from projections.dashboard import draft_suggestions, unreported
 from projections.similarity import similar_among
 from web.deps import LiaisonDep, ReadDep
-from web.i18n import N_
+from web.i18n import N_, language
 from web.pages.rendering import CheckedForm, redirect
 from web.pages.staff_desk import (
     MESSAGES,
@@ -133,7 +133,7 @@ def _merged_message(request: Request, liaison: Liaison, desk: Desk) -> str:
     """What a group's merge did, said at the top of the page it returns to."""
     survivor = parse_uuid(request.query_params.get("merged", ""))
     count = request.query_params.get("count", "")
-    if survivor is None or not count.isdigit():
+    if survivor is None or not count.isdigit() or len(count) > 6:
         return ""
     receipt = liaison.app.suggestion(desk.actor, survivor).receipt
     return str(gettext(request)(MERGED, count=int(count), receipt=receipt))
@@ -180,11 +180,8 @@ def merge_group(
 ) -> Response:
     """Merge the ticked members of a group into the one kept: all of them, or none."""
     draft = liaison.app.get(draft_id, Draft)
-    ticked = _ids([str(v) for v in form.getlist("suggestion_ids")])
-    into = parse_uuid(str(form.get("into", "")))
-    posted = GroupForm(
-        frozenset(str(v) for v in form.getlist("suggestion_ids")), str(form.get("into", ""))
-    )
+    as_posted = [str(v) for v in form.getlist("suggestion_ids")]
+    ticked, into = _ids(as_posted), parse_uuid(str(form.get("into", "")))
     _ = gettext(request)
     try:
         if ticked is None or into is None or into not in ticked:
@@ -202,11 +199,13 @@ def merge_group(
         message = _(refused.message if refused.message in (KEEP_TICKED, TICK_TWO) else TICK_TWO)
     except (WrongStateError, ConflictError, MismatchError, NotFoundError):
         gone = _stale(liaison, desk, ticked or [])
-        message = _(STALE, receipts="、".join(gone)) if gone else _(CHANGED_GROUP)
+        listed = (", " if language(request) == "en" else "、").join(gone)
+        message = _(STALE, receipts=listed) if gone else _(CHANGED_GROUP)
     except DomainError:
         message = _(CHANGED_GROUP)
-    found = GroupForm(posted.ticked, posted.into, message)
-    return _queue_page(request, liaison, conn, desk, draft, errors={"group": message}, posted=found)
+    posted = GroupForm(frozenset(as_posted), str(form.get("into", "")), message)
+    errors = {"group": message}
+    return _queue_page(request, liaison, conn, desk, draft, errors=errors, posted=posted)
 
 
 def _own(
