@@ -24,7 +24,7 @@ from liaison.rights import (
     require_visible,
     scope,
 )
-from projections.campaigns import draft_groups
+from projections.campaigns import draft_groups, members
 from projections.collected import by_channel, by_collector, list_collected
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
@@ -130,6 +130,26 @@ class Queries:
             found = draft_groups(conn, draft_id, None if point is None else [point], min_size)
         if found is None:
             raise NotFoundError(f"no Draft {draft_id}")
+        return found
+
+    def campaigns(
+        self,
+        actor: Actor,
+        draft_id: UUID,
+        contact_point_id: UUID | None = None,
+        groups: int = 50,
+        shown: int = 500,
+    ) -> list[dict[str, Any]]:
+        """The largest ``groups`` of ``groups()``, each with its first ``shown`` members as the
+        screening page lists them (receipt, day, channel, proposer's kind), in the order they
+        came: by day, then as they were entered; the sample is the earliest one's words."""
+        found = self.groups(actor, draft_id, contact_point_id)[:groups]
+        with self.engine.connect() as conn:
+            rows = members(conn, [i for g in found for i in g["suggestion_ids"][:shown]])
+        for g in found:
+            listed = [rows[i] for i in g["suggestion_ids"][:shown] if i in rows]
+            g["members"] = sorted(listed, key=lambda m: (m["received_on"], m["entered"] or 0))
+            g["sample"] = g["members"][0]["content"] if g["members"] else g["sample"]
         return found
 
     def sessions(

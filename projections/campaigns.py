@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from domain.suggestion import UNREPORTED
+from projections.projector import event_chain
 from projections.similarity import letters
-from projections.tables import drafts, suggestions
+from projections.tables import drafts, participants, suggestions
 
 THRESHOLD = 0.5
 """Least Jaccard similarity of two texts' trigram sets for them to be near-identical: a word
@@ -40,6 +41,8 @@ BANDS = BINS // ROWS
 LEADERS = 4
 EMPTY = 1 << 32
 OPEN_STATES = tuple(s.value for s in UNREPORTED)
+CHUNK = 500
+"""Ids per statement when members are read (well under either database's bound)."""
 
 
 @dataclass(frozen=True)
@@ -193,4 +196,27 @@ def draft_groups(
         for g in group(items, min_size)
     ]
     found.sort(key=lambda g: (-g["size"], g["suggestion_ids"][0]))
+    return found
+
+
+def members(conn: Connection, suggestion_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What the screening page shows of each member of a group (hex ids): its receipt, the
+    day it came, its channel, status and words, its proposer's kind (none: anonymous or
+    online) and the position of its first event (the order it was entered in)."""
+    s = suggestions.c
+    columns = (s.id, s.receipt, s.received_on, s.channel, s.status, s.content)
+    first_event = and_(event_chain.c.originator_id == s.id, event_chain.c.version == 1)
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(suggestion_ids), CHUNK):
+        statement = (
+            select(
+                *columns,
+                participants.c.kind.label("proposer_kind"),
+                event_chain.c.position.label("entered"),
+            )
+            .outerjoin(participants, participants.c.id == s.participant_id)
+            .outerjoin(event_chain, first_event)
+            .where(s.id.in_(suggestion_ids[start : start + CHUNK]))
+        )
+        found.update({row.id: dict(row._mapping) for row in conn.execute(statement)})
     return found

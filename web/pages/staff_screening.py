@@ -1,10 +1,13 @@
 """Organising opinions (归纳整理): accept, reject with a reason, reword, merge duplicates.
 
 The words as first given are shown beside every action: rewording adds, never replaces.
+Campaigns (the same words sent by many) are shown as groups above the queue and merged in
+one action, all or nothing; a member unticked is left out of the merge.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from uuid import UUID
 
@@ -13,12 +16,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
 from domain.draft import Draft
-from domain.errors import DomainError, InvalidValueError
+from domain.errors import DomainError, InvalidValueError, MismatchError, WrongStateError
 from domain.suggestion import UNREPORTED, Decision, Status, Suggestion
 from liaison.bootstrap import Liaison
+from liaison.errors import ConflictError, NotFoundError
+from liaison.rights import ForbiddenError, HiddenError
 from projections.dashboard import draft_suggestions, unreported
 from projections.similarity import similar_among
 from web.deps import LiaisonDep, ReadDep
+from web.i18n import N_, language
 from web.pages.rendering import CheckedForm, redirect
 from web.pages.staff_desk import (
     MESSAGES,
@@ -26,6 +32,7 @@ from web.pages.staff_desk import (
     DeskDep,
     choose_contact_point,
     form_values,
+    gettext,
     headings,
     parse_uuid,
     record_desk,
@@ -37,6 +44,38 @@ router = APIRouter(include_in_schema=False)
 
 QUEUE_TARGETS = 50  # merge choices offered per suggestion in the queue; its own page has all
 OPEN_STATES = tuple(s.value for s in UNREPORTED)
+GROUPS_SHOWN = 50  # the largest groups of a draft; merging them brings the next ones up
+MEMBERS_SHOWN = 500  # members listed (and merged) per group; the rest form a group again
+MERGED = N_("{count} opinions were merged into {receipt}.")
+KEEP_TICKED = N_("The opinion to keep must be one of those ticked.")
+TICK_TWO = N_("Please tick at least two opinions: the one to keep and one to merge into it.")
+STALE = N_(
+    "Nothing was merged: {receipts} changed in the meantime (merged, screened or reported"
+    " elsewhere). The group is shown as it is now; please look at it and merge again."
+)
+CHANGED_GROUP = N_(
+    "Nothing was merged: someone changed this group in the meantime. It is shown as it is"
+    " now; please look at it and merge again."
+)
+
+
+@dataclass(frozen=True)
+class GroupForm:
+    """A group's merge as posted: whose error to show where, and the ticks to show again."""
+
+    ticked: frozenset[str] = field(default_factory=frozenset)
+    into: str = ""
+    error: str = ""
+
+    def of(self, groups: list[dict[str, Any]]) -> str:
+        """The group (its first member) this form was for, as the groups are now: the one
+        that holds the opinion to keep, else the one holding most of those ticked."""
+        mine = self.ticked | {self.into}
+        best = max(groups, key=lambda g: len(mine & set(g["suggestion_ids"])), default=None)
+        if best is None or not mine & set(best["suggestion_ids"]):
+            return ""
+        held = [g for g in groups if self.into in g["suggestion_ids"]]
+        return (held[0] if held else best)["suggestion_ids"][0]
 
 
 def _targets(
@@ -51,13 +90,20 @@ def _targets(
 
 def _queue_page(
     request: Request,
+    liaison: Liaison,
     conn: Connection,
     desk: Desk,
     draft: Draft,
     failed: tuple[str, str] | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    posted: GroupForm | None = None,
+    done: str = "",
 ) -> HTMLResponse:
+    groups = liaison.queries.campaigns(
+        desk.actor, draft.id, desk.cp, groups=GROUPS_SHOWN, shown=MEMBERS_SHOWN
+    )
+    posted = posted or GroupForm()
     rows = draft_suggestions(conn, desk.cp, draft.id)
     candidates = [r for r in rows if r["status"] in OPEN_STATES]
     similar = similar_among(conn, [r["id"] for r in rows if r["status"] == Status.RECEIVED.value])
@@ -75,8 +121,22 @@ def _queue_page(
         "merged": [r for r in rows if r["status"] == Status.MERGED.value],
         "more_targets": len(candidates) - 1 > QUEUE_TARGETS,
         "failed": failed or ("", ""),
+        "groups": groups,
+        "posted": posted,
+        "posted_group": posted.of(groups) if posted.error else "",
+        **({"done": done} if done else {}),
     }
     return show_form(request, desk, "staff_screening.html", context, values, errors)
+
+
+def _merged_message(request: Request, liaison: Liaison, desk: Desk) -> str:
+    """What a group's merge did, said at the top of the page it returns to."""
+    survivor = parse_uuid(request.query_params.get("merged", ""))
+    count = request.query_params.get("count", "")
+    if survivor is None or not count.isdigit() or len(count) > 6:
+        return ""
+    receipt = liaison.app.suggestion(desk.actor, survivor).receipt
+    return str(gettext(request)(MERGED, count=int(count), receipt=receipt))
 
 
 @router.get("/staff/drafts/{draft_id}/screening", response_class=HTMLResponse)
@@ -87,7 +147,65 @@ def queue(
     draft = liaison.app.get(draft_id, Draft)
     if desk.choosing:
         return choose_contact_point(request, desk, conn)
-    return _queue_page(request, conn, desk, draft)
+    done = _merged_message(request, liaison, desk)
+    return _queue_page(request, liaison, conn, desk, draft, done=done)
+
+
+def _ids(values: list[str]) -> list[UUID] | None:
+    parsed = [parse_uuid(v) for v in values]
+    return None if any(p is None for p in parsed) else [p for p in parsed if p is not None]
+
+
+def _stale(liaison: Liaison, desk: Desk, ids: list[UUID]) -> list[str]:
+    """The receipts of those among ``ids`` that may no longer be merged."""
+    gone = []
+    for suggestion_id in ids:
+        try:
+            suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
+        except NotFoundError:
+            continue
+        if suggestion.status not in UNREPORTED:
+            gone.append(suggestion.receipt)
+    return gone
+
+
+@router.post("/staff/drafts/{draft_id}/groups/merge", response_class=HTMLResponse)
+def merge_group(
+    request: Request,
+    draft_id: UUID,
+    form: CheckedForm,
+    desk: DeskDep,
+    conn: ReadDep,
+    liaison: LiaisonDep,
+) -> Response:
+    """Merge the ticked members of a group into the one kept: all of them, or none."""
+    draft = liaison.app.get(draft_id, Draft)
+    as_posted = [str(v) for v in form.getlist("suggestion_ids")]
+    ticked, into = _ids(as_posted), parse_uuid(str(form.get("into", "")))
+    _ = gettext(request)
+    try:
+        if ticked is None or into is None or into not in ticked:
+            raise InvalidValueError("into", KEEP_TICKED)
+        if len(set(ticked)) < 2:
+            raise InvalidValueError("suggestion_ids", TICK_TWO)
+        liaison.app.merge_suggestions(ticked, into, desk.actor)
+        screening = desk.link(
+            f"/staff/drafts/{draft_id}/screening", merged=into.hex, count=len(set(ticked)) - 1
+        )
+        return redirect(screening + "#done")
+    except (HiddenError, ForbiddenError):
+        raise  # another contact point's opinions do not exist for this desk
+    except InvalidValueError as refused:
+        message = _(refused.message if refused.message in (KEEP_TICKED, TICK_TWO) else TICK_TWO)
+    except (WrongStateError, ConflictError, MismatchError, NotFoundError):
+        gone = _stale(liaison, desk, ticked or [])
+        listed = (", " if language(request) == "en" else "、").join(gone)
+        message = _(STALE, receipts=listed) if gone else _(CHANGED_GROUP)
+    except DomainError:
+        message = _(CHANGED_GROUP)
+    posted = GroupForm(frozenset(as_posted), str(form.get("into", "")), message)
+    errors = {"group": message}
+    return _queue_page(request, liaison, conn, desk, draft, errors=errors, posted=posted)
 
 
 def _own(
@@ -194,7 +312,7 @@ def _act(
     if back == "queue":
         draft = liaison.app.get(suggestion.draft_id, Draft)
         failed = (suggestion.id.hex, action)
-        return _queue_page(request, conn, desk, draft, failed, values, errors)
+        return _queue_page(request, liaison, conn, desk, draft, failed, values, errors)
     return _detail_page(request, liaison, conn, desk, suggestion, action, values, errors)
 
 
