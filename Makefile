@@ -34,10 +34,12 @@ test: $(STAMP)
 faults: $(STAMP)
 	LIAISON_TEST_STORE=sqlite FAULTS_LONG=1 $(BIN)/python -m pytest tests/reliability tests/property tests/api/test_schemathesis.py
 
-# Speed beside the physical limit, in one run: SIZE=100k (default), 1M or 4M suggestions.
+# Speed beside the physical limit, in one run: SIZE=100k (default), 1M or 4M suggestions;
+# STORE=sqlite (default) or postgres (a durable server the bench starts on loopback).
 SIZE ?= 100k
+STORE ?= sqlite
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.bench --size $(SIZE)
+	$(BIN)/python -m benchmarks.bench --size $(SIZE) --store $(STORE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
