@@ -8,9 +8,10 @@ for confirmation first: a GET page whose button posts.
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from liaison.bootstrap import Liaison
@@ -40,7 +41,9 @@ def participants_page(
     return show(request, desk, "staff_participants.html", context)
 
 
-def _own(liaison: Liaison, desk: Desk, participant_id: UUID) -> tuple[dict[str, object], Desk]:
+def _own(
+    participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
+) -> tuple[dict[str, object], Desk]:
     participant = liaison.app.participant(desk.actor, participant_id)
     plain = liaison.app.personal_data(participant)
     person = {
@@ -57,69 +60,50 @@ def _own(liaison: Liaison, desk: Desk, participant_id: UUID) -> tuple[dict[str, 
     return person, record_desk(desk, liaison, participant.contact_point_id)
 
 
+OwnPerson = Annotated[tuple[dict[str, object], Desk], Depends(_own)]
+"""The participant named in the path, as the desk shows them, and the desk they belong to."""
+
+
+def _audit(request: Request, liaison: Liaison, desk: Desk, action: str, about: UUID) -> None:
+    address = client_address(request)
+    liaison.audit.record(desk.actor.username, action, f"participant {about}", address=address)
+
+
 @router.get("/staff/participants/{participant_id}", response_class=HTMLResponse)
-def participant_page(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def participant_page(request: Request, own: OwnPerson) -> HTMLResponse:
     """One participant: kind, neighbourhood, phone masked, whether they agreed to contact."""
-    person, desk = _own(liaison, desk, participant_id)
+    person, desk = own
     return show(request, desk, "staff_participant.html", {"person": person})
 
 
 @router.get("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
-def confirm_reveal(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
-    """Asks before the full phone number is shown (each reveal is audited)."""
-    person, desk = _own(liaison, desk, participant_id)
-    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "reveal"})
+@router.get("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
+def confirm(request: Request, own: OwnPerson) -> HTMLResponse:
+    """Asks before the full phone number is shown (each reveal is audited), or before the
+    person's data is erased for ever."""
+    person, desk = own
+    what = request.url.path.rsplit("/", 1)[-1]
+    return show(request, desk, "staff_participant.html", {"person": person, "confirm": what})
 
 
 @router.post("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
 def reveal(
-    request: Request,
-    participant_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    liaison: LiaisonDep,
+    request: Request, participant_id: UUID, form: CheckedForm, own: OwnPerson, liaison: LiaisonDep
 ) -> HTMLResponse:
     """The full phone number, shown once on this answer; the reveal is audited."""
-    person, desk = _own(liaison, desk, participant_id)
+    person, desk = own
     participant = liaison.app.participant(desk.actor, participant_id)
     phone = liaison.app.personal_data(participant)["phone"]
-    liaison.audit.record(
-        desk.actor.username,
-        "reveal_phone",
-        f"participant {participant_id}",
-        address=client_address(request),
-    )
+    _audit(request, liaison, desk, "reveal_phone", participant_id)
     return show(request, desk, "staff_participant.html", {"person": person, "revealed": phone})
-
-
-@router.get("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
-def confirm_erase(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
-    """Asks before the person's data is erased for ever."""
-    person, desk = _own(liaison, desk, participant_id)
-    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "erase"})
 
 
 @router.post("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
 def erase(
-    request: Request,
-    participant_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    liaison: LiaisonDep,
+    request: Request, participant_id: UUID, form: CheckedForm, own: OwnPerson, liaison: LiaisonDep
 ) -> Response:
     """Erase the person's name, neighbourhood and phone; their opinions stay, counted."""
-    _person, desk = _own(liaison, desk, participant_id)
+    _person, desk = own
     liaison.app.erase_participant(participant_id, desk.actor)
-    liaison.audit.record(
-        desk.actor.username,
-        "erase",
-        f"participant {participant_id}",
-        address=client_address(request),
-    )
+    _audit(request, liaison, desk, "erase", participant_id)
     return redirect(desk.link("/staff/participants", done="erased"))
