@@ -76,44 +76,33 @@ def manage(
     return _page(request, session, liaison, liaison.app.get(draft_id, Draft))
 
 
-def _confirm(request: Request, draft: Draft, action: str, session: PageSession) -> Response:
+@router.get("/congress/drafts/{draft_id}/open", response_class=HTMLResponse)
+@router.get("/congress/drafts/{draft_id}/close", response_class=HTMLResponse)
+def confirm(
+    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
+) -> Response:
     """Ask before opening or closing the consultation: it changes what many people see."""
+    draft = liaison.app.get(draft_id, Draft)
+    action = request.url.path.rsplit("/", 1)[-1]
     if draft.status not in ACTIONS[action]:
         return redirect(f"/congress/drafts/{draft.id}/manage")
     context = {"draft": draft, "action": action}
     return render(request, "congress_confirm.html", context, session=session)
 
 
-@router.get("/congress/drafts/{draft_id}/open", response_class=HTMLResponse)
-def confirm_open(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Ask before opening the consultation."""
-    return _confirm(request, liaison.app.get(draft_id, Draft), "open", session)
-
-
-@router.get("/congress/drafts/{draft_id}/close", response_class=HTMLResponse)
-def confirm_close(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Ask before closing the consultation."""
-    return _confirm(request, liaison.app.get(draft_id, Draft), "close", session)
-
-
 @router.post("/congress/drafts/{draft_id}/open")
-def open_consultation(
-    draft_id: UUID, form: CheckedForm, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Open the consultation, once confirmed."""
-    liaison.app.open_draft(draft_id, session.user)
-    return redirect(f"/congress/drafts/{draft_id}/manage?done=opened")
-
-
 @router.post("/congress/drafts/{draft_id}/close")
-def close_consultation(
-    draft_id: UUID, form: CheckedForm, liaison: LiaisonDep, session: PageSession = Registrar
+def open_or_close(
+    request: Request,
+    draft_id: UUID,
+    form: CheckedForm,
+    liaison: LiaisonDep,
+    session: PageSession = Registrar,
 ) -> Response:
-    """Close the consultation, once confirmed."""
+    """Open or close the consultation, once confirmed."""
+    if request.url.path.endswith("/open"):
+        liaison.app.open_draft(draft_id, session.user)
+        return redirect(f"/congress/drafts/{draft_id}/manage?done=opened")
     liaison.app.close_draft(draft_id, session.user)
     return redirect(f"/congress/drafts/{draft_id}/manage?done=closed")
 

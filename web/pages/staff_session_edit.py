@@ -7,9 +7,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from domain.errors import DomainError, InvalidValueError
-from domain.session import ConsultationSession
 from web.i18n import N_
-from web.pages.desk_page import DeskPage, note_refusal
+from web.pages.desk_page import note_refusal
 from web.pages.rendering import CheckedForm
 from web.pages.staff_desk import MESSAGES, form_values, parse_start, parse_uuid, refusal
 from web.pages.staff_session_page import OwnSession, local_start, session_page
@@ -17,31 +16,22 @@ from web.pages.staff_session_page import OwnSession, local_start, session_page
 router = APIRouter(include_in_schema=False)
 
 EDIT_FIELDS = ("title", "venue", "starts_on", "starts_at")
+EDIT_FORM = "staff_session_edit.html"
 PAST = N_("A session cannot be moved to a day that has already passed.")
-
-
-def _edit_form(
-    page: DeskPage,
-    session: ConsultationSession,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> HTMLResponse:
-    if values is None:
-        start = local_start(session.starts_at, page.liaison.app.clock.zone)
-        values = {
-            "title": session.title,
-            "venue": session.venue or "",
-            "starts_on": start.date().isoformat(),
-            "starts_at": start.strftime("%H:%M"),
-        }
-    return page.form("staff_session_edit.html", {"session": session}, values, errors)
 
 
 @router.get("/staff/sessions/{session_id}/edit", response_class=HTMLResponse)
 def edit_session(own: OwnSession) -> HTMLResponse:
     """The form to change a scheduled session's title, venue or start."""
     session, page = own
-    return _edit_form(page, session)
+    start = local_start(session.starts_at, page.liaison.app.clock.zone)
+    values = {
+        "title": session.title,
+        "venue": session.venue or "",
+        "starts_on": start.date().isoformat(),
+        "starts_at": start.strftime("%H:%M"),
+    }
+    return page.form(EDIT_FORM, {"session": session}, values)
 
 
 @router.post("/staff/sessions/{session_id}/edit", response_class=HTMLResponse)
@@ -68,7 +58,7 @@ def reschedule(form: CheckedForm, own: OwnSession) -> Response:
                 note_refusal(errors, refused, "title")
         except DomainError as refused:
             note_refusal(errors, refused, "title")
-    return _edit_form(page, session, values, errors)
+    return page.form(EDIT_FORM, {"session": session}, values, errors)
 
 
 @router.post("/staff/sessions/{session_id}/attendance/withdraw", response_class=HTMLResponse)
