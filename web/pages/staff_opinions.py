@@ -19,18 +19,15 @@ from projections.dashboard import session_opinions
 from web.pages.desk_page import DeskPage, note_refusal
 from web.pages.rendering import CheckedForm
 from web.pages.staff_desk import MESSAGES, form_values, parse_article, parse_uuid, translated
-from web.pages.staff_session_page import OwnSession, people
+from web.pages.staff_session_page import OwnSession, SessionAt, people
 
 router = APIRouter(include_in_schema=False)
 
 
 def _entry_page(
-    page: DeskPage,
-    session: ConsultationSession,
-    draft: Draft,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
+    own: SessionAt, draft: Draft, values: dict[str, str], errors: dict[str, str] | None = None
 ) -> HTMLResponse:
+    session, page = own
     liaison = page.liaison
     attendees = people(liaison, session.participant_ids)
     names = {p["id"]: p for p in attendees}
@@ -67,7 +64,7 @@ def entry_form(draft_id: UUID, own: OwnSession) -> HTMLResponse:
     draft = _consulted(page, session, draft_id)
     query = page.request.query_params
     values = {k: query.get(k, "")[:40] for k in ("participant_id", "article")}
-    return _entry_page(page, session, draft, values)
+    return _entry_page(own, draft, values)
 
 
 @router.post("/staff/sessions/{session_id}/drafts/{draft_id}/opinions", response_class=HTMLResponse)
@@ -104,4 +101,4 @@ def enter_opinion(draft_id: UUID, form: CheckedForm, own: OwnSession) -> Respons
             )
         except DomainError as refused:
             note_refusal(errors, refused, "content")
-    return _entry_page(page, session, draft, values, errors)
+    return _entry_page(own, draft, values, errors)

@@ -17,13 +17,16 @@ from liaison.bootstrap import Liaison
 from projections.dashboard import regulars, session_opinions
 from web.pages.desk_page import DeskPage, PageDep
 
+SessionAt = tuple[ConsultationSession, DeskPage]
+"""A session and the page at its desk."""
 
-def _own_session(session_id: UUID, page: PageDep) -> tuple[ConsultationSession, DeskPage]:
+
+def _own_session(session_id: UUID, page: PageDep) -> SessionAt:
     session = page.liaison.app.session(page.desk.actor, session_id)
     return session, page.at(session.contact_point_id)
 
 
-OwnSession = Annotated[tuple[ConsultationSession, DeskPage], Depends(_own_session)]
+OwnSession = Annotated[SessionAt, Depends(_own_session)]
 """The session named in the path and the page at its desk (another point's: 404)."""
 
 
