@@ -43,15 +43,13 @@ DONE = {
 
 
 def show(
-    request: Request,
-    session: PageSession,
-    template: str,
-    context: dict[str, Any],
-    errors: dict[str, str] | None = None,
+    request: Request, session: PageSession, template: str, context: dict[str, Any]
 ) -> HTMLResponse:
-    """An administration page; fields refused come back with what was wrong (422)."""
+    """An administration page; the fields refused (``context["errors"]``) come back with what
+    was wrong, translated (422)."""
     _ = translator(language(request))
-    shown = {field: _(message) for field, message in (errors or {}).items()}
+    errors = context.get("errors") or {}
+    shown = {field: _(message) for field, message in errors.items()}
     filled = {"values": {}, **context, "errors": shown}
     return render(request, template, filled, 422 if errors else 200, session)
 
@@ -97,8 +95,9 @@ def _points_page(
         "values": values or {},
         "failed": failed,
         "done": done_message(request, DONE),
+        "errors": errors,
     }
-    return show(request, session, "admin_contact_points.html", context, errors)
+    return show(request, session, "admin_contact_points.html", context)
 
 
 @router.post("/admin/contact-points", response_class=HTMLResponse)
@@ -177,7 +176,7 @@ def audit(request: Request, liaison: LiaisonDep, session: PageSession = Admin) -
             "paged": bool(before),
             "newest": _page_link(values, None),
         }
-    return show(request, session, "admin_audit.html", context, errors)
+    return show(request, session, "admin_audit.html", {**context, "errors": errors})
 
 
 def _page_link(values: dict[str, str], before: int | None) -> str:

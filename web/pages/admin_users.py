@@ -3,10 +3,11 @@ a deactivation after a confirmation step."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -29,6 +30,14 @@ MESSAGES = {
     "contact_point": N_("Staff, and only staff, belong to a contact point: please choose one."),
 }
 DONE = {"deactivated": N_("{name} can no longer sign in; their sessions have ended.")}
+
+
+def _account_name(username: str) -> str:
+    return username[:64]  # no account's name is longer
+
+
+AccountName = Annotated[str, Depends(_account_name)]
+"""The account named in the path."""
 
 
 def _accounts_page(
@@ -101,33 +110,29 @@ async def create(
 @router.post("/admin/users/{username}/reset", response_class=HTMLResponse)
 async def reset(
     request: Request,
-    username: str,
     form: CheckedForm,
+    name: AccountName,
     liaison: LiaisonDep,
     session: PageSession = Admin,
 ) -> Response:
     """A new one-time password for the account, shown once; its sessions end."""
-    password = await run_in_threadpool(liaison.users.reset, session.user, username[:64])
-    return _password_page(request, session, username, password, new=False)
+    password = await run_in_threadpool(liaison.users.reset, session.user, name)
+    return _password_page(request, session, name, password, new=False)
 
 
 @router.get("/admin/users/{username}/deactivate", response_class=HTMLResponse)
 def confirm_deactivation(
-    request: Request, username: str, liaison: LiaisonDep, session: PageSession = Admin
+    request: Request, name: AccountName, liaison: LiaisonDep, session: PageSession = Admin
 ) -> Response:
     """Ask once more before an account is shut."""
-    account = liaison.users.account(session.user, username[:64])
+    account = liaison.users.account(session.user, name)
     return render(request, "admin_deactivate.html", {"account": account}, session=session)
 
 
 @router.post("/admin/users/{username}/deactivate", response_class=HTMLResponse)
 async def deactivate(
-    request: Request,
-    username: str,
-    form: CheckedForm,
-    liaison: LiaisonDep,
-    session: PageSession = Admin,
+    form: CheckedForm, name: AccountName, liaison: LiaisonDep, session: PageSession = Admin
 ) -> Response:
     """Shut the account: no more sign-ins, its sessions and tokens end now."""
-    await run_in_threadpool(liaison.users.deactivate, session.user, username[:64])
-    return redirect("/admin/users?" + urlencode({"done": "deactivated", "name": username}))
+    await run_in_threadpool(liaison.users.deactivate, session.user, name)
+    return redirect("/admin/users?" + urlencode({"done": "deactivated", "name": name}))

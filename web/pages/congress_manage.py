@@ -4,11 +4,13 @@ passed, each previewed beside the reading before, article by article."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from domain.draft import ArticleText, Draft, DraftStatus, DraftVersion
 from domain.errors import InvalidValueError
@@ -74,44 +76,33 @@ def manage(
     return _page(request, session, liaison, liaison.app.get(draft_id, Draft))
 
 
-def _confirm(request: Request, draft: Draft, action: str, session: PageSession) -> Response:
+@router.get("/congress/drafts/{draft_id}/open", response_class=HTMLResponse)
+@router.get("/congress/drafts/{draft_id}/close", response_class=HTMLResponse)
+def confirm(
+    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
+) -> Response:
     """Ask before opening or closing the consultation: it changes what many people see."""
+    draft = liaison.app.get(draft_id, Draft)
+    action = request.url.path.rsplit("/", 1)[-1]
     if draft.status not in ACTIONS[action]:
         return redirect(f"/congress/drafts/{draft.id}/manage")
     context = {"draft": draft, "action": action}
     return render(request, "congress_confirm.html", context, session=session)
 
 
-@router.get("/congress/drafts/{draft_id}/open", response_class=HTMLResponse)
-def confirm_open(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Ask before opening the consultation."""
-    return _confirm(request, liaison.app.get(draft_id, Draft), "open", session)
-
-
-@router.get("/congress/drafts/{draft_id}/close", response_class=HTMLResponse)
-def confirm_close(
-    request: Request, draft_id: UUID, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Ask before closing the consultation."""
-    return _confirm(request, liaison.app.get(draft_id, Draft), "close", session)
-
-
 @router.post("/congress/drafts/{draft_id}/open")
-def open_consultation(
-    draft_id: UUID, form: CheckedForm, liaison: LiaisonDep, session: PageSession = Registrar
-) -> Response:
-    """Open the consultation, once confirmed."""
-    liaison.app.open_draft(draft_id, session.user)
-    return redirect(f"/congress/drafts/{draft_id}/manage?done=opened")
-
-
 @router.post("/congress/drafts/{draft_id}/close")
-def close_consultation(
-    draft_id: UUID, form: CheckedForm, liaison: LiaisonDep, session: PageSession = Registrar
+def open_or_close(
+    request: Request,
+    draft_id: UUID,
+    form: CheckedForm,
+    liaison: LiaisonDep,
+    session: PageSession = Registrar,
 ) -> Response:
-    """Close the consultation, once confirmed."""
+    """Open or close the consultation, once confirmed."""
+    if request.url.path.endswith("/open"):
+        liaison.app.open_draft(draft_id, session.user)
+        return redirect(f"/congress/drafts/{draft_id}/manage?done=opened")
     liaison.app.close_draft(draft_id, session.user)
     return redirect(f"/congress/drafts/{draft_id}/manage?done=closed")
 
@@ -140,70 +131,89 @@ def _translated(request: Request, errors: dict[str, str]) -> dict[str, str]:
     return {k: _(v) for k, v in errors.items()}
 
 
-@router.post("/congress/drafts/{draft_id}/readings", response_class=HTMLResponse)
-def add_reading(
+@dataclass(frozen=True)
+class _Posted:
+    """A later reading or the text as passed, as posted, with its preview (if it has one)."""
+
+    request: Request
+    liaison: Liaison
+    session: PageSession
+    form: FormData
+    draft: Draft
+    text: str
+    preview: Preview | None
+    uploaded: bool
+    errors: dict[str, str]
+
+    def ready(self, action: str) -> bool:
+        """Whether the form asks to ``action`` the very text previewed, with nothing wrong."""
+        if str(self.form.get("action")) != action or self.errors or self.uploaded:
+            return False
+        if str(self.form.get("previewed", "")) != digest(self.text):
+            self.errors["form"] = MESSAGES["changed"]
+            return False
+        return True
+
+    def again(self, part: str, label: str, values: dict[str, str]) -> HTMLResponse:
+        """The draft's page with the form (``part``) filled in and the preview beside the
+        reading before."""
+        preview, status_code = self.preview, 422 if self.errors else 200
+        filled = {
+            "values": {**values, "text": self.text},
+            "preview": preview,
+            "previewed": digest(self.text) if preview else "",
+            "diffs": compared(self.draft, preview, label) if preview else [],
+            "errors": _translated(self.request, self.errors),
+        }
+        return _page(
+            self.request, self.session, self.liaison, self.draft, status_code, **{part: filled}
+        )
+
+
+def _posted(
     request: Request,
     draft_id: UUID,
     form: IntakeForm,
     liaison: LiaisonDep,
     session: PageSession = Registrar,
-) -> Response:
-    """Preview a later reading beside the one before; once previewed, add it."""
+) -> _Posted:
     draft = liaison.app.get(draft_id, Draft)
     errors: dict[str, str] = {}
     text, preview, uploaded = previewed(liaison, session.user, form, errors)
-    label = str(form.get("label", "")).strip()
+    return _Posted(request, liaison, session, form, draft, text, preview, uploaded, errors)
+
+
+Posted = Annotated[_Posted, Depends(_posted)]
+
+
+@router.post("/congress/drafts/{draft_id}/readings", response_class=HTMLResponse)
+def add_reading(posted: Posted) -> Response:
+    """Preview a later reading beside the one before; once previewed, add it."""
+    draft, errors = posted.draft, posted.errors
+    label = str(posted.form.get("label", "")).strip()
     if not label or len(label) > 50 or any(v.label == label for v in draft.versions):
         errors["label"] = MESSAGES["label"]
-    if str(form.get("action")) == "add" and not errors and not uploaded:
-        if str(form.get("previewed", "")) != digest(text):
-            errors["form"] = MESSAGES["changed"]
-        else:
-            try:
-                liaison.app.add_draft_version(draft_id, label, text, session.user)
-                return redirect(f"/congress/drafts/{draft_id}/manage?done=reading")
-            except InvalidValueError as refused:
-                errors.update(_refusal(refused))
-    reading = {
-        "values": {"label": label, "text": text},
-        "preview": preview,
-        "previewed": digest(text) if preview else "",
-        "diffs": compared(draft, preview, label) if preview else [],
-        "errors": _translated(request, errors),
-    }
-    return _page(request, session, liaison, draft, 422 if errors else 200, reading=reading)
+    if posted.ready("add"):
+        try:
+            posted.liaison.app.add_draft_version(draft.id, label, posted.text, posted.session.user)
+            return redirect(f"/congress/drafts/{draft.id}/manage?done=reading")
+        except InvalidValueError as refused:
+            errors.update(_refusal(refused))
+    return posted.again("reading", label, {"label": label})
 
 
 @router.post("/congress/drafts/{draft_id}/enact", response_class=HTMLResponse)
-def enact(
-    request: Request,
-    draft_id: UUID,
-    form: IntakeForm,
-    liaison: LiaisonDep,
-    session: PageSession = Registrar,
-) -> Response:
+def enact(posted: Posted) -> Response:
     """Preview the text as passed beside the last reading; once previewed, record it."""
-    draft = liaison.app.get(draft_id, Draft)
-    errors: dict[str, str] = {}
-    text, preview, uploaded = previewed(liaison, session.user, form, errors)
-    given = str(form.get("enacted_on", "")).strip()
+    given = str(posted.form.get("enacted_on", "")).strip()
     enacted_on = parse_date(given)
-    if enacted_on is None or enacted_on < draft.received_on:
-        errors["enacted_on"] = MESSAGES["enacted_on"]
-    if str(form.get("action")) == "enact" and not errors and not uploaded:
-        if str(form.get("previewed", "")) != digest(text):
-            errors["form"] = MESSAGES["changed"]
-        elif enacted_on is not None:
-            try:
-                liaison.app.enact_draft(draft_id, enacted_on, text, session.user)
-                return redirect(f"/congress/drafts/{draft_id}/manage?done=enacted")
-            except InvalidValueError as refused:
-                errors.update(_refusal(refused))
-    enacting = {
-        "values": {"enacted_on": given, "text": text},
-        "preview": preview,
-        "previewed": digest(text) if preview else "",
-        "diffs": compared(draft, preview, "final") if preview else [],
-        "errors": _translated(request, errors),
-    }
-    return _page(request, session, liaison, draft, 422 if errors else 200, enacting=enacting)
+    if enacted_on is None or enacted_on < posted.draft.received_on:
+        posted.errors["enacted_on"] = MESSAGES["enacted_on"]
+    elif posted.ready("enact"):
+        app, actor = posted.liaison.app, posted.session.user
+        try:
+            app.enact_draft(posted.draft.id, enacted_on, posted.text, actor)
+            return redirect(f"/congress/drafts/{posted.draft.id}/manage?done=enacted")
+        except InvalidValueError as refused:
+            posted.errors.update(_refusal(refused))
+    return posted.again("enacting", "final", {"enacted_on": given})

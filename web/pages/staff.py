@@ -101,12 +101,17 @@ def draft_page(
     )
 
 
-router.include_router(staff_sessions.router)
-router.include_router(staff_session_edit.router)
-router.include_router(staff_opinions.router)
-router.include_router(staff_screening.router)
-router.include_router(staff_reports.router)
-router.include_router(staff_people.router)
-router.include_router(staff_letters.router)
-router.include_router(staff_undo.router)
-router.include_router(staff_confirm.router)
+PARTS = (
+    staff_sessions,
+    staff_session_edit,
+    staff_opinions,
+    staff_screening,
+    staff_reports,
+    staff_people,
+    staff_letters,
+    staff_undo,
+    staff_confirm,
+)
+"""The desk's other pages, each a module with its router (in this order)."""
+for part in PARTS:
+    router.include_router(part.router)

@@ -12,26 +12,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from domain.draft import Draft
 from domain.errors import DomainError
 from domain.suggestion import Channel
-from liaison.bootstrap import Liaison
-from web.deps import LiaisonDep, ReadDep
-from web.pages.rendering import CheckedForm, redirect
-from web.pages.staff_desk import (
-    MESSAGES,
-    Desk,
-    DeskDep,
-    choose_contact_point,
-    form_values,
-    parse_article,
-    parse_date,
-    refusal,
-    show_form,
-)
+from web.pages.desk_page import DeskPage, PageDep, note_refusal
+from web.pages.rendering import CheckedForm
+from web.pages.staff_desk import MESSAGES, form_values, parse_article, parse_date
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,40 +29,34 @@ FIELDS = ("channel", "received_on", "article", "content", "name", "phone")
 
 
 def _form(
-    request: Request,
-    desk: Desk,
-    draft: Draft,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
+    page: DeskPage, draft: Draft, values: dict[str, str], errors: dict[str, str] | None = None
 ) -> HTMLResponse:
     context = {"draft": draft, "channels": CHANNELS}
-    return show_form(request, desk, "staff_letter.html", context, values, errors)
+    return page.form("staff_letter.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/letters", response_class=HTMLResponse)
-def letter_form(
-    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def letter_form(draft_id: UUID, page: PageDep) -> HTMLResponse:
     """The form for an opinion received by letter, phone or through a collector."""
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    draft = liaison.app.get(draft_id, Draft)
-    channel = request.query_params.get("channel", "")
+    if page.desk.choosing:
+        return page.choose()
+    draft = page.liaison.app.get(draft_id, Draft)
+    channel = page.request.query_params.get("channel", "")
     values = {
         "channel": channel if channel in CHANNELS else Channel.LETTER.value,
-        "received_on": liaison.app.clock.today().isoformat(),
+        "received_on": page.liaison.app.clock.today().isoformat(),
     }
-    return _form(request, desk, draft, values)
+    return _form(page, draft, values)
 
 
-def _record(liaison: Liaison, desk: Desk, draft_id: UUID, values: dict[str, str]) -> str:
+def _record(page: DeskPage, draft_id: UUID, values: dict[str, str]) -> str:
     """Records the opinion; its receipt code."""
-    opinion = liaison.app.record_suggestion(
-        desk.cp,
+    opinion = page.liaison.app.record_suggestion(
+        page.desk.cp,
         draft_id,
         values["content"],
         values["channel"],
-        desk.actor,
+        page.desk.actor,
         article=parse_article(values["article"]) if values["article"] else None,
         received_on=parse_date(values["received_on"]),
         name=values["name"] or None,
@@ -83,16 +66,9 @@ def _record(liaison: Liaison, desk: Desk, draft_id: UUID, values: dict[str, str]
 
 
 @router.post("/staff/drafts/{draft_id}/letters", response_class=HTMLResponse)
-def record_letter(
-    request: Request,
-    draft_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def record_letter(draft_id: UUID, form: CheckedForm, page: PageDep) -> Response:
     """Record one opinion by letter, phone or collector; then the form again for the next."""
-    draft = liaison.app.get(draft_id, Draft)
+    draft = page.liaison.app.get(draft_id, Draft)
     values = form_values(form, *FIELDS)
     errors: dict[str, str] = {}
     if values["channel"] not in CHANNELS:
@@ -103,16 +79,9 @@ def record_letter(
         errors["article"] = MESSAGES["article"]
     if not errors:
         try:
-            receipt = _record(liaison, desk, draft_id, values)
-            return redirect(
-                desk.link(
-                    f"/staff/drafts/{draft_id}/letters",
-                    channel=values["channel"],
-                    saved=receipt,
-                    done="opinion",
-                )
-            )
+            receipt = _record(page, draft_id, values)
+            letters = f"/staff/drafts/{draft_id}/letters"
+            return page.go(letters, channel=values["channel"], saved=receipt, done="opinion")
         except DomainError as refused:
-            field, message = refusal(refused, "content")
-            errors[field] = message
-    return _form(request, desk, draft, values, errors)
+            note_refusal(errors, refused, "content")
+    return _form(page, draft, values, errors)

@@ -8,11 +8,14 @@ for confirmation first: a GET page whose button posts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from domain.participant import Participant
 from liaison.bootstrap import Liaison
 from liaison.personal_data import masked_phone
 from web.deps import LiaisonDep, ReadDep
@@ -23,6 +26,7 @@ from web.pages.staff_desk import Desk, DeskDep, choose_contact_point, record_des
 router = APIRouter(include_in_schema=False)
 
 SEARCH_LIMIT = 200  # rows shown at once; a search narrows them
+CONFIRMED = ("reveal", "erase")  # what a participant's page asks before it is done
 
 
 @router.get("/staff/participants", response_class=HTMLResponse)
@@ -40,86 +44,71 @@ def participants_page(
     return show(request, desk, "staff_participants.html", context)
 
 
-def _own(liaison: Liaison, desk: Desk, participant_id: UUID) -> tuple[dict[str, object], Desk]:
+@dataclass(frozen=True)
+class Person:
+    """A participant of the desk, and the desk they belong to."""
+
+    participant: Participant
+    plain: dict[str, Any]
+    desk: Desk
+
+    @property
+    def shown(self) -> dict[str, object]:
+        """What the page shows of them: the phone masked."""
+        participant, plain = self.participant, self.plain
+        return {
+            "id": str(participant.id),
+            "kind": participant.kind.value,
+            "name": plain["name"],
+            "neighbourhood": plain["neighbourhood"],
+            "phone": masked_phone(plain["phone"]),
+            "has_phone": bool(plain["phone"]),
+            "consent_to_contact": participant.consent_to_contact,
+            "registered_on": participant.registered_on,
+            "erased": participant.erased,
+        }
+
+
+def _own(participant_id: UUID, desk: DeskDep, liaison: LiaisonDep) -> Person:
     participant = liaison.app.participant(desk.actor, participant_id)
     plain = liaison.app.personal_data(participant)
-    person = {
-        "id": str(participant.id),
-        "kind": participant.kind.value,
-        "name": plain["name"],
-        "neighbourhood": plain["neighbourhood"],
-        "phone": masked_phone(plain["phone"]),
-        "has_phone": bool(plain["phone"]),
-        "consent_to_contact": participant.consent_to_contact,
-        "registered_on": participant.registered_on,
-        "erased": participant.erased,
-    }
-    return person, record_desk(desk, liaison, participant.contact_point_id)
+    return Person(participant, plain, record_desk(desk, liaison, participant.contact_point_id))
+
+
+OwnPerson = Annotated[Person, Depends(_own)]
+"""The participant named in the path (another contact point's: 404)."""
+
+
+def _audit(request: Request, liaison: Liaison, own: Person, action: str) -> None:
+    about, address = f"participant {own.participant.id}", client_address(request)
+    liaison.audit.record(own.desk.actor.username, action, about, address=address)
 
 
 @router.get("/staff/participants/{participant_id}", response_class=HTMLResponse)
-def participant_page(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
-    """One participant: kind, neighbourhood, phone masked, whether they agreed to contact."""
-    person, desk = _own(liaison, desk, participant_id)
-    return show(request, desk, "staff_participant.html", {"person": person})
-
-
 @router.get("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
-def confirm_reveal(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
-    """Asks before the full phone number is shown (each reveal is audited)."""
-    person, desk = _own(liaison, desk, participant_id)
-    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "reveal"})
+@router.get("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
+def participant_page(request: Request, own: OwnPerson) -> HTMLResponse:
+    """One participant: kind, neighbourhood, phone masked, whether they agreed to contact;
+    at ``/reveal`` and ``/erase``, asking before the full phone number is shown (each
+    reveal is audited) or the person's data is erased for ever."""
+    confirm = request.url.path.rsplit("/", 1)[-1]
+    context = {"person": own.shown, **({"confirm": confirm} if confirm in CONFIRMED else {})}
+    return show(request, own.desk, "staff_participant.html", context)
 
 
 @router.post("/staff/participants/{participant_id}/reveal", response_class=HTMLResponse)
 def reveal(
-    request: Request,
-    participant_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    liaison: LiaisonDep,
+    request: Request, form: CheckedForm, own: OwnPerson, liaison: LiaisonDep
 ) -> HTMLResponse:
     """The full phone number, shown once on this answer; the reveal is audited."""
-    person, desk = _own(liaison, desk, participant_id)
-    participant = liaison.app.participant(desk.actor, participant_id)
-    phone = liaison.app.personal_data(participant)["phone"]
-    liaison.audit.record(
-        desk.actor.username,
-        "reveal_phone",
-        f"participant {participant_id}",
-        address=client_address(request),
-    )
-    return show(request, desk, "staff_participant.html", {"person": person, "revealed": phone})
-
-
-@router.get("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
-def confirm_erase(
-    request: Request, participant_id: UUID, desk: DeskDep, liaison: LiaisonDep
-) -> HTMLResponse:
-    """Asks before the person's data is erased for ever."""
-    person, desk = _own(liaison, desk, participant_id)
-    return show(request, desk, "staff_participant.html", {"person": person, "confirm": "erase"})
+    _audit(request, liaison, own, "reveal_phone")
+    context = {"person": own.shown, "revealed": own.plain["phone"]}
+    return show(request, own.desk, "staff_participant.html", context)
 
 
 @router.post("/staff/participants/{participant_id}/erase", response_class=HTMLResponse)
-def erase(
-    request: Request,
-    participant_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    liaison: LiaisonDep,
-) -> Response:
+def erase(request: Request, form: CheckedForm, own: OwnPerson, liaison: LiaisonDep) -> Response:
     """Erase the person's name, neighbourhood and phone; their opinions stay, counted."""
-    _person, desk = _own(liaison, desk, participant_id)
-    liaison.app.erase_participant(participant_id, desk.actor)
-    liaison.audit.record(
-        desk.actor.username,
-        "erase",
-        f"participant {participant_id}",
-        address=client_address(request),
-    )
-    return redirect(desk.link("/staff/participants", done="erased"))
+    liaison.app.erase_participant(own.participant.id, own.desk.actor)
+    _audit(request, liaison, own, "erase")
+    return redirect(own.desk.link("/staff/participants", done="erased"))

@@ -13,35 +13,27 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Connection
 
 from domain.draft import Draft
 from domain.errors import DomainError, UnknownArticleError
 from domain.report import Report
 from domain.suggestion import DECIDED, Outcome, Status, Suggestion
-from liaison.bootstrap import Liaison
 from liaison.exports import Summary
 from liaison.rights import Role
 from liaison.sessions import PageSession
 from projections.dashboard import draft_suggestions, reports_of
 from web.api.reports import ExportFormat, _summary, export
-from web.deps import LiaisonDep, ReadDep
-from web.pages.rendering import CheckedForm, redirect, signed_in
+from web.deps import LiaisonDep
+from web.pages.desk_page import DeskPage, PageDep, note_refusal
+from web.pages.rendering import CheckedForm, signed_in
 from web.pages.staff_confirm import confirm_feedback, confirm_report
 from web.pages.staff_desk import (
     MESSAGES,
-    Desk,
-    DeskDep,
-    choose_contact_point,
     form_values,
     headings,
     parse_article,
     parse_date,
     parse_uuid,
-    record_desk,
-    refusal,
-    show,
-    show_form,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -60,62 +52,44 @@ class _Pending:
     submitted_on: date
 
 
-def _table(
-    liaison: Liaison, conn: Connection, desk: Desk, draft: Draft, ids: list[UUID], on: date
-) -> Summary:
-    pending = _Pending(desk.cp, draft.id, ids, on)
-    return _summary(liaison, cast(Report, pending), conn)
+def _table(page: DeskPage, draft: Draft, ids: list[UUID], on: date) -> Summary:
+    pending = _Pending(page.desk.cp, draft.id, ids, on)
+    return _summary(page.liaison, cast(Report, pending), page.conn)
 
 
 def _build_page(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
+    page: DeskPage,
     draft: Draft,
     ticked: set[str] | None = None,
     submitted_on: str = "",
     errors: dict[str, str] | None = None,
     preview: bool = False,
 ) -> HTMLResponse:
-    accepted = draft_suggestions(conn, desk.cp, draft.id, (Status.ACCEPTED.value,))
+    accepted = draft_suggestions(page.conn, page.desk.cp, draft.id, (Status.ACCEPTED.value,))
     ids = [UUID(r["id"]) for r in accepted]
-    summary = _table(liaison, conn, desk, draft, ids, liaison.app.clock.today())
+    today = page.liaison.app.clock.today()
+    summary = _table(page, draft, ids, today)
     rows = [
         {"id": str(i), "row": row, "ticked": ticked is None or str(i) in ticked}
         for i, row in zip(ids, summary.rows, strict=True)
     ]
-    context = {
-        "draft": draft,
-        "rows": rows,
-        "preview": [r for r in rows if r["ticked"]] if preview else None,
-    }
-    values = {"submitted_on": submitted_on or liaison.app.clock.today().isoformat()}
-    return show_form(request, desk, "staff_report_new.html", context, values, errors)
+    shown = [r for r in rows if r["ticked"]] if preview else None
+    values = {"submitted_on": submitted_on or today.isoformat()}
+    context = {"draft": draft, "rows": rows, "preview": shown}
+    return page.form("staff_report_new.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/report", response_class=HTMLResponse)
-def build(
-    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def build(draft_id: UUID, page: PageDep) -> HTMLResponse:
     """Choose the accepted suggestions of a draft to report upward, and see the table."""
-    draft = liaison.app.get(draft_id, Draft)
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    return _build_page(request, liaison, conn, desk, draft)
+    draft = page.liaison.app.get(draft_id, Draft)
+    return page.choose() if page.desk.choosing else _build_page(page, draft)
 
 
 @router.post("/staff/drafts/{draft_id}/report", response_class=HTMLResponse)
-def submit(
-    request: Request,
-    draft_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def submit(draft_id: UUID, form: CheckedForm, page: PageDep) -> Response:
     """Preview the table of the ticked suggestions, or submit them as a report."""
-    draft = liaison.app.get(draft_id, Draft)
+    draft = page.liaison.app.get(draft_id, Draft)
     ticked = [str(v) for v in form.getlist("suggestion_ids")][:2000]
     ids = list(dict.fromkeys(i for i in (parse_uuid(t) for t in ticked) if i is not None))
     on_text = str(form.get("submitted_on", "")).strip()
@@ -125,36 +99,25 @@ def submit(
         errors["suggestion_ids"] = MESSAGES["suggestion_ids"]
     if on is None:
         errors["submitted_on"] = MESSAGES["submitted_on"]
-    if form.get("action") == "preview" or errors:
-        return _build_page(
-            request, liaison, conn, desk, draft, {str(i) for i in ids}, on_text, errors, True
-        )
-    if form.get("confirmed") != "yes":
-        return confirm_report(request, desk, draft, ids, cast(date, on))
-    try:
-        report = liaison.app.submit_report(desk.cp, draft_id, ids, cast(date, on), desk.actor)
-        return redirect(desk.link(f"/staff/reports/{report.id}"))
-    except DomainError as refused:
-        field, message = refusal(refused, "suggestion_ids")
-        errors[field] = message
-    return _build_page(
-        request, liaison, conn, desk, draft, {str(i) for i in ids}, on_text, errors, True
-    )
+    if form.get("action") != "preview" and not errors:
+        if form.get("confirmed") != "yes":
+            return confirm_report(page.request, page.desk, draft, ids, cast(date, on))
+        try:
+            report = page.liaison.app.submit_report(
+                page.desk.cp, draft_id, ids, cast(date, on), page.desk.actor
+            )
+            return page.go(f"/staff/reports/{report.id}")
+        except DomainError as refused:
+            note_refusal(errors, refused, "suggestion_ids")
+    return _build_page(page, draft, {str(i) for i in ids}, on_text, errors, True)
 
 
 @router.get("/staff/reports", response_class=HTMLResponse)
-def reports_page(request: Request, desk: DeskDep, conn: ReadDep) -> HTMLResponse:
+def reports_page(page: PageDep) -> HTMLResponse:
     """The desk's reports, newest first, with how many still await the congress."""
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    return show(request, desk, "staff_reports.html", {"reports": reports_of(conn, desk.cp)})
-
-
-def _own_report(
-    liaison: Liaison, conn: Connection, desk: Desk, report_id: UUID
-) -> tuple[Report, Desk]:
-    report = liaison.app.report(desk.actor, report_id)
-    return report, record_desk(desk, liaison, report.contact_point_id)
+    if page.desk.choosing:
+        return page.choose()
+    return page.show("staff_reports.html", {"reports": reports_of(page.conn, page.desk.cp)})
 
 
 @router.get("/staff/reports/{report_id}.{extension}", response_class=Response)
@@ -176,34 +139,31 @@ def download(
 
 
 @router.get("/staff/reports/{report_id}", response_class=HTMLResponse)
-def report_page(
-    request: Request, report_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def report_page(report_id: UUID, page: PageDep) -> HTMLResponse:
     """A submitted report: its table and the files to send or print."""
-    report, desk = _own_report(liaison, conn, desk, report_id)
+    report = page.liaison.app.report(page.desk.actor, report_id)
+    page = page.at(report.contact_point_id)
     context = {
         "report": report,
-        "draft": liaison.app.get(report.draft_id, Draft),
-        "summary": _summary(liaison, report, conn),
+        "draft": page.liaison.app.get(report.draft_id, Draft),
+        "summary": _summary(page.liaison, report, page.conn),
     }
-    return show(request, desk, "staff_report.html", context)
+    return page.show("staff_report.html", context)
 
 
 def _outcomes_page(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
+    page: DeskPage,
     draft: Draft,
     failed: tuple[str, str] | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    rows = draft_suggestions(conn, desk.cp, draft.id, AFTER_REPORT)
+    """A draft's reported suggestions, each decided one with its note and feedback."""
+    rows = draft_suggestions(page.conn, page.desk.cp, draft.id, AFTER_REPORT)
     feedback = {}
     for row in rows:
         if row["status"] in (*DECIDED_STATES, Status.FED_BACK.value):
-            suggestion = liaison.app.get(UUID(row["id"]), Suggestion)
+            suggestion = page.liaison.app.get(UUID(row["id"]), Suggestion)
             feedback[row["id"]] = {"note": suggestion.note, "message": suggestion.feedback}
     context = {
         "draft": draft,
@@ -213,31 +173,20 @@ def _outcomes_page(
         "outcomes": [o.value for o in Outcome],
         "failed": failed or ("", ""),
     }
-    return show_form(request, desk, "staff_outcomes.html", context, values, errors)
+    return page.form("staff_outcomes.html", context, values, errors)
 
 
 @router.get("/staff/drafts/{draft_id}/outcomes", response_class=HTMLResponse)
-def outcomes(
-    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def outcomes(draft_id: UUID, page: PageDep) -> HTMLResponse:
     """Reported suggestions of a draft: record the congress's decisions, send feedback."""
-    draft = liaison.app.get(draft_id, Draft)
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    return _outcomes_page(request, liaison, conn, desk, draft)
+    draft = page.liaison.app.get(draft_id, Draft)
+    return page.choose() if page.desk.choosing else _outcomes_page(page, draft)
 
 
-def _decide(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
-    suggestion_id: UUID,
-    form: Any,
-    action: str,
-) -> Response:
-    suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
-    desk = record_desk(desk, liaison, suggestion.contact_point_id)
+def _decide(page: DeskPage, suggestion_id: UUID, form: Any, action: str) -> Response:
+    app = page.liaison.app
+    suggestion = app.suggestion(page.desk.actor, suggestion_id)
+    page = page.at(suggestion.contact_point_id)
     fields = ("outcome", "final_article", "note") if action == "outcome" else ("message",)
     values = form_values(form, *fields)
     errors: dict[str, str] = {}
@@ -247,52 +196,37 @@ def _decide(
             if values["final_article"] and final is None:
                 errors["final_article"] = MESSAGES["final_article"]
             else:
-                liaison.app.record_outcome(
+                note = values["note"] or None
+                app.record_outcome(
                     suggestion_id,
                     values["outcome"],
-                    desk.actor,
+                    page.desk.actor,
                     final_article=final,
-                    note=values["note"] or None,
+                    note=note,
                 )
         else:
-            liaison.app.send_feedback(suggestion_id, values["message"], desk.actor)
+            app.send_feedback(suggestion_id, values["message"], page.desk.actor)
         if not errors:
-            page = desk.link(f"/staff/drafts/{suggestion.draft_id}/outcomes")
-            return redirect(f"{page}#s-{suggestion_id.hex}")
+            outcomes = f"/staff/drafts/{suggestion.draft_id}/outcomes"
+            return page.go(outcomes, f"#s-{suggestion_id.hex}")
     except UnknownArticleError:  # not in the latest reading nor the law as passed
         errors["final_article"] = MESSAGES["final_article"]
     except DomainError as refused:
-        field, message = refusal(refused, fields[0])
-        errors[field] = message
-    draft = liaison.app.get(suggestion.draft_id, Draft)
-    failed = (suggestion_id.hex, action)
-    return _outcomes_page(request, liaison, conn, desk, draft, failed, values, errors)
+        note_refusal(errors, refused, fields[0])
+    draft = app.get(suggestion.draft_id, Draft)
+    return _outcomes_page(page, draft, (suggestion_id.hex, action), values, errors)
 
 
 @router.post("/staff/suggestions/{suggestion_id}/outcome", response_class=HTMLResponse)
-def record_outcome(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def record_outcome(suggestion_id: UUID, form: CheckedForm, page: PageDep) -> Response:
     """Record what the congress decided on a reported suggestion."""
-    return _decide(request, liaison, conn, desk, suggestion_id, form, "outcome")
+    return _decide(page, suggestion_id, form, "outcome")
 
 
 @router.post("/staff/suggestions/{suggestion_id}/feedback", response_class=HTMLResponse)
-def send_feedback(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def send_feedback(suggestion_id: UUID, form: CheckedForm, page: PageDep) -> Response:
     """Tell the people behind the suggestion what became of it (after a confirmation)."""
     message = form_values(form, "message")["message"]
     if message and form.get("confirmed") != "yes":
-        return confirm_feedback(request, liaison, desk, suggestion_id, message)
-    return _decide(request, liaison, conn, desk, suggestion_id, form, "feedback")
+        return confirm_feedback(page.request, page.liaison, page.desk, suggestion_id, message)
+    return _decide(page, suggestion_id, form, "feedback")

@@ -2,40 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
-from domain.draft import Draft, DraftStatus
+from domain.draft import DraftStatus
 from domain.errors import DomainError
-from domain.participant import Participant, ParticipantKind
-from domain.session import ConsultationSession, SessionKind, SessionStatus
-from liaison.bootstrap import Liaison
-from projections.dashboard import regulars, session_opinions
+from domain.session import SessionKind, SessionStatus
 from projections.drafts import list_drafts
 from projections.listings import list_sessions
-from web.deps import LiaisonDep, ReadDep
-from web.pages.rendering import CheckedForm, redirect
+from web.pages.desk_page import DeskPage, PageDep, note_refusal
+from web.pages.rendering import CheckedForm
 from web.pages.staff_desk import (
     CANCELLED,
     MESSAGES,
     SAME_NAME,
-    Desk,
-    DeskDep,
-    choose_contact_point,
     form_values,
     parse_date,
     parse_start,
     parse_uuid,
-    record_desk,
     refusal,
-    show,
-    show_form,
 )
+from web.pages.staff_session_page import OwnSession, session_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,195 +42,92 @@ def _schedulable(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any
 
 
 @router.get("/staff/sessions", response_class=HTMLResponse)
-def sessions_page(request: Request, desk: DeskDep, conn: ReadDep) -> HTMLResponse:
+def sessions_page(page: PageDep) -> HTMLResponse:
     """The desk's sessions: scheduled ones first, then those held or cancelled."""
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    rows = list_sessions(conn, desk.cp)
+    if page.desk.choosing:
+        return page.choose()
+    rows = list_sessions(page.conn, page.desk.cp)
     scheduled = [r for r in rows if r["status"] == SessionStatus.SCHEDULED.value]
-    return show(
-        request,
-        desk,
-        "staff_sessions.html",
-        {"scheduled": scheduled[::-1], "past": [r for r in rows if r not in scheduled]},
-    )
+    past = [r for r in rows if r not in scheduled]
+    return page.show("staff_sessions.html", {"scheduled": scheduled[::-1], "past": past})
 
 
 @router.get("/staff/sessions/new", response_class=HTMLResponse)
-def new_session(request: Request, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep) -> Response:
+def new_session(page: PageDep) -> Response:
     """The form to schedule a session on one or more drafts."""
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    values = {"starts_on": liaison.app.clock.today().isoformat(), "starts_at": "14:00"}
-    return _schedule_form(request, desk, conn, values, [], {})
+    if page.desk.choosing:
+        return page.choose()
+    values = {"starts_on": page.liaison.app.clock.today().isoformat(), "starts_at": "14:00"}
+    return _schedule_form(page, values, [], {})
 
 
 def _schedule_form(
-    request: Request,
-    desk: Desk,
-    conn: Connection,
-    values: dict[str, str],
-    ticked: list[str],
-    errors: dict[str, str],
+    page: DeskPage, values: dict[str, str], ticked: list[str], errors: dict[str, str]
 ) -> HTMLResponse:
     context = {
-        "drafts": _schedulable(conn, desk.cp),
+        "drafts": _schedulable(page.conn, page.desk.cp),
         "kinds": [k.value for k in SessionKind],
         "ticked": ticked,
     }
-    return show_form(request, desk, "staff_session_new.html", context, values, errors)
+    return page.form("staff_session_new.html", context, values, errors)
 
 
 @router.post("/staff/sessions", response_class=HTMLResponse)
-def schedule(
-    request: Request, form: CheckedForm, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> Response:
+def schedule(form: CheckedForm, page: PageDep) -> Response:
     """Schedule the session; then its page, to record who came and what they said."""
     values = form_values(form, *SCHEDULE_FIELDS)
     ticked = [str(v) for v in form.getlist("draft_ids")][:20]
     draft_ids = [d for d in (parse_uuid(t) for t in ticked) if d is not None]
     errors: dict[str, str] = {}
-    starts_at = parse_start(values, liaison.app.clock.zone, errors)
+    starts_at = parse_start(values, page.liaison.app.clock.zone, errors)
     if not draft_ids:
         errors["draft_ids"] = MESSAGES["draft_ids"]
     if not errors and starts_at is not None:
         try:
-            session = liaison.app.schedule_session(
-                desk.cp,
+            session = page.liaison.app.schedule_session(
+                page.desk.cp,
                 draft_ids,
                 values["kind"],
                 values["title"],
                 starts_at,
-                desk.actor,
+                page.desk.actor,
                 venue=values["venue"] or None,
             )
-            return redirect(desk.link(f"/staff/sessions/{session.id}"))
+            return page.go(f"/staff/sessions/{session.id}")
         except DomainError as refused:
-            field, message = refusal(refused, "draft_ids")
-            errors[field] = message
-    return _schedule_form(request, desk, conn, values, ticked, errors)
-
-
-def own_session(
-    liaison: Liaison, conn: Connection, desk: Desk, session_id: UUID
-) -> tuple[ConsultationSession, Desk]:
-    session = liaison.app.session(desk.actor, session_id)
-    return session, record_desk(desk, liaison, session.contact_point_id)
-
-
-def people(liaison: Liaison, ids: list[UUID]) -> list[dict[str, Any]]:
-    """Participants by id with their name and neighbourhood (never the phone)."""
-    found = []
-    for participant_id in ids:
-        participant = liaison.app.get(participant_id, Participant)
-        vault = liaison.app.vault
-        found.append(
-            {
-                "id": str(participant.id),
-                "name": vault.open(participant.id, "name", participant.sealed_name),
-                "neighbourhood": vault.open(
-                    participant.id, "neighbourhood", participant.sealed_neighbourhood
-                ),
-                "kind": participant.kind.value,
-                "erased": participant.erased,
-            }
-        )
-    return found
-
-
-def _local(moment: datetime, zone: tzinfo) -> datetime:
-    """A session's start in the contact point's time zone (a time without a zone is taken
-    to be local already, as the demo data records it)."""
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
-
-
-def _session_page(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
-    session: ConsultationSession,
-    failed: str = "",
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    namesakes: list[dict[str, Any]] | None = None,
-) -> HTMLResponse:
-    more = request.query_params.get("more") == "1"
-    q = request.query_params.get("q", "").strip()[:100] if request.method == "GET" else ""
-    if q:  # names are sealed: the desk's own participants' names are opened and searched
-        everyone = liaison.queries.participant_ids(desk.actor, session.contact_point_id)
-        absent = [p for p in everyone if p not in session.participant_ids]
-        found, has_more = liaison.app.people(desk.actor, absent, q), False
-    else:
-        others, has_more = regulars(conn, session.contact_point_id, session.participant_ids)
-        if more:
-            others, has_more = regulars(
-                conn, session.contact_point_id, session.participant_ids, 500
-            )
-        found = people(liaison, [UUID(p) for p in others])
-    drafts = [liaison.app.get(d, Draft) for d in session.draft_ids]
-    context = {
-        "session": session,
-        "drafts": drafts,
-        "attendees": people(liaison, session.participant_ids),
-        "others": found,
-        "q": q,
-        "namesakes": namesakes or [],
-        "has_more": has_more and not more,
-        "opinions": len(session_opinions(conn, session.id)),
-        "kinds": [k.value for k in ParticipantKind],
-        "failed": failed,
-        "local_start": _local(session.starts_at, liaison.app.clock.zone),
-    }
-    return show_form(request, desk, "staff_session.html", context, values, errors)
+            note_refusal(errors, refused, "draft_ids")
+    return _schedule_form(page, values, ticked, errors)
 
 
 @router.get("/staff/sessions/{session_id}", response_class=HTMLResponse)
-def session_page(
-    request: Request, session_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def session_view(own: OwnSession) -> HTMLResponse:
     """One session: who came, held or cancelled, and where to enter the opinions."""
-    session, desk = own_session(liaison, conn, desk, session_id)
-    return _session_page(request, liaison, conn, desk, session)
+    session, page = own
+    return session_page(page, session)
 
 
 @router.post("/staff/sessions/{session_id}/attendance", response_class=HTMLResponse)
-def attend(
-    request: Request,
-    session_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def attend(form: CheckedForm, own: OwnSession) -> Response:
     """Tick participants of the contact point who came."""
-    session, desk = own_session(liaison, conn, desk, session_id)
+    session, page = own
     ticked = [p for p in (parse_uuid(str(v)) for v in form.getlist("participant_ids")) if p]
     errors: dict[str, str] = {}
     if not ticked:
         errors["participant_ids"] = MESSAGES["participant_ids"]
     else:
         try:
-            liaison.app.record_attendance(session_id, ticked, desk.actor)
-            page = desk.link(f"/staff/sessions/{session_id}", done="attended")
-            return redirect(page + "#attendance")
+            page.liaison.app.record_attendance(session.id, ticked, page.desk.actor)
+            return page.go(f"/staff/sessions/{session.id}", "#attendance", done="attended")
         except DomainError as refused:
-            field, message = refusal(refused, "participant_ids")
-            errors[field] = message
-    return _session_page(request, liaison, conn, desk, session, "attend", {}, errors)
+            note_refusal(errors, refused, "participant_ids")
+    return session_page(page, session, "attend", {}, errors)
 
 
 @router.post("/staff/sessions/{session_id}/participants", response_class=HTMLResponse)
-def register_and_attend(
-    request: Request,
-    session_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def register_and_attend(form: CheckedForm, own: OwnSession) -> Response:
     """Register a newcomer of the contact point and record that they came."""
-    session, desk = own_session(liaison, conn, desk, session_id)
+    session, page = own
+    app, actor = page.liaison.app, page.desk.actor
     values = form_values(form, *PERSON_FIELDS)
     consent = form.get("consent_to_contact") == "yes"
     values["consent_to_contact"] = "yes" if consent else ""
@@ -248,44 +136,35 @@ def register_and_attend(
     if session.status is SessionStatus.CANCELLED:
         errors["form"] = CANCELLED
     elif form.get("another_person") != "yes" and (
-        same := liaison.app.namesakes(
-            desk.actor,
-            liaison.queries.participant_ids(desk.actor, session.contact_point_id),
+        same := app.namesakes(
+            actor,
+            page.liaison.queries.participant_ids(actor, session.contact_point_id),
             values["name"],
         )
     ):
         errors["name"] = SAME_NAME
     else:
         try:
-            person = liaison.app.register_participant(
+            person = app.register_participant(
                 session.contact_point_id,
                 values["name"],
                 values["kind"],
-                desk.actor,
+                actor,
                 neighbourhood=values["neighbourhood"] or None,
                 phone=values["phone"] or None,
                 consent_to_contact=consent,
             )
-            liaison.app.record_attendance(session_id, [person.id], desk.actor)
-            page = desk.link(f"/staff/sessions/{session_id}", done="registered")
-            return redirect(page + "#attendance")
+            app.record_attendance(session.id, [person.id], actor)
+            return page.go(f"/staff/sessions/{session.id}", "#attendance", done="registered")
         except DomainError as refused:
-            field, message = refusal(refused, "name")
-            errors[field] = message
-    return _session_page(request, liaison, conn, desk, session, "register", values, errors, same)
+            note_refusal(errors, refused, "name")
+    return session_page(page, session, "register", values, errors, same)
 
 
 @router.post("/staff/sessions/{session_id}/complete", response_class=HTMLResponse)
-def complete(
-    request: Request,
-    session_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def complete(form: CheckedForm, own: OwnSession) -> Response:
     """Record that the session was held, with its minutes."""
-    session, desk = own_session(liaison, conn, desk, session_id)
+    session, page = own
     values = form_values(form, "minutes", "held_on")
     errors: dict[str, str] = {}
     held_on = parse_date(values["held_on"]) if values["held_on"] else None
@@ -293,32 +172,25 @@ def complete(
         errors["held_on"] = MESSAGES["held_on"]
     else:
         try:
-            liaison.app.complete_session(
-                session_id, desk.actor, minutes=values["minutes"] or None, held_on=held_on
+            page.liaison.app.complete_session(
+                session.id, page.desk.actor, minutes=values["minutes"] or None, held_on=held_on
             )
-            return redirect(desk.link(f"/staff/sessions/{session_id}", done="held"))
+            return page.go(f"/staff/sessions/{session.id}", done="held")
         except DomainError as refused:
-            field, message = refusal(refused, "minutes")
-            errors[field] = message
-    return _session_page(request, liaison, conn, desk, session, "complete", values, errors)
+            note_refusal(errors, refused, "minutes")
+    return session_page(page, session, "complete", values, errors)
 
 
 @router.post("/staff/sessions/{session_id}/cancel", response_class=HTMLResponse)
-def cancel(
-    request: Request,
-    session_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def cancel(form: CheckedForm, own: OwnSession) -> Response:
     """Cancel a scheduled session (the reason is optional)."""
-    session, desk = own_session(liaison, conn, desk, session_id)
+    session, page = own
     values = form_values(form, "reason")
     try:
-        liaison.app.cancel_session(session_id, desk.actor, reason=values["reason"] or None)
-        return redirect(desk.link(f"/staff/sessions/{session_id}", done="cancelled"))
+        reason = values["reason"] or None
+        page.liaison.app.cancel_session(session.id, page.desk.actor, reason=reason)
+        return page.go(f"/staff/sessions/{session.id}", done="cancelled")
     except DomainError as refused:
         field, message = refusal(refused, "reason")
         errors = {"cancel_reason" if field == "reason" else field: message}
-    return _session_page(request, liaison, conn, desk, session, "cancel", values, errors)
+    return session_page(page, session, "cancel", values, errors)
