@@ -7,13 +7,14 @@ from uuid import UUID
 
 from liaison.application import LiaisonApplication
 from liaison.bootstrap import Liaison
-from liaison.rights import operator
+from liaison.rights import Actor, operator
 
 PASSWORD = "a-long-test-password"
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 CHAPTERED = "第一章　总则\n" + TEXT
 CAOYANG = ("曹杨新村街道基层立法联系点", "普陀区")
 HONGQIAO = ("虹桥街道基层立法联系点", "长宁区")
+ADMIN = operator("admin")
 
 
 def draft_received(
@@ -27,14 +28,14 @@ def draft_received(
     deadline: date = date(2021, 3, 31),
     opened_on: date | None = None,
     open_it: bool = True,
+    by: Actor = ADMIN,
 ) -> UUID:
-    """A draft registered by the admin and, unless ``open_it`` is false, opened for comments
-    (on ``opened_on``, else today by the application's clock)."""
-    draft = app.receive_draft(
-        title, level, issuer, received_on, deadline, text, operator("admin")
-    ).id
+    """A draft registered ``by`` the admin (or whom the test names) and, unless ``open_it``
+    is false, opened for comments by the same (on ``opened_on``, else today by the
+    application's clock)."""
+    draft = app.receive_draft(title, level, issuer, received_on, deadline, text, by).id
     if open_it:
-        app.open_draft(draft, operator("admin"), on=opened_on)
+        app.open_draft(draft, by, on=opened_on)
     return draft
 
 

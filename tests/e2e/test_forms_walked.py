@@ -5,7 +5,6 @@ silent cut at 5,000 characters, the contact point chosen again each time, /docs 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +13,7 @@ import pytest
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.e2e.conftest import DESK, PHONE
+from tests.records import draft_received
 
 pytestmark = pytest.mark.e2e
 
@@ -32,16 +32,7 @@ def draft(liaison: Liaison) -> dict[str, UUID]:
     app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
     cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
     liaison.users.add("caoyang", "staff", PASSWORD, cp)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"))
+    draft = draft_received(app, TEXT)
     return {"cp": cp, "draft": draft}
 
 

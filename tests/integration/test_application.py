@@ -27,7 +27,7 @@ from liaison.rights import operator
 from liaison.settings import Settings
 from tests.conftest import FixedClock
 from tests.records import CHAPTERED as TEXT
-from tests.records import consultation
+from tests.records import consultation, draft_received
 
 
 @pytest.fixture
@@ -163,15 +163,7 @@ def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) ->
     app = liaison.app
     other_cp = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
     stranger = app.register_participant(other_cp.id, "外人", "resident", operator("s"))
-    other_draft = app.receive_draft(
-        "另一部",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
+    other_draft = draft_received(app, TEXT, title="另一部", level="municipal", open_it=False)
     session = app.schedule_session(
         cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), operator("s")
     )
@@ -180,7 +172,7 @@ def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) ->
         app.record_attendance(session.id, [stranger.id], operator("s"))
     with pytest.raises(MismatchError):
         app.record_suggestion(
-            cp.id, other_draft.id, "意见", "session", operator("s"), session_id=session.id
+            cp.id, other_draft, "意见", "session", operator("s"), session_id=session.id
         )
     app.cancel_session(session.id, operator("s"))
     with pytest.raises(SessionCancelledError):

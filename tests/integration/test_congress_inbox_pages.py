@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.rights import Actor, Role, operator
+from tests.records import draft_received
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -48,16 +49,7 @@ def scene(liaison: Liaison) -> Scene:
     liaison.users.add("congress", "congress", PASSWORD, None)
     liaison.users.add("caoyang", "staff", PASSWORD, a)
     staff_a, staff_b = Actor("caoyang", Role.STAFF, a), Actor("hongqiao", Role.STAFF, b)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        admin,
-    ).id
-    app.open_draft(draft, admin, on=date(2021, 3, 1))
+    draft = draft_received(app, TEXT, opened_on=date(2021, 3, 1), by=admin)
     person = app.register_participant(a, "王秀英", "resident", staff_a, consent_to_contact=True)
 
     def said(cp: UUID, actor: Actor, words: str, article: int | None, **kw: Any) -> UUID:

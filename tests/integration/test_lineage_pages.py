@@ -18,6 +18,7 @@ from liaison.bootstrap import Liaison
 from liaison.demo import catalog
 from liaison.demo.readings import read_twice
 from liaison.rights import PUBLIC, ForbiddenError, operator
+from tests.records import draft_received
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -130,15 +131,7 @@ def test_the_public_reads_the_lineage_of_a_law_but_not_of_a_draft(
     app = liaison.app
     law = app.get(read, Draft)  # enacted
     assert [line.numbers for line in liaison.queries.lineage(PUBLIC, law).lines][5] == [4, 5, 6]
-    still_open = app.receive_draft(
-        "某条例（草案）",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        "第一条　甲。",
-        ADMIN,
-    )
+    still_open = app.get(draft_received(app, "第一条　甲。", open_it=False), Draft)
 
     with pytest.raises(ForbiddenError):
         liaison.queries.lineage(PUBLIC, still_open)

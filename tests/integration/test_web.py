@@ -204,24 +204,20 @@ def test_earlier_drafts_are_listed_newest_first(
     client: TestClient, liaison: Liaison, drafts: dict[str, str]
 ) -> None:
     app = liaison.app
-    app.receive_draft(
-        "物业条例（草案）",
-        "municipal",
-        "市人大",
-        date(2020, 1, 1),
-        date(2020, 2, 1),
-        TEXT,
-        operator("admin"),
-    )
-    app.receive_draft(
-        "养老条例（草案）",
-        "municipal",
-        "市人大",
-        date(2020, 6, 1),
-        date(2021, 2, 1),
-        TEXT,
-        operator("admin"),
-    )
+    for title, received_on, deadline in [
+        ("物业条例（草案）", date(2020, 1, 1), date(2020, 2, 1)),
+        ("养老条例（草案）", date(2020, 6, 1), date(2021, 2, 1)),
+    ]:
+        draft_received(
+            app,
+            TEXT,
+            title=title,
+            level="municipal",
+            issuer="市人大",
+            received_on=received_on,
+            deadline=deadline,
+            open_it=False,
+        )
 
     home = client.get("/").text
     earlier = home[home.index("往期草案") :]
