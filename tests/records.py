@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from liaison.application import LiaisonApplication
@@ -37,6 +38,23 @@ def draft_received(
     if open_it:
         app.open_draft(draft, by, on=opened_on)
     return draft
+
+
+def draft_opened(app: LiaisonApplication, text: str, on: date, until: date, **more: Any) -> UUID:
+    """A draft received and opened for comments ``on`` one day, open ``until`` its deadline."""
+    return draft_received(app, text, received_on=on, deadline=until, opened_on=on, **more)
+
+
+def municipal_draft(
+    app: LiaisonApplication,
+    text: str,
+    title: str = "数据条例（草案）",
+    issuer: str = "市人大",
+    **more: Any,
+) -> UUID:
+    """A city's regulation (by default the data regulation several scenes keep beside the
+    national law), otherwise as ``draft_received``."""
+    return draft_received(app, text, title=title, level="municipal", issuer=issuer, **more)
 
 
 def consultation(app: LiaisonApplication, text: str = TEXT) -> tuple[UUID, UUID]:

@@ -12,7 +12,11 @@ import pytest
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.e2e.conftest import DESK, sign_in
-from tests.records import add_users, draft_received, two_contact_points
+from tests.records import (
+    add_users,
+    draft_opened,
+    two_contact_points,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +35,7 @@ def enacted(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
     a, b = two_contact_points(app)
     add_users(liaison, ("congress", "congress", None))
-    draft = draft_received(
-        app,
-        CONSULTED,
-        received_on=date(2021, 2, 1),
-        deadline=date(2021, 3, 1),
-        opened_on=date(2021, 2, 1),
-    )
+    draft = draft_opened(app, CONSULTED, on=date(2021, 2, 1), until=date(2021, 3, 1))
     reported = []
     for cp, words, day in [
         (a, ADOPTED, 3),

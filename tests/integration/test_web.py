@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.records import draft_received
+from tests.records import draft_received, municipal_draft
 from web.app import create_app
 
 TEXT = (
@@ -32,15 +32,8 @@ def client(liaison: Liaison) -> Iterator[TestClient]:
 def drafts(liaison: Liaison) -> dict[str, str]:
     app = liaison.app
     opened = draft_received(app, TEXT)
-    closed = draft_received(
-        app,
-        TEXT,
-        title="数据条例（草案）",
-        level="municipal",
-        issuer="市人大",
-        received_on=date(2021, 1, 1),
-        deadline=date(2021, 1, 31),
-        open_it=False,
+    closed = municipal_draft(
+        app, TEXT, received_on=date(2021, 1, 1), deadline=date(2021, 1, 31), open_it=False
     )
     return {"open": str(opened), "closed": str(closed)}
 
@@ -208,16 +201,7 @@ def test_earlier_drafts_are_listed_newest_first(
         ("物业条例（草案）", date(2020, 1, 1), date(2020, 2, 1)),
         ("养老条例（草案）", date(2020, 6, 1), date(2021, 2, 1)),
     ]:
-        draft_received(
-            app,
-            TEXT,
-            title=title,
-            level="municipal",
-            issuer="市人大",
-            received_on=received_on,
-            deadline=deadline,
-            open_it=False,
-        )
+        municipal_draft(app, TEXT, title, received_on=received_on, deadline=deadline, open_it=False)
 
     home = client.get("/").text
     earlier = home[home.index("往期草案") :]
