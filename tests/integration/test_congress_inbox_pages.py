@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.rights import Actor, Role, operator
+from tests.forms import csrf_of, sign_in
 from tests.records import draft_received
 from web.app import create_app
 
@@ -81,22 +82,6 @@ def scene(liaison: Liaison) -> Scene:
 def client(scene: Scene) -> Iterator[TestClient]:
     with TestClient(create_app(liaison=scene.liaison)) as client:
         yield client
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
 
 
 def save(client: TestClient, report: UUID, data: dict[str, str]) -> Any:

@@ -25,8 +25,8 @@ from projections.projector import event_chain
 from projections.statistics import Period, figures, ranking
 from projections.tables import suggestions
 from tests.conftest import FixedClock
+from tests.forms import sign_in
 from tests.records import (
-    PASSWORD,
     add_users,
     draft_opened,
     municipal_draft,
@@ -138,18 +138,6 @@ def city(liaison: Liaison, clock: FixedClock) -> City:
 def client(city: City) -> Iterator[TestClient]:
     with TestClient(create_app(liaison=city.liaison)) as client:
         yield client
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    form = client.get("/login").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
 
 
 class Tables(HTMLParser):

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from domain.draft import Draft, DraftStatus
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
+from tests.forms import csrf_of, sign_in
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -71,22 +72,10 @@ def browser(city: City) -> Iterator[Browser]:
         def open_as(username: str | None) -> TestClient:
             client = stack.enter_context(TestClient(site))
             if username is not None:
-                token = csrf_of(client.get("/login").text)
-                answer = client.post(
-                    "/login",
-                    data={"username": username, "password": PASSWORD, "csrf_token": token},
-                    follow_redirects=False,
-                )
-                assert answer.status_code == 303, answer.text
+                sign_in(client, username)
             return client
 
         yield open_as
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
 
 
 def hidden(page: str, name: str) -> str:

@@ -18,6 +18,7 @@ from liaison.bootstrap import Liaison
 from liaison.demo import catalog
 from liaison.demo.readings import read_twice
 from liaison.rights import PUBLIC, ForbiddenError, operator
+from tests.forms import sign_in
 from tests.records import draft_received
 from web.app import create_app
 
@@ -40,17 +41,6 @@ def client(liaison: Liaison) -> Iterator[TestClient]:
         yield client
 
 
-def sign_in(client: TestClient) -> None:
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-    assert csrf is not None
-    answer = client.post(
-        "/login",
-        data={"username": "congress", "password": PASSWORD, "csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303
-
-
 def text_of(page: str) -> str:
     """The page as read: tags dropped, whitespace folded."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
@@ -65,7 +55,7 @@ def section(page: str, anchor: str) -> str:
 def test_the_trace_shows_each_articles_journey_and_its_change_into_the_law(
     client: TestClient, read: UUID
 ) -> None:
-    sign_in(client)
+    sign_in(client, "congress")
 
     page = client.get(f"/congress/drafts/{read}").text
 
