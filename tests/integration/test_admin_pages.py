@@ -6,8 +6,7 @@ admin gets in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -16,13 +15,11 @@ from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.forms import csrf_of, log_in
+from tests.forms import Browser, browsers, csrf_of, log_in
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
 MINE = "my-own-long-password"
-
-Browser = Callable[..., TestClient]
 
 
 @pytest.fixture
@@ -40,15 +37,7 @@ def cp(liaison: Liaison) -> UUID:
 @pytest.fixture
 def browser(liaison: Liaison, cp: UUID) -> Iterator[Browser]:
     """A fresh browser per call, signed in as the named user (or anonymous for None)."""
-    site = create_app(liaison=liaison)
-    with ExitStack() as stack:
-
-        def open_as(username: str | None, password: str = PASSWORD) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                log_in(client, username, password)
-            return client
-
+    with browsers(create_app(liaison=liaison), log_in) as open_as:
         yield open_as
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +19,7 @@ from fastapi.testclient import TestClient
 from domain.draft import Draft, DraftStatus
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.forms import csrf_of, sign_in
+from tests.forms import Browser, browsers, csrf_of
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -61,20 +60,9 @@ def city(liaison: Liaison) -> City:
     return City(liaison, a, b)
 
 
-Browser = Callable[[str | None], TestClient]
-
-
 @pytest.fixture
 def browser(city: City) -> Iterator[Browser]:
-    site = create_app(liaison=city.liaison)
-    with ExitStack() as stack:
-
-        def open_as(username: str | None) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                sign_in(client, username)
-            return client
-
+    with browsers(create_app(liaison=city.liaison)) as open_as:
         yield open_as
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +30,7 @@ from projections.listings import list_sessions, list_suggestions
 from projections.similarity import similar_to, similarity
 from projections.tables import attendances
 from tests import forms
-from tests.forms import csrf_of
+from tests.forms import Browser, browsers, csrf_of
 from tests.records import add_users, draft_received, two_contact_points
 from web.app import create_app
 
@@ -114,20 +113,10 @@ def site(liaison: Liaison) -> FastAPI:
     return create_app(liaison=liaison)
 
 
-Browser = Callable[[str | None], TestClient]
-
-
 @pytest.fixture
 def browser(site: FastAPI, desk: Desk) -> Iterator[Browser]:
     """A fresh browser per call, signed in as the named user (or anonymous for None)."""
-    with ExitStack() as stack:
-
-        def open_as(username: str | None) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                sign_in(client, username)
-            return client
-
+    with browsers(site, sign_in) as open_as:
         yield open_as
 
 
