@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import random
 import re
-from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
@@ -20,7 +19,6 @@ from liaison.demo.readings import read_twice
 from liaison.rights import PUBLIC, ForbiddenError, operator
 from tests.forms import sign_in
 from tests.records import draft_received
-from web.app import create_app
 
 PASSWORD = "a-long-test-password"
 ADMIN = operator("admin")
@@ -33,12 +31,6 @@ def read(liaison: Liaison) -> UUID:
     ).id
     liaison.users.add("congress", "congress", PASSWORD, None)
     return read_twice(liaison.app, random.Random(1), {catalog.CAOYANG: point})
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 def text_of(page: str) -> str:

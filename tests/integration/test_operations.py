@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -70,12 +70,6 @@ def letter(liaison: Liaison, world: dict[str, UUID], words: str) -> Suggestion:
         operator("staff"),
         received_on=date(2021, 3, 2),
     )
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 def signed_in(liaison: Liaison, username: str) -> TestClient:

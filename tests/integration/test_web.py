@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -14,18 +13,11 @@ from fastapi.testclient import TestClient
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.records import draft_received, municipal_draft
-from web.app import create_app
 
 TEXT = (
     "第一章　总则\n第一条　为了保护<b>个人信息</b>，制定本法。\n"
     "第二条　自然人的个人信息受法律保护。"
 )
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,12 +22,6 @@ from web.templating import environment
 PASSWORD = "a-long-test-password"
 TEXT = "第一条　为了保护个人信息，制定本法。\n第二条　自然人的个人信息受法律保护。"
 XSS = '<script>alert("x")</script>'
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 @pytest.fixture
