@@ -79,6 +79,33 @@ class World:
         } | fields
         return self.ok(self.post(role, "/api/v1/suggestions", body), 201)
 
+    def comment(self, draft_id: str, **fields: Any) -> dict[str, Any]:
+        """A resident's comment through the public door (to contact point A unless told)."""
+        body = {"contact_point_id": self.cp_a} | fields
+        path = f"/api/v1/public/drafts/{draft_id}/comments"
+        return self.ok(self.client.post(path, json=body), 201)
+
+    def accept(self, suggestion_id: str, role: str = "staff_a") -> dict[str, Any]:
+        path = f"/api/v1/suggestions/{suggestion_id}/screen"
+        return self.ok(self.post(role, path, {"decision": "accept"}))
+
+    def report(
+        self,
+        draft_id: str,
+        suggestion_ids: list[str],
+        on: str = "2021-03-15",  # the test clock's today
+        role: str = "staff_a",
+        cp: str | None = None,
+    ) -> dict[str, Any]:
+        """Accepted suggestions sent up in one report, answered 201."""
+        body = {
+            "contact_point_id": cp or self.cp_a,
+            "draft_id": draft_id,
+            "suggestion_ids": suggestion_ids,
+            "submitted_on": on,
+        }
+        return self.ok(self.post(role, "/api/v1/reports", body), 201)
+
 
 def _token(client: TestClient, username: str) -> dict[str, str]:
     answer = client.post("/api/v1/token", data={"username": username, "password": PASSWORD})
