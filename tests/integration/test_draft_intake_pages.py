@@ -101,15 +101,23 @@ def details(city: City, **changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def register(client: TestClient, city: City, text: str = TEXT, **changes: Any) -> UUID:
+def registering(
+    client: TestClient, city: City, text: str = TEXT, sent: str | None = None, **changes: Any
+) -> Any:
+    """The text previewed, then sent (as ``sent``, if given) with the details to register it:
+    the answer, not followed."""
     shown = send(client, "/congress/drafts/new", {"text": text, "action": "preview"})
     assert shown.status_code == 200, shown.text
-    answer = send(
+    return send(
         client,
         "/congress/drafts/new",
-        {"text": text, "action": "register", "previewed": hidden(shown.text, "previewed")}
+        {"text": sent or text, "action": "register", "previewed": hidden(shown.text, "previewed")}
         | details(city, **changes),
     )
+
+
+def register(client: TestClient, city: City, text: str = TEXT, **changes: Any) -> UUID:
+    answer = registering(client, city, text, **changes)
     assert answer.status_code == 303, answer.text
     found = re.fullmatch(
         r"/congress/drafts/([0-9a-f-]+)/manage\?done=registered", answer.headers["location"]
@@ -224,14 +232,8 @@ def test_every_point_ticked_asks_all_of_them(browser: Browser, city: City) -> No
 def test_missing_details_are_shown_beside_their_fields_with_the_input_kept(
     browser: Browser, city: City
 ) -> None:
-    client = browser("congress")
-    shown = send(client, "/congress/drafts/new", {"text": TEXT, "action": "preview"})
-
-    answer = send(
-        client,
-        "/congress/drafts/new",
-        {"text": TEXT, "action": "register", "previewed": hidden(shown.text, "previewed")}
-        | details(city, issuer="", deadline="2021-02-01", contact_point_ids=[]),
+    answer = registering(
+        browser("congress"), city, issuer="", deadline="2021-02-01", contact_point_ids=[]
     )
 
     assert answer.status_code == 422
@@ -242,15 +244,7 @@ def test_missing_details_are_shown_beside_their_fields_with_the_input_kept(
 
 
 def test_a_text_changed_after_its_preview_is_previewed_again(browser: Browser, city: City) -> None:
-    client = browser("congress")
-    shown = send(client, "/congress/drafts/new", {"text": TEXT, "action": "preview"})
-
-    answer = send(
-        client,
-        "/congress/drafts/new",
-        {"text": SECOND, "action": "register", "previewed": hidden(shown.text, "previewed")}
-        | details(city),
-    )
+    answer = registering(browser("congress"), city, sent=SECOND)
 
     assert answer.status_code == 422
     assert city.liaison.queries.drafts(operator()) == []
