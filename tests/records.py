@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -74,3 +75,15 @@ def add_users(liaison: Liaison, *users: tuple[str, str, UUID | None]) -> None:
     """Accounts ``(name, role, contact point)``, all with ``PASSWORD``."""
     for name, role, cp in users:
         liaison.users.add(name, role, PASSWORD, cp)
+
+
+def word_file(text: str) -> bytes:
+    """A .docx file with one paragraph per line of ``text``, as a clerk's Word draft comes."""
+    from docx import Document  # only the tests of uploads need it
+
+    document = Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

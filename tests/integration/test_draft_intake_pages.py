@@ -4,7 +4,6 @@ by article, enact. Staff and residents then see only what the draft was sent to.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,13 +12,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from docx import Document
 from fastapi.testclient import TestClient
 
 from domain.draft import Draft, DraftStatus
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.forms import Browser, browsers, csrf_of
+from tests.records import word_file
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -183,17 +182,11 @@ def test_an_uploaded_gb18030_file_is_previewed_not_registered(browser: Browser, 
 
 
 def test_an_uploaded_word_file_is_read(browser: Browser) -> None:
-    document = Document()
-    for line in TEXT.split("\n"):
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-
     page = send(
         browser("congress"),
         "/congress/drafts/new",
         {"action": "preview"},
-        files={"file": ("draft.docx", out.getvalue())},
+        files={"file": ("draft.docx", word_file(TEXT))},
     )
 
     assert page.status_code == 200
