@@ -11,7 +11,7 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK, sign_in
+from tests.e2e.conftest import DESK, new_page, sign_in
 from tests.records import (
     add_users,
     draft_opened,
@@ -68,9 +68,7 @@ def focused(page: Any) -> str:
 def test_the_congress_reads_the_ranking_and_follows_a_draft_to_its_enacted_text(
     browser: Any, site: str, enacted: dict[str, UUID]
 ) -> None:
-    context = browser.new_context(viewport=DESK)
-    page = context.new_page()
-    page.set_default_timeout(5000)
+    page = new_page(browser, DESK)
 
     # sign in and land on the overview for this year
     sign_in(page, site, "congress", lands_on="/congress")
@@ -128,4 +126,4 @@ def test_the_congress_reads_the_ranking_and_follows_a_draft_to_its_enacted_text(
     page.wait_for_url(f"{site}/drafts/*/wall")
     wall = page.locator("main").inner_text()
     assert ADOPTED in wall and "建议删除第一条。" not in wall
-    context.close()
+    page.context.close()
