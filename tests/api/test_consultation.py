@@ -18,35 +18,29 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
     assert [a["number"] for a in draft["articles"]] == [1, 2, 3]
     assert draft["status"] == "open"
 
-    person = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/participants",
-            {
-                "contact_point_id": w.cp_a,
-                "name": "王秀英",
-                "kind": "resident",
-                "neighbourhood": "曹杨一村",
-                "phone": "13812345678",
-                "consent_to_contact": True,
-            },
-        ),
-        201,
+    person = w.made(
+        "staff_a",
+        "/api/v1/participants",
+        {
+            "contact_point_id": w.cp_a,
+            "name": "王秀英",
+            "kind": "resident",
+            "neighbourhood": "曹杨一村",
+            "phone": "13812345678",
+            "consent_to_contact": True,
+        },
     )
     assert person["phone"] == "138****5678"
-    session = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/sessions",
-            {
-                "contact_point_id": w.cp_a,
-                "draft_ids": [draft["id"]],
-                "kind": "symposium",
-                "title": "个人信息保护法座谈会",
-                "starts_at": "2021-03-05T14:00:00+08:00",
-            },
-        ),
-        201,
+    session = w.made(
+        "staff_a",
+        "/api/v1/sessions",
+        {
+            "contact_point_id": w.cp_a,
+            "draft_ids": [draft["id"]],
+            "kind": "symposium",
+            "title": "个人信息保护法座谈会",
+            "starts_at": "2021-03-05T14:00:00+08:00",
+        },
     )
     assert session["status"] == "scheduled"
     w.ok(
