@@ -27,7 +27,7 @@ from liaison.rights import operator
 from liaison.settings import Settings
 from tests.conftest import FixedClock
 from tests.records import CHAPTERED as TEXT
-from tests.records import consultation, draft_received
+from tests.records import consultation, municipal_draft
 
 CONSOLE = operator("s")  # at the console: every right; "s" in the events
 
@@ -161,7 +161,7 @@ def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) ->
     app = liaison.app
     other_cp = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
     stranger = app.register_participant(other_cp.id, "外人", "resident", CONSOLE)
-    other_draft = draft_received(app, TEXT, title="另一部", level="municipal", open_it=False)
+    other_draft = municipal_draft(app, TEXT, "另一部", open_it=False)
     session = app.schedule_session(
         cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), CONSOLE
     )
