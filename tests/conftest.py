@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.clock import Clock
@@ -104,3 +105,12 @@ def liaison(settings: Settings, clock: FixedClock) -> Iterator[Liaison]:
     wired.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # fast
     yield wired
     wired.close()
+
+
+@pytest.fixture
+def client(liaison: Liaison) -> Iterator[TestClient]:
+    """The site over the test's Liaison, as a browser or API client reaches it."""
+    from web.app import create_app  # here, so that domain and unit tests need not load the web
+
+    with TestClient(create_app(liaison=liaison)) as client:
+        yield client

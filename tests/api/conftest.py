@@ -44,23 +44,24 @@ class World:
         assert response.status_code == status, response.text
         return response.json() if response.content else None
 
+    def made(self, role: str, path: str, json: Any) -> Any:
+        """Posted by ``role`` and answered 201 (created): the record made."""
+        return self.ok(self.post(role, path, json), 201)
+
     def new_draft(
         self, title: str = "个人信息保护法（草案）", open_it: bool = True
     ) -> dict[str, Any]:
-        draft = self.ok(
-            self.post(
-                "admin",
-                "/api/v1/drafts",
-                {
-                    "title": title,
-                    "level": "national",
-                    "issuer": "全国人大常委会法工委",
-                    "received_on": "2021-03-01",
-                    "deadline": "2021-03-31",
-                    "text": TEXT,
-                },
-            ),
-            201,
+        draft = self.made(
+            "admin",
+            "/api/v1/drafts",
+            {
+                "title": title,
+                "level": "national",
+                "issuer": "全国人大常委会法工委",
+                "received_on": "2021-03-01",
+                "deadline": "2021-03-31",
+                "text": TEXT,
+            },
         )
         if open_it:
             draft = self.ok(self.post("admin", f"/api/v1/drafts/{draft['id']}/open"))
@@ -77,7 +78,34 @@ class World:
             "channel": "letter",
             "received_on": "2021-03-10",
         } | fields
-        return self.ok(self.post(role, "/api/v1/suggestions", body), 201)
+        return self.made(role, "/api/v1/suggestions", body)
+
+    def comment(self, draft_id: str, **fields: Any) -> dict[str, Any]:
+        """A resident's comment through the public door (to contact point A unless told)."""
+        body = {"contact_point_id": self.cp_a} | fields
+        path = f"/api/v1/public/drafts/{draft_id}/comments"
+        return self.ok(self.client.post(path, json=body), 201)
+
+    def accept(self, suggestion_id: str, role: str = "staff_a") -> dict[str, Any]:
+        path = f"/api/v1/suggestions/{suggestion_id}/screen"
+        return self.ok(self.post(role, path, {"decision": "accept"}))
+
+    def report(
+        self,
+        draft_id: str,
+        suggestion_ids: list[str],
+        on: str = "2021-03-15",  # the test clock's today
+        role: str = "staff_a",
+        cp: str | None = None,
+    ) -> dict[str, Any]:
+        """Accepted suggestions sent up in one report, answered 201."""
+        body = {
+            "contact_point_id": cp or self.cp_a,
+            "draft_id": draft_id,
+            "suggestion_ids": suggestion_ids,
+            "submitted_on": on,
+        }
+        return self.made(role, "/api/v1/reports", body)
 
 
 def _token(client: TestClient, username: str) -> dict[str, str]:

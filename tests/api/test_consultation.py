@@ -18,35 +18,29 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
     assert [a["number"] for a in draft["articles"]] == [1, 2, 3]
     assert draft["status"] == "open"
 
-    person = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/participants",
-            {
-                "contact_point_id": w.cp_a,
-                "name": "王秀英",
-                "kind": "resident",
-                "neighbourhood": "曹杨一村",
-                "phone": "13812345678",
-                "consent_to_contact": True,
-            },
-        ),
-        201,
+    person = w.made(
+        "staff_a",
+        "/api/v1/participants",
+        {
+            "contact_point_id": w.cp_a,
+            "name": "王秀英",
+            "kind": "resident",
+            "neighbourhood": "曹杨一村",
+            "phone": "13812345678",
+            "consent_to_contact": True,
+        },
     )
     assert person["phone"] == "138****5678"
-    session = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/sessions",
-            {
-                "contact_point_id": w.cp_a,
-                "draft_ids": [draft["id"]],
-                "kind": "symposium",
-                "title": "个人信息保护法座谈会",
-                "starts_at": "2021-03-05T14:00:00+08:00",
-            },
-        ),
-        201,
+    session = w.made(
+        "staff_a",
+        "/api/v1/sessions",
+        {
+            "contact_point_id": w.cp_a,
+            "draft_ids": [draft["id"]],
+            "kind": "symposium",
+            "title": "个人信息保护法座谈会",
+            "starts_at": "2021-03-05T14:00:00+08:00",
+        },
     )
     assert session["status"] == "scheduled"
     w.ok(
@@ -72,18 +66,7 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
     )
     again = w.suggestion(draft["id"], article=2, content="建议增加告知义务（同上）")
     off_topic = w.suggestion(draft["id"], article=None, content="小区停车难")
-    public = w.ok(
-        w.client.post(
-            f"/api/v1/public/drafts/{draft['id']}/comments",
-            json={
-                "contact_point_id": w.cp_a,
-                "article": 3,
-                "content": "建议明确必要原则",
-                "name": "李四",
-            },
-        ),
-        201,
-    )
+    public = w.comment(draft["id"], article=3, content="建议明确必要原则", name="李四")
 
     w.ok(w.post("staff_a", f"/api/v1/suggestions/{again['id']}/merge", {"into": said["id"]}))
     revised = w.ok(
@@ -101,21 +84,9 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
             {"decision": "reject", "reason": "与草案无关"},
         )
     )
-    w.ok(w.post("staff_a", f"/api/v1/suggestions/{said['id']}/screen", {"decision": "accept"}))
+    w.accept(said["id"])
     clock.day = date(2021, 3, 25)  # business dates run forward: the report goes up ten days on
-    report = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/reports",
-            {
-                "contact_point_id": w.cp_a,
-                "draft_id": draft["id"],
-                "suggestion_ids": [said["id"]],
-                "submitted_on": "2021-03-25",
-            },
-        ),
-        201,
-    )
+    report = w.report(draft["id"], [said["id"]], "2021-03-25")
     enacted_text = draft_text_with_change()
     w.ok(w.post("admin", f"/api/v1/drafts/{draft['id']}/close"))
     clock.day = date(2021, 8, 20)  # the law is passed, then decided upon and fed back

@@ -21,21 +21,8 @@ def reported(
     made = [w.suggestion(draft_id, role=role, cp=cp, content=c) for c in contents]
     w.liaison.app.clock.day = max(w.liaison.app.clock.day, date.fromisoformat(on))  # type: ignore[attr-defined]
     for s in made:
-        w.ok(w.post(role, f"/api/v1/suggestions/{s['id']}/screen", {"decision": "accept"}))
-    report = w.ok(
-        w.post(
-            role,
-            "/api/v1/reports",
-            {
-                "contact_point_id": cp or w.cp_a,
-                "draft_id": draft_id,
-                "suggestion_ids": [s["id"] for s in made],
-                "submitted_on": on,
-            },
-        ),
-        201,
-    )
-    return report, made
+        w.accept(s["id"], role)
+    return w.report(draft_id, [s["id"] for s in made], on, role, cp), made
 
 
 def decide(w: World, role: str, report_id: str, *decisions: dict[str, Any]) -> Any:
@@ -241,20 +228,8 @@ def test_suggestions_merged_into_a_decided_one_share_its_outcome(world: World) -
     w.ok(
         w.post("staff_a", f"/api/v1/suggestions/{duplicate['id']}/merge", {"into": survivor["id"]})
     )
-    w.ok(w.post("staff_a", f"/api/v1/suggestions/{survivor['id']}/screen", {"decision": "accept"}))
-    report = w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/reports",
-            {
-                "contact_point_id": w.cp_a,
-                "draft_id": draft["id"],
-                "suggestion_ids": [survivor["id"]],
-                "submitted_on": "2021-03-15",
-            },
-        ),
-        201,
-    )
+    w.accept(survivor["id"])
+    report = w.report(draft["id"], [survivor["id"]])
 
     w.ok(
         decide(

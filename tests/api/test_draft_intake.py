@@ -3,15 +3,14 @@ contact points a draft asks for opinions (assignment), enforced whichever door i
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from docx import Document
 from eventsourcing.persistence import StoredEvent
 
 from domain.draft import Draft
 from tests.api.conftest import TEXT, World
+from tests.records import word_file
 
 V1 = "/api/v1"
 DRAFT = {
@@ -89,13 +88,7 @@ def test_a_utf8_text_file_is_read_with_or_without_its_bom(world: World) -> None:
 
 
 def test_a_word_file_is_read_paragraph_by_paragraph(world: World) -> None:
-    document = Document()
-    for line in TEXT.split("\n"):
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-
-    text = world.ok(_upload(world, "draft.docx", out.getvalue()))["text"]
+    text = world.ok(_upload(world, "draft.docx", word_file(TEXT)))["text"]
 
     assert text == TEXT
     preview = world.ok(world.post("congress", f"{V1}/drafts/preview", {"text": text}))

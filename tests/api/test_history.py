@@ -19,19 +19,7 @@ def _lifecycle(w: World) -> tuple[str, str]:
     """A public comment with a name and a phone, taken through every step to feedback, and a
     duplicate folded into it: (its id, its receipt)."""
     draft = w.new_draft()
-    answer = w.ok(
-        w.client.post(
-            f"/api/v1/public/drafts/{draft['id']}/comments",
-            json={
-                "contact_point_id": w.cp_a,
-                "article": 2,
-                "content": "建议写明保存期限",
-                "name": NAME,
-                "phone": PHONE,
-            },
-        ),
-        201,
-    )
+    answer = w.comment(draft["id"], article=2, content="建议写明保存期限", name=NAME, phone=PHONE)
     app = w.liaison.app
     said = app.receipts.find(answer["receipt"])
     assert said is not None

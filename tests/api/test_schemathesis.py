@@ -30,6 +30,7 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
 from liaison.rights import Actor, Role, operator
 from liaison.settings import Settings
+from tests.records import draft_received
 from web.app import create_app
 
 OPEN_UNTIL = date(2099, 12, 31)
@@ -61,27 +62,18 @@ def _seed(liaison: Any) -> dict[str, list[str]]:
     other = app.designate_contact_point(
         "虹桥街道", "长宁区", operator("admin"), on=date(2021, 1, 1)
     )
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        OPEN_UNTIL,
-        TEXT,
-        operator("admin"),
-    )
-    app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
+    draft = draft_received(app, TEXT, deadline=OPEN_UNTIL, opened_on=date(2021, 3, 2))
     person = app.register_participant(
         cp.id, "王阿姨", "resident", operator("s"), phone="13812345678"
     )
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 8, 14), operator("s")
+        cp.id, [draft], "symposium", "座谈会", datetime(2021, 3, 8, 14), operator("s")
     )
     app.record_attendance(session.id, [person.id], operator("s"))
     ids = [
         app.record_suggestion(
             cp.id,
-            draft.id,
+            draft,
             f"意见 {n}",
             "letter",
             operator("s"),
@@ -92,18 +84,18 @@ def _seed(liaison: Any) -> dict[str, list[str]]:
     ]
     for n in (1, 2):
         app.screen_suggestion(ids[n], "accept", operator("s"), on=date(2021, 3, 9))
-    report = app.submit_report(cp.id, draft.id, ids[1:3], date(2021, 3, 12), operator("s"))
+    report = app.submit_report(cp.id, draft, ids[1:3], date(2021, 3, 12), operator("s"))
     app.record_outcome(ids[2], "adopted", operator("congress"), final_article=1)
     receipt = app.get(ids[0], Suggestion).receipt
     return {
         "contact_point_id": [str(cp.id), str(other.id)],
-        "draft_id": [str(draft.id)],
+        "draft_id": [str(draft)],
         "participant_id": [str(person.id)],
         "session_id": [str(session.id)],
         "suggestion_id": [str(i) for i in ids],
         "into": [str(ids[0])],
         "suggestion_ids": [str(i) for i in ids],
-        "draft_ids": [str(draft.id)],
+        "draft_ids": [str(draft)],
         "participant_ids": [str(person.id)],
         "report_id": [str(report.id)],
         "receipt": [receipt],

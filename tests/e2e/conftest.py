@@ -55,6 +55,14 @@ def site(liaison: Liaison) -> Iterator[str]:
         yield base
 
 
+def new_page(browser: Any, viewport: dict[str, int] = DESK, **options: Any) -> Any:
+    """A page in a context of its own (closed with ``page.context.close()``), of this size
+    and these options, waiting at most 5 s for what should come at once."""
+    page = browser.new_context(viewport=viewport, **options).new_page()
+    page.set_default_timeout(5000)
+    return page
+
+
 def sign_in(page: Any, site: str, username: str, lands_on: str | None = None) -> None:
     """Sign in through the login form (with ``PASSWORD``); ``lands_on``, the page the user
     is sent to, is asked for as ``next`` and waited for."""

@@ -18,7 +18,12 @@ import pytest
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from tests.e2e.conftest import AXE, DESK, PHONE, ROOT, serious_violations, sign_in
-from tests.records import add_users, draft_received, two_contact_points
+from tests.records import (
+    add_users,
+    draft_opened,
+    municipal_draft,
+    two_contact_points,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -38,13 +43,7 @@ def world(liaison: Liaison) -> dict[str, Any]:
     app = liaison.app
     a, b = two_contact_points(app)
     add_users(liaison, ("admin", "admin", None))
-    enacted = draft_received(
-        app,
-        CONSULTED,
-        received_on=date(2021, 1, 5),
-        deadline=date(2021, 2, 5),
-        opened_on=date(2021, 1, 5),
-    )
+    enacted = draft_opened(app, CONSULTED, on=date(2021, 1, 5), until=date(2021, 2, 5))
     decided = []
     for cp, words, article, outcome in [
         (a, "建议将“可以”改为“应当”。", 2, "adopted"),
@@ -67,14 +66,7 @@ def world(liaison: Liaison) -> dict[str, Any]:
     for said, outcome in decided:
         app.record_outcome(said, outcome, operator("congress"), decided_on=date(2021, 3, 1))
         app.send_feedback(said, "感谢您的参与。", operator("staff"), sent_on=date(2021, 3, 8))
-    still_open = draft_received(
-        app,
-        CONSULTED,
-        title="数据条例（草案）",
-        level="municipal",
-        issuer="市人大",
-        opened_on=date(2021, 3, 1),
-    )
+    still_open = municipal_draft(app, CONSULTED, opened_on=date(2021, 3, 1))
     comment = app.comment_publicly(still_open, a, "建议增加数据安全条款。", article=1)
     return {"enacted": enacted, "open": still_open, "receipt": comment.receipt}
 

@@ -13,6 +13,7 @@ from liaison.bootstrap import Liaison
 from liaison.rights import Actor, Role, operator
 from tests.e2e.conftest import DESK, PHONE
 from tests.e2e.test_accessibility import AXE, serious_violations
+from tests.records import municipal_draft
 
 pytestmark = pytest.mark.e2e
 
@@ -31,16 +32,8 @@ def seeded(liaison: Liaison) -> dict[str, Any]:
     liaison.users.add("fagongwei", "congress", PASSWORD, None)
     liaison.users.add("hongqiao", "staff", PASSWORD, cp)
     staff = Actor("hongqiao", Role.STAFF, cp)
-    draft = app.receive_draft(
-        "上海市养老服务条例（草案）",
-        "municipal",
-        "市人大常委会",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"), on=date(2021, 3, 1))
+    bill = "上海市养老服务条例（草案）"
+    draft = municipal_draft(app, TEXT, bill, "市人大常委会", opened_on=date(2021, 3, 1))
     said = [
         app.record_suggestion(
             cp, draft, words, "letter", staff, article=article, received_on=date(2021, 3, 5)

@@ -11,8 +11,12 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK, sign_in
-from tests.records import add_users, draft_received, two_contact_points
+from tests.e2e.conftest import DESK, new_page, sign_in
+from tests.records import (
+    add_users,
+    draft_opened,
+    two_contact_points,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +35,7 @@ def enacted(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
     a, b = two_contact_points(app)
     add_users(liaison, ("congress", "congress", None))
-    draft = draft_received(
-        app,
-        CONSULTED,
-        received_on=date(2021, 2, 1),
-        deadline=date(2021, 3, 1),
-        opened_on=date(2021, 2, 1),
-    )
+    draft = draft_opened(app, CONSULTED, on=date(2021, 2, 1), until=date(2021, 3, 1))
     reported = []
     for cp, words, day in [
         (a, ADOPTED, 3),
@@ -70,9 +68,7 @@ def focused(page: Any) -> str:
 def test_the_congress_reads_the_ranking_and_follows_a_draft_to_its_enacted_text(
     browser: Any, site: str, enacted: dict[str, UUID]
 ) -> None:
-    context = browser.new_context(viewport=DESK)
-    page = context.new_page()
-    page.set_default_timeout(5000)
+    page = new_page(browser, DESK)
 
     # sign in and land on the overview for this year
     sign_in(page, site, "congress", lands_on="/congress")
@@ -130,4 +126,4 @@ def test_the_congress_reads_the_ranking_and_follows_a_draft_to_its_enacted_text(
     page.wait_for_url(f"{site}/drafts/*/wall")
     wall = page.locator("main").inner_text()
     assert ADOPTED in wall and "建议删除第一条。" not in wall
-    context.close()
+    page.context.close()

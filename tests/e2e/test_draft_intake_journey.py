@@ -10,7 +10,7 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK, PHONE
+from tests.e2e.conftest import DESK, PHONE, new_page, sign_in
 from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -37,16 +37,10 @@ def city(liaison: Liaison) -> Liaison:
 def test_the_congress_registers_a_draft_for_some_points_and_residents_see_only_those(
     browser: Any, site: str, city: Liaison, tmp_path: Any
 ) -> None:
-    desk = browser.new_context(viewport=DESK)
-    page = desk.new_page()
-    page.set_default_timeout(5000)
+    page = new_page(browser, DESK)
 
     # sign in and find the intake page from the congress navigation
-    page.goto(f"{site}/login?next=/congress")
-    page.fill("#username", "congress")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{site}/congress")
+    sign_in(page, site, "congress", lands_on="/congress")
     page.click("nav.subnav >> text=登记草案")
     page.wait_for_url(f"{site}/congress/drafts/new")
 
@@ -81,30 +75,22 @@ def test_the_congress_registers_a_draft_for_some_points_and_residents_see_only_t
     assert "征求意见已开始" in page.locator(".thanks").inner_text()
 
     # a resident on a phone is offered only the point asked, already chosen
-    phone = browser.new_context(viewport=PHONE)
-    resident = phone.new_page()
-    resident.set_default_timeout(5000)
+    resident = new_page(browser, PHONE)
     resident.goto(public_url)
     resident.click("#article-1 summary")
     options = resident.locator("#cp-1 option").all_inner_texts()
     assert ASKED in options and LEFT_OUT not in options
     assert resident.locator("#cp-1 option:checked").inner_text() == ASKED
-    phone.close()
-    desk.close()
+    resident.context.close()
+    page.context.close()
 
 
 def test_the_intake_pages_have_no_serious_accessibility_violations(
     browser: Any, site: str, city: Liaison
 ) -> None:
     for viewport in (DESK, PHONE):
-        context = browser.new_context(viewport=viewport, bypass_csp=True)  # axe is a script
-        page = context.new_page()
-        page.set_default_timeout(5000)
-        page.goto(f"{site}/login?next=/congress")
-        page.fill("#username", "congress")
-        page.fill("#password", PASSWORD)
-        page.press("#password", "Enter")
-        page.wait_for_url(f"{site}/congress")
+        page = new_page(browser, viewport, bypass_csp=True)  # axe is a script
+        sign_in(page, site, "congress", lands_on="/congress")
         found: dict[str, list[str]] = {}
 
         page.goto(f"{site}/congress/drafts/new")
@@ -130,4 +116,4 @@ def test_the_intake_pages_have_no_serious_accessibility_violations(
         found["confirm"] = serious_violations(page)
 
         assert {k: v for k, v in found.items() if v} == {}
-        context.close()
+        page.context.close()

@@ -5,7 +5,6 @@ silent cut at 5,000 characters, the contact point chosen again each time, /docs 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +12,8 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.e2e.conftest import DESK, PHONE
+from tests.e2e.conftest import DESK, PHONE, new_page, sign_in
+from tests.records import draft_received
 
 pytestmark = pytest.mark.e2e
 
@@ -32,24 +32,22 @@ def draft(liaison: Liaison) -> dict[str, UUID]:
     app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
     cp = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", operator("admin")).id
     liaison.users.add("caoyang", "staff", PASSWORD, cp)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    ).id
-    app.open_draft(draft, operator("admin"))
+    draft = draft_received(app, TEXT)
     return {"cp": cp, "draft": draft}
 
 
-def phone_page(browser: Any) -> Any:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(5000)
+def draft_on_a_phone(browser: Any, site: str, draft: dict[str, UUID]) -> Any:
+    """The draft's page, opened on a phone."""
+    page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page.goto(f"{site}/drafts/{draft['draft']}")
     return page
+
+
+def write(page: Any, form: str, words: str) -> None:
+    """Words typed into a comment form (``all``: the whole draft's; else an article's) and
+    the contact point chosen."""
+    page.fill(f"#content-{form}", words)
+    page.select_option(f"#cp-{form}", label="曹杨新村街道基层立法联系点")
 
 
 def send(page: Any, button: str) -> None:
@@ -60,10 +58,8 @@ def send(page: Any, button: str) -> None:
 def test_a_wrong_phone_opens_its_section_takes_the_focus_and_is_announced(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    page = phone_page(browser)
-    page.goto(f"{site}/drafts/{draft['draft']}")
-    page.fill("#content-all", "建议对老年人的个人信息给予特别保护。")
-    page.select_option("#cp-all", label="曹杨新村街道基层立法联系点")
+    page = draft_on_a_phone(browser, site, draft)
+    write(page, "all", "建议对老年人的个人信息给予特别保护。")
     page.click("#whole summary")
     page.fill("#phone-all", "12345")
 
@@ -80,11 +76,9 @@ def test_a_wrong_phone_opens_its_section_takes_the_focus_and_is_announced(
 def test_back_then_changed_words_make_a_second_comment_not_an_error(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    page = phone_page(browser)
-    page.goto(f"{site}/drafts/{draft['draft']}")
+    page = draft_on_a_phone(browser, site, draft)
     page.click("#article-2 summary")
-    page.fill("#content-2", "建议保护老年人。")
-    page.select_option("#cp-2", label="曹杨新村街道基层立法联系点")
+    write(page, "2", "建议保护老年人。")
     send(page, "#article-2 button[type=submit]")
     first = CODE.search(page.locator(".receipt-code").inner_text())
 
@@ -92,8 +86,7 @@ def test_back_then_changed_words_make_a_second_comment_not_an_error(
     page.wait_for_selector("#content-2", state="attached")
     if not page.locator("#content-2").is_visible():
         page.click("#article-2 summary")
-    page.fill("#content-2", "建议保护老年人，也保护儿童。")
-    page.select_option("#cp-2", label="曹杨新村街道基层立法联系点")
+    write(page, "2", "建议保护老年人，也保护儿童。")
     send(page, "#article-2 button[type=submit]")
 
     second = CODE.search(page.locator(".receipt-code").inner_text())
@@ -104,8 +97,7 @@ def test_back_then_changed_words_make_a_second_comment_not_an_error(
 def test_switching_language_after_a_refused_comment_shows_the_draft(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    page = phone_page(browser)
-    page.goto(f"{site}/drafts/{draft['draft']}")
+    page = draft_on_a_phone(browser, site, draft)
     page.fill("#content-all", "建议。")
     send(page, "#whole button[type=submit]")  # no contact point chosen: refused
     assert page.evaluate("document.activeElement.id") == "cp-all"
@@ -121,8 +113,7 @@ def test_switching_language_after_a_refused_comment_shows_the_draft(
 def test_a_long_opinion_shows_a_counter_and_is_never_cut(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    page = phone_page(browser)
-    page.goto(f"{site}/drafts/{draft['draft']}")
+    page = draft_on_a_phone(browser, site, draft)
     counter = page.locator("#content-count-all")
     assert counter.is_visible() and "0" in counter.inner_text()
 
@@ -139,10 +130,8 @@ def test_a_long_opinion_shows_a_counter_and_is_never_cut(
 def test_the_contact_point_chosen_once_is_chosen_again_on_this_device(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    page = phone_page(browser)
-    page.goto(f"{site}/drafts/{draft['draft']}")
-    page.fill("#content-all", "建议。")
-    page.select_option("#cp-all", label="曹杨新村街道基层立法联系点")
+    page = draft_on_a_phone(browser, site, draft)
+    write(page, "all", "建议。")
     send(page, "#whole button[type=submit]")
 
     page.goto(f"{site}/drafts/{draft['draft']}")
@@ -154,13 +143,8 @@ def test_the_contact_point_chosen_once_is_chosen_again_on_this_device(
 def test_back_after_signing_out_shows_no_private_page(
     browser: Any, site: str, draft: dict[str, UUID]
 ) -> None:
-    context = browser.new_context(viewport=DESK)
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    page.goto(f"{site}/login")
-    page.fill("#username", "caoyang")
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
+    page = new_page(browser, DESK)
+    sign_in(page, site, "caoyang")
     page.wait_for_url(f"{site}/staff")
     page.goto(f"{site}/staff/drafts")
     assert "个人信息保护法（草案）" in page.content()

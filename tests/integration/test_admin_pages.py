@@ -6,8 +6,7 @@ admin gets in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
@@ -16,12 +15,11 @@ from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
+from tests.forms import Browser, browsers, csrf_of, log_in
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
 MINE = "my-own-long-password"
-
-Browser = Callable[..., TestClient]
 
 
 @pytest.fixture
@@ -39,31 +37,8 @@ def cp(liaison: Liaison) -> UUID:
 @pytest.fixture
 def browser(liaison: Liaison, cp: UUID) -> Iterator[Browser]:
     """A fresh browser per call, signed in as the named user (or anonymous for None)."""
-    site = create_app(liaison=liaison)
-    with ExitStack() as stack:
-
-        def open_as(username: str | None, password: str = PASSWORD) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                sign_in(client, username, password)
-            return client
-
+    with browsers(create_app(liaison=liaison), log_in) as open_as:
         yield open_as
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str, password: str) -> Any:
-    token = csrf_of(client.get("/login").text)
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
 
 
 def post(client: TestClient, path: str, data: dict[str, Any] | None = None) -> Any:
@@ -154,7 +129,7 @@ def test_a_new_account_signs_in_once_with_its_one_time_password_and_chooses_its_
     assert "尚未更换一次性密码" in admin.get("/admin/users").text
 
     newcomer = browser(None)
-    signed = sign_in(newcomer, "li.na", password)
+    signed = log_in(newcomer, "li.na", password)
     assert signed.headers["location"] == "/staff"
     sent = newcomer.get("/staff", follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"] == "/account/password?next=/staff"
@@ -175,8 +150,8 @@ def test_a_new_account_signs_in_once_with_its_one_time_password_and_chooses_its_
     assert chosen.status_code == 303 and chosen.headers["location"] == "/staff"
     assert newcomer.get("/staff").status_code == 200
 
-    assert sign_in(browser(None), "li.na", password).status_code == 401
-    assert sign_in(browser(None), "li.na", MINE).headers["location"] == "/staff"
+    assert log_in(browser(None), "li.na", password).status_code == 401
+    assert log_in(browser(None), "li.na", MINE).headers["location"] == "/staff"
 
 
 def test_a_refused_account_comes_back_with_what_was_wrong(browser: Browser, cp: UUID) -> None:
@@ -203,8 +178,8 @@ def test_a_reset_ends_the_accounts_sessions_and_shows_a_new_one_time_password(
     assert reset.status_code == 200 and reset.headers["cache-control"] == "no-store"
     assert staff.get("/staff", follow_redirects=False).headers["location"] == "/login?next=/staff"
     again = browser(None)
-    assert sign_in(again, "staff_a", PASSWORD).status_code == 401
-    sign_in(again, "staff_a", one_time_password(reset.text))
+    assert log_in(again, "staff_a", PASSWORD).status_code == 401
+    log_in(again, "staff_a", one_time_password(reset.text))
     assert (
         again.get("/staff", follow_redirects=False)
         .headers["location"]
@@ -225,7 +200,7 @@ def test_deactivation_asks_first_then_ends_the_session_at_once(browser: Browser)
     assert done.status_code == 303
     assert "staff_a 已无法登录" in admin.get(done.headers["location"]).text
     assert staff.get("/staff", follow_redirects=False).status_code == 303
-    assert sign_in(browser(None), "staff_a", PASSWORD).status_code == 401
+    assert log_in(browser(None), "staff_a", PASSWORD).status_code == 401
     assert "已停用" in admin.get("/admin/users").text
 
 
@@ -279,4 +254,4 @@ def test_one_can_change_ones_own_password_knowing_the_current_one(browser: Brows
     )
     assert right.status_code == 303 and right.headers["location"] == "/congress"
     assert congress.get("/congress").status_code == 200
-    assert sign_in(browser(None), "congress", MINE).status_code == 303
+    assert log_in(browser(None), "congress", MINE).status_code == 303

@@ -27,7 +27,9 @@ from liaison.rights import operator
 from liaison.settings import Settings
 from tests.conftest import FixedClock
 from tests.records import CHAPTERED as TEXT
-from tests.records import consultation
+from tests.records import consultation, municipal_draft
+
+CONSOLE = operator("s")  # at the console: every right; "s" in the events
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def test_personal_data_never_reaches_the_log_in_plain_text(setting: tuple, tmp_p
     liaison, draft, cp = setting
     app = liaison.app
     person = app.register_participant(
-        cp.id, "王秀英", "resident", operator("s"), neighbourhood="曹杨一村", phone="138 1234 5678"
+        cp.id, "王秀英", "resident", CONSOLE, neighbourhood="曹杨一村", phone="138 1234 5678"
     )
     comment = app.comment_publicly(
         draft.id, cp.id, "建议增加线下渠道", article=1, name="李建国", phone="13900001111"
@@ -92,8 +94,8 @@ def test_personal_data_never_reaches_the_log_in_plain_text(setting: tuple, tmp_p
 def test_a_sealed_value_copied_to_another_person_does_not_open(setting: tuple) -> None:
     liaison, _, cp = setting
     app = liaison.app
-    one = app.register_participant(cp.id, "王秀英", "resident", operator("s"))
-    other = app.register_participant(cp.id, "张伟", "resident", operator("s"))
+    one = app.register_participant(cp.id, "王秀英", "resident", CONSOLE)
+    other = app.register_participant(cp.id, "张伟", "resident", CONSOLE)
 
     assert app.vault.open(other.id, "name", one.sealed_name) is None
     assert app.vault.open(one.id, "neighbourhood", one.sealed_name) is None
@@ -103,23 +105,19 @@ def test_a_sealed_value_copied_to_another_person_does_not_open(setting: tuple) -
 def test_erasure_makes_the_person_unreadable_and_keeps_their_suggestions(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    person = app.register_participant(
-        cp.id, "王秀英", "resident", operator("s"), phone="13812345678"
-    )
+    person = app.register_participant(cp.id, "王秀英", "resident", CONSOLE, phone="13812345678")
     said = app.record_suggestion(
-        cp.id, draft.id, "建议", "letter", operator("s"), participant_id=person.id
+        cp.id, draft.id, "建议", "letter", CONSOLE, participant_id=person.id
     )
 
-    app.erase_participant(person.id, operator("s"))
+    app.erase_participant(person.id, CONSOLE)
 
     erased = app.get(person.id, Participant)
     assert erased.erased
     assert app.personal_data(erased) == {"name": None, "neighbourhood": None, "phone": None}
     assert app.get(said.id, Suggestion).participant_id == person.id
     with pytest.raises(ParticipantErasedError):
-        app.record_suggestion(
-            cp.id, draft.id, "再提", "letter", operator("s"), participant_id=person.id
-        )
+        app.record_suggestion(cp.id, draft.id, "再提", "letter", CONSOLE, participant_id=person.id)
 
 
 def test_public_comments_need_an_open_draft_and_a_real_article(setting: tuple) -> None:
@@ -162,40 +160,28 @@ def test_sessions_suggestions_and_people_must_belong_together(setting: tuple) ->
     liaison, draft, cp = setting
     app = liaison.app
     other_cp = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", operator("admin"))
-    stranger = app.register_participant(other_cp.id, "外人", "resident", operator("s"))
-    other_draft = app.receive_draft(
-        "另一部",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        operator("admin"),
-    )
+    stranger = app.register_participant(other_cp.id, "外人", "resident", CONSOLE)
+    other_draft = municipal_draft(app, TEXT, "另一部", open_it=False)
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), operator("s")
+        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), CONSOLE
     )
 
     with pytest.raises(NotFoundError):  # another contact point's person does not exist here
-        app.record_attendance(session.id, [stranger.id], operator("s"))
+        app.record_attendance(session.id, [stranger.id], CONSOLE)
     with pytest.raises(MismatchError):
-        app.record_suggestion(
-            cp.id, other_draft.id, "意见", "session", operator("s"), session_id=session.id
-        )
-    app.cancel_session(session.id, operator("s"))
+        app.record_suggestion(cp.id, other_draft, "意见", "session", CONSOLE, session_id=session.id)
+    app.cancel_session(session.id, CONSOLE)
     with pytest.raises(SessionCancelledError):
-        app.record_suggestion(
-            cp.id, draft.id, "意见", "session", operator("s"), session_id=session.id
-        )
+        app.record_suggestion(cp.id, draft.id, "意见", "session", CONSOLE, session_id=session.id)
 
 
 def test_a_merge_changes_both_suggestions_in_one_transaction(setting: tuple) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    first = app.record_suggestion(cp.id, draft.id, "建议一", "letter", operator("s"))
-    second = app.record_suggestion(cp.id, draft.id, "建议一（重复）", "letter", operator("s"))
+    first = app.record_suggestion(cp.id, draft.id, "建议一", "letter", CONSOLE)
+    second = app.record_suggestion(cp.id, draft.id, "建议一（重复）", "letter", CONSOLE)
 
-    app.merge_suggestion(second.id, first.id, operator("s"))
+    app.merge_suggestion(second.id, first.id, CONSOLE)
 
     assert app.get(second.id, Suggestion).merged_into == first.id
     assert app.get(first.id, Suggestion).absorbed == [second.id]
@@ -204,27 +190,27 @@ def test_a_merge_changes_both_suggestions_in_one_transaction(setting: tuple) -> 
 def test_a_whole_consultation_from_draft_to_feedback(setting: tuple, clock: FixedClock) -> None:
     liaison, draft, cp = setting
     app = liaison.app
-    person = app.register_participant(cp.id, "王秀英", "resident", operator("s"))
+    person = app.register_participant(cp.id, "王秀英", "resident", CONSOLE)
     session = app.schedule_session(
-        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), operator("s")
+        cp.id, [draft.id], "symposium", "座谈会", datetime(2021, 3, 5, 14), CONSOLE
     )
-    app.record_attendance(session.id, [person.id], operator("s"))
-    app.complete_session(session.id, operator("s"), minutes="逐条讨论")
+    app.record_attendance(session.id, [person.id], CONSOLE)
+    app.complete_session(session.id, CONSOLE, minutes="逐条讨论")
     said = app.record_suggestion(
         cp.id,
         draft.id,
         "建议增加告知义务",
         "session",
-        operator("s"),
+        CONSOLE,
         article=2,
         participant_id=person.id,
         session_id=session.id,
         received_on=date(2021, 3, 5),
     )
-    app.revise_suggestion(said.id, "建议在第二条增加告知义务", operator("s"))
-    app.screen_suggestion(said.id, "accept", operator("s"))
+    app.revise_suggestion(said.id, "建议在第二条增加告知义务", CONSOLE)
+    app.screen_suggestion(said.id, "accept", CONSOLE)
     clock.day = date(2021, 3, 25)  # business dates run forward: time passes between the steps
-    report = app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), operator("s"))
+    report = app.submit_report(cp.id, draft.id, [said.id], date(2021, 3, 25), CONSOLE)
     clock.day = date(2021, 8, 20)
     app.enact_draft(
         draft.id,
@@ -233,7 +219,7 @@ def test_a_whole_consultation_from_draft_to_feedback(setting: tuple, clock: Fixe
         operator("admin"),
     )
     app.record_outcome(said.id, "adopted", operator("congress"), final_article=2)
-    app.send_feedback(said.id, "已采纳", operator("s"))
+    app.send_feedback(said.id, "已采纳", CONSOLE)
 
     final = app.get(said.id, Suggestion)
     assert final.status.value == "fed_back"
@@ -257,7 +243,7 @@ def test_a_batch_of_opinions_is_recorded_together_or_not_at_all(setting: tuple) 
     events = app.recorder.max_notification_id()
     with pytest.raises(UnknownArticleError):
         app.record_suggestions(
-            [*items, Opinion(cp.id, draft.id, "坏", "letter", article=9)], operator("s")
+            [*items, Opinion(cp.id, draft.id, "坏", "letter", article=9)], CONSOLE
         )
 
     assert len({s.receipt for s in saved}) == 5

@@ -26,6 +26,8 @@ from tests.conftest import STORE, FixedClock, store_settings
 from tests.postgres_server import PostgresServer
 from tests.records import consultation
 
+Captured = pytest.CaptureFixture[str]
+
 
 def _consultation(liaison: Liaison, comments: int = 6) -> Any:
     app = liaison.app
@@ -69,6 +71,12 @@ def _check_restored(url: str, expected: tuple[dict[str, Any], Verification, int]
         restored.close()
 
 
+@pytest.fixture
+def console(liaison: Liaison, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI pointed at the test's store, as the operator's environment points it."""
+    monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
+
+
 # SQLite
 
 
@@ -79,16 +87,11 @@ def sqlite_only() -> None:
 
 
 def test_a_backup_restored_in_place_brings_back_the_figures_and_the_chain(
-    sqlite_only: None,
-    liaison: Liaison,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    sqlite_only: None, console: None, liaison: Liaison, tmp_path: Path, capsys: Captured
 ) -> None:
     # given a consultation, backed up while the site is open
     cp, draft = _consultation(liaison)
     at_backup = _state(liaison)
-    monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
     backup = tmp_path / "backup.sqlite3"
     assert main(["backup", str(backup)]) == 0
     assert f"backed up to {backup}" in capsys.readouterr().out
@@ -147,13 +150,8 @@ def test_a_backup_taken_during_writes_is_consistent(
 
 
 def test_a_backup_never_overwrites_a_file(
-    sqlite_only: None,
-    liaison: Liaison,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    sqlite_only: None, console: None, tmp_path: Path, capsys: Captured
 ) -> None:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
     taken = tmp_path / "taken.sqlite3"
     taken.write_bytes(b"precious")
 
@@ -182,14 +180,8 @@ def restore_target(server: PostgresServer) -> Iterator[str]:
 
 
 def test_liaison_backup_on_postgresql_points_to_pg_dump(
-    server: PostgresServer,
-    liaison: Liaison,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    server: PostgresServer, console: None, tmp_path: Path, capsys: Captured
 ) -> None:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", liaison.settings.database_url)
-
     assert main(["backup", str(tmp_path / "x")]) == 2
     assert "pg_dump" in capsys.readouterr().err
 

@@ -16,6 +16,8 @@ from fastapi.testclient import TestClient
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.rights import Actor, Role, operator
+from tests.forms import csrf_of, sign_in
+from tests.records import draft_received
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -48,16 +50,7 @@ def scene(liaison: Liaison) -> Scene:
     liaison.users.add("congress", "congress", PASSWORD, None)
     liaison.users.add("caoyang", "staff", PASSWORD, a)
     staff_a, staff_b = Actor("caoyang", Role.STAFF, a), Actor("hongqiao", Role.STAFF, b)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        admin,
-    ).id
-    app.open_draft(draft, admin, on=date(2021, 3, 1))
+    draft = draft_received(app, TEXT, opened_on=date(2021, 3, 1), by=admin)
     person = app.register_participant(a, "王秀英", "resident", staff_a, consent_to_contact=True)
 
     def said(cp: UUID, actor: Actor, words: str, article: int | None, **kw: Any) -> UUID:
@@ -91,20 +84,11 @@ def client(scene: Scene) -> Iterator[TestClient]:
         yield client
 
 
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
+@pytest.fixture
+def congress(client: TestClient) -> TestClient:
+    """A browser signed in as the congress."""
+    sign_in(client, "congress")
+    return client
 
 
 def save(client: TestClient, report: UUID, data: dict[str, str]) -> Any:
@@ -120,11 +104,9 @@ def outcome_of(scene: Scene, suggestion_id: UUID) -> tuple[str | None, int | Non
 
 
 def test_the_inbox_lists_reports_from_every_point_awaiting_a_decision_newest_first(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
-
-    page = client.get("/congress/inbox").text
+    page = congress.get("/congress/inbox").text
 
     assert page.index(f"/congress/reports/{scene.report_b.hex}") < page.index(
         f"/congress/reports/{scene.report_a.hex}"
@@ -132,31 +114,28 @@ def test_the_inbox_lists_reports_from_every_point_awaiting_a_decision_newest_fir
     assert "虹桥街道基层立法联系点" in page and "曹杨新村街道基层立法联系点" in page
     assert re.search(r"\">2</td>\s*<td class=\"num\" data-label=\"[^\"]+\">0</td>", page)
     assert 'href="/congress/inbox" aria-current="page"' in page
-    assert "/congress/inbox" in client.get("/congress/drafts").text  # in the congress's menu
+    assert "/congress/inbox" in congress.get("/congress/drafts").text  # in the congress's menu
 
 
 def test_decided_reports_leave_the_awaiting_list_for_the_decided_one(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
     [theirs] = scene.liaison.app.report(operator(), scene.report_b).suggestion_ids
     scene.liaison.app.decide_report(
         scene.report_b, [_ruling(theirs, "not_adopted")], operator("congress")
     )
 
-    awaiting = client.get("/congress/inbox").text
-    decided = client.get("/congress/inbox?status=decided").text
+    awaiting = congress.get("/congress/inbox").text
+    decided = congress.get("/congress/inbox?status=decided").text
 
     assert scene.report_b.hex not in awaiting and scene.report_a.hex in awaiting
     assert scene.report_b.hex in decided and scene.report_a.hex not in decided
 
 
 def test_a_report_shows_each_suggestion_with_a_decision_form(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
-
-    page = client.get(f"/congress/reports/{scene.report_a}").text
+    page = congress.get(f"/congress/reports/{scene.report_a}").text
 
     me = scene.adopted.hex
     row = page[page.index(f'id="s-{me}"') : page.index(f'id="s-{scene.general.hex}"')]
@@ -174,11 +153,11 @@ def test_a_report_shows_each_suggestion_with_a_decision_form(
     assert "草案整体" in page and "保存全部审议结果" in page
 
 
-def test_saving_records_every_chosen_decision_and_says_so(client: TestClient, scene: Scene) -> None:
-    sign_in(client, "congress")
-
+def test_saving_records_every_chosen_decision_and_says_so(
+    congress: TestClient, scene: Scene
+) -> None:
     answer = save(
-        client,
+        congress,
         scene.report_a,
         {
             f"outcome-{scene.adopted.hex}": "adopted",
@@ -192,18 +171,16 @@ def test_saving_records_every_chosen_decision_and_says_so(client: TestClient, sc
     assert answer.headers["location"] == f"/congress/reports/{scene.report_a}?saved=2"
     assert outcome_of(scene, scene.adopted) == ("adopted", 4, "写入第四条")
     assert outcome_of(scene, scene.general) == ("not_adopted", None, None)
-    page = client.get(answer.headers["location"]).text
+    page = congress.get(answer.headers["location"]).text
     assert "已保存2条审议结果" in page
     assert "由congress于" in page and "保存全部审议结果" not in page  # nothing left to decide
 
 
 def test_one_wrong_row_saves_nothing_and_keeps_what_was_typed(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
-
     answer = save(
-        client,
+        congress,
         scene.report_a,
         {
             f"outcome-{scene.adopted.hex}": "adopted",
@@ -224,12 +201,10 @@ def test_one_wrong_row_saves_nothing_and_keeps_what_was_typed(
 
 
 def test_an_article_missing_from_the_latest_text_is_named_beside_its_row(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
-
     answer = save(
-        client,
+        congress,
         scene.report_a,
         {
             f"outcome-{scene.adopted.hex}": "adopted",
@@ -243,23 +218,20 @@ def test_an_article_missing_from_the_latest_text_is_named_beside_its_row(
     assert outcome_of(scene, scene.adopted) == (None, None, None)
 
 
-def test_nothing_chosen_is_said_at_the_top(client: TestClient, scene: Scene) -> None:
-    sign_in(client, "congress")
-
-    answer = save(client, scene.report_a, {})
+def test_nothing_chosen_is_said_at_the_top(congress: TestClient, scene: Scene) -> None:
+    answer = save(congress, scene.report_a, {})
 
     assert answer.status_code == 422 and "请至少为一条意见建议选择审议结果" in answer.text
 
 
 def test_a_decision_made_otherwise_meanwhile_saves_nothing(
-    client: TestClient, scene: Scene
+    congress: TestClient, scene: Scene
 ) -> None:
-    sign_in(client, "congress")
-    token = csrf_of(client.get(f"/congress/reports/{scene.report_a}").text)
+    token = csrf_of(congress.get(f"/congress/reports/{scene.report_a}").text)
     staff = Actor("caoyang", Role.STAFF, scene.cp_a)
     scene.liaison.app.decide_report(scene.report_a, [_ruling(scene.adopted, "adopted")], staff)
 
-    answer = client.post(
+    answer = congress.post(
         f"/congress/reports/{scene.report_a}",
         data={
             "csrf_token": token,

@@ -25,7 +25,13 @@ from projections.projector import event_chain
 from projections.statistics import Period, figures, ranking
 from projections.tables import suggestions
 from tests.conftest import FixedClock
-from tests.records import PASSWORD, add_users, draft_received, two_contact_points
+from tests.forms import sign_in
+from tests.records import (
+    add_users,
+    draft_opened,
+    municipal_draft,
+    two_contact_points,
+)
 from web.app import create_app
 from web.i18n import translator
 from web.pages.congress_figures import FIGURE_ROWS
@@ -64,13 +70,7 @@ def city(liaison: Liaison, clock: FixedClock) -> City:
     add_users(
         liaison, ("admin", "admin", None), ("congress", "congress", None), ("staff_a", "staff", a)
     )
-    draft = draft_received(
-        app,
-        CONSULTED,
-        received_on=date(2021, 2, 1),
-        deadline=date(2021, 3, 10),
-        opened_on=date(2021, 2, 1),
-    )
+    draft = draft_opened(app, CONSULTED, on=date(2021, 2, 1), until=date(2021, 3, 10))
     words = {
         "adopted": "建议将“可以”改为“应当”，并写明正当、必要原则。",
         "partial": "建议写明施行的具体日期。" + XSS,
@@ -121,14 +121,7 @@ def city(liaison: Liaison, clock: FixedClock) -> City:
         (public.id, "adopted"),
     ]:
         app.record_outcome(suggestion, outcome, operator("congress"), decided_on=date(2021, 6, 1))
-    still_open = draft_received(
-        app,
-        CONSULTED,
-        title="数据条例（草案）",
-        level="municipal",
-        issuer="市人大",
-        opened_on=date(2021, 3, 1),
-    )
+    still_open = municipal_draft(app, CONSULTED, opened_on=date(2021, 3, 1))
     app.record_suggestion(
         a,
         still_open,
@@ -145,18 +138,6 @@ def city(liaison: Liaison, clock: FixedClock) -> City:
 def client(city: City) -> Iterator[TestClient]:
     with TestClient(create_app(liaison=city.liaison)) as client:
         yield client
-
-
-def sign_in(client: TestClient, username: str) -> None:
-    form = client.get("/login").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf is not None
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
 
 
 class Tables(HTMLParser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -164,38 +164,41 @@ def _dates_out_of_order(app: Any, today: date) -> list[str]:
     return found
 
 
+@pytest.fixture
+def console(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """The CLI over a fresh SQLite store; ``console(line)``: what the operator types next."""
+    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    return lambda line: monkeypatch.setattr("sys.stdin", io.StringIO(line + "\n"))
+
+
 def test_users_add_reads_the_password_from_standard_input(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    console: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'u.sqlite3'}")
-    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    console("a-long-password")
 
     assert main(["users", "add", "reviewer", "--role", "congress"]) == 0
     assert "added reviewer (congress)" in capsys.readouterr().out
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    console("short")
     assert main(["users", "add", "another", "--role", "congress"]) == 2
     assert "password" in capsys.readouterr().err
 
-    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    console("a-long-password")
     assert main(["users", "add", "desk", "--role", "staff", "--contact-point", "无此联系点"]) == 2
     assert "no contact point" in capsys.readouterr().err
 
 
 def test_report_refuses_an_unknown_contact_point(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    console: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
-
     assert main(["report", "--contact-point", "nowhere"]) == 2
     assert "no contact point 'nowhere'" in capsys.readouterr().err
 
 
 def test_users_reset_prints_a_one_time_password_that_must_be_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    console: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LIAISON_DATABASE_URL", f"sqlite:///{tmp_path / 'u.sqlite3'}")
-    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    console("a-long-password")
     assert main(["users", "add", "chief", "--role", "admin"]) == 0
 
     assert main(["users", "reset", "chief"]) == 0

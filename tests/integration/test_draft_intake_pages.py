@@ -4,22 +4,21 @@ by article, enact. Staff and residents then see only what the draft was sent to.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import pytest
-from docx import Document
 from fastapi.testclient import TestClient
 
 from domain.draft import Draft, DraftStatus
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
+from tests.forms import Browser, browsers, csrf_of
+from tests.records import word_file
 from web.app import create_app
 
 PASSWORD = "a-long-test-password"
@@ -60,33 +59,10 @@ def city(liaison: Liaison) -> City:
     return City(liaison, a, b)
 
 
-Browser = Callable[[str | None], TestClient]
-
-
 @pytest.fixture
 def browser(city: City) -> Iterator[Browser]:
-    site = create_app(liaison=city.liaison)
-    with ExitStack() as stack:
-
-        def open_as(username: str | None) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                token = csrf_of(client.get("/login").text)
-                answer = client.post(
-                    "/login",
-                    data={"username": username, "password": PASSWORD, "csrf_token": token},
-                    follow_redirects=False,
-                )
-                assert answer.status_code == 303, answer.text
-            return client
-
+    with browsers(create_app(liaison=city.liaison)) as open_as:
         yield open_as
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
 
 
 def hidden(page: str, name: str) -> str:
@@ -124,15 +100,23 @@ def details(city: City, **changes: Any) -> dict[str, Any]:
     } | changes
 
 
-def register(client: TestClient, city: City, text: str = TEXT, **changes: Any) -> UUID:
+def registering(
+    client: TestClient, city: City, text: str = TEXT, sent: str | None = None, **changes: Any
+) -> Any:
+    """The text previewed, then sent (as ``sent``, if given) with the details to register it:
+    the answer, not followed."""
     shown = send(client, "/congress/drafts/new", {"text": text, "action": "preview"})
     assert shown.status_code == 200, shown.text
-    answer = send(
+    return send(
         client,
         "/congress/drafts/new",
-        {"text": text, "action": "register", "previewed": hidden(shown.text, "previewed")}
+        {"text": sent or text, "action": "register", "previewed": hidden(shown.text, "previewed")}
         | details(city, **changes),
     )
+
+
+def register(client: TestClient, city: City, text: str = TEXT, **changes: Any) -> UUID:
+    answer = registering(client, city, text, **changes)
     assert answer.status_code == 303, answer.text
     found = re.fullmatch(
         r"/congress/drafts/([0-9a-f-]+)/manage\?done=registered", answer.headers["location"]
@@ -198,17 +182,11 @@ def test_an_uploaded_gb18030_file_is_previewed_not_registered(browser: Browser, 
 
 
 def test_an_uploaded_word_file_is_read(browser: Browser) -> None:
-    document = Document()
-    for line in TEXT.split("\n"):
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-
     page = send(
         browser("congress"),
         "/congress/drafts/new",
         {"action": "preview"},
-        files={"file": ("draft.docx", out.getvalue())},
+        files={"file": ("draft.docx", word_file(TEXT))},
     )
 
     assert page.status_code == 200
@@ -247,14 +225,8 @@ def test_every_point_ticked_asks_all_of_them(browser: Browser, city: City) -> No
 def test_missing_details_are_shown_beside_their_fields_with_the_input_kept(
     browser: Browser, city: City
 ) -> None:
-    client = browser("congress")
-    shown = send(client, "/congress/drafts/new", {"text": TEXT, "action": "preview"})
-
-    answer = send(
-        client,
-        "/congress/drafts/new",
-        {"text": TEXT, "action": "register", "previewed": hidden(shown.text, "previewed")}
-        | details(city, issuer="", deadline="2021-02-01", contact_point_ids=[]),
+    answer = registering(
+        browser("congress"), city, issuer="", deadline="2021-02-01", contact_point_ids=[]
     )
 
     assert answer.status_code == 422
@@ -265,15 +237,7 @@ def test_missing_details_are_shown_beside_their_fields_with_the_input_kept(
 
 
 def test_a_text_changed_after_its_preview_is_previewed_again(browser: Browser, city: City) -> None:
-    client = browser("congress")
-    shown = send(client, "/congress/drafts/new", {"text": TEXT, "action": "preview"})
-
-    answer = send(
-        client,
-        "/congress/drafts/new",
-        {"text": SECOND, "action": "register", "previewed": hidden(shown.text, "previewed")}
-        | details(city),
-    )
+    answer = registering(browser("congress"), city, sent=SECOND)
 
     assert answer.status_code == 422
     assert city.liaison.queries.drafts(operator()) == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import random
 import re
-from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
@@ -18,7 +17,8 @@ from liaison.bootstrap import Liaison
 from liaison.demo import catalog
 from liaison.demo.readings import read_twice
 from liaison.rights import PUBLIC, ForbiddenError, operator
-from web.app import create_app
+from tests.forms import sign_in
+from tests.records import draft_received
 
 PASSWORD = "a-long-test-password"
 ADMIN = operator("admin")
@@ -31,23 +31,6 @@ def read(liaison: Liaison) -> UUID:
     ).id
     liaison.users.add("congress", "congress", PASSWORD, None)
     return read_twice(liaison.app, random.Random(1), {catalog.CAOYANG: point})
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
-
-
-def sign_in(client: TestClient) -> None:
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-    assert csrf is not None
-    answer = client.post(
-        "/login",
-        data={"username": "congress", "password": PASSWORD, "csrf_token": csrf.group(1)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303
 
 
 def text_of(page: str) -> str:
@@ -64,7 +47,7 @@ def section(page: str, anchor: str) -> str:
 def test_the_trace_shows_each_articles_journey_and_its_change_into_the_law(
     client: TestClient, read: UUID
 ) -> None:
-    sign_in(client)
+    sign_in(client, "congress")
 
     page = client.get(f"/congress/drafts/{read}").text
 
@@ -130,15 +113,7 @@ def test_the_public_reads_the_lineage_of_a_law_but_not_of_a_draft(
     app = liaison.app
     law = app.get(read, Draft)  # enacted
     assert [line.numbers for line in liaison.queries.lineage(PUBLIC, law).lines][5] == [4, 5, 6]
-    still_open = app.receive_draft(
-        "某条例（草案）",
-        "municipal",
-        "市人大",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        "第一条　甲。",
-        ADMIN,
-    )
+    still_open = app.get(draft_received(app, "第一条　甲。", open_it=False), Draft)
 
     with pytest.raises(ForbiddenError):
         liaison.queries.lineage(PUBLIC, still_open)

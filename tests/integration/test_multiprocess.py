@@ -36,6 +36,7 @@ from liaison.settings import Settings
 from projections.statistics import figures
 from tests.conftest import STORE
 from tests.integration.snapshot import assert_each_event_applied_once, batch_record, read_models
+from tests.records import CAOYANG, draft_received
 
 OPEN_UNTIL = date(2099, 12, 31)
 """A deadline the real clock has not passed: servers here run on the wall's business date."""
@@ -424,9 +425,7 @@ def test_a_page_session_started_on_one_worker_is_known_to_the_other_and_ends_for
     two_workers: tuple[Liaison, Liaison],
 ) -> None:
     first, second = two_workers
-    cp = first.app.designate_contact_point(
-        "曹杨新村街道基层立法联系点", "普陀区", operator("admin")
-    )
+    cp = first.app.designate_contact_point(*CAOYANG, operator("admin"))
     first.users.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     user = first.users.add("staff", "staff", PASSWORD, cp.id)
     token = first.sessions.start(user)
@@ -441,18 +440,13 @@ def test_one_idempotency_key_sent_to_both_workers_at_once_records_one_comment(
     two_workers: tuple[Liaison, Liaison],
 ) -> None:
     first, _ = two_workers
-    cp = first.app.designate_contact_point(
-        "曹杨新村街道基层立法联系点", "普陀区", operator("admin")
-    )
-    draft = first.app.receive_draft(
-        "草案", "national", "法工委", date(2021, 3, 1), OPEN_UNTIL, TEXT, operator("admin")
-    )
-    first.app.open_draft(draft.id, operator("admin"))
+    cp = first.app.designate_contact_point(*CAOYANG, operator("admin"))
+    draft = draft_received(first.app, TEXT, title="草案", deadline=OPEN_UNTIL)
     events = first.app.recorder.max_notification_id() or 0
 
     def send(worker: Liaison) -> tuple[int, dict[str, Any]]:
         def record(suggestion_id: UUID) -> tuple[int, dict[str, Any]]:
-            said = worker.app.comment_publicly(draft.id, cp.id, "意见", suggestion_id=suggestion_id)
+            said = worker.app.comment_publicly(draft, cp.id, "意见", suggestion_id=suggestion_id)
             return 201, {"receipt": said.receipt}
 
         return worker.idempotency.run("key-1", "print-1", record)

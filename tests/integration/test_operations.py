@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Connection, func, inspect, select, update
 
+from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.cli import main
 from liaison.logs import JsonLines, request_id
@@ -59,10 +60,16 @@ def world(liaison: Liaison) -> dict[str, UUID]:
     return {"cp": cp, "draft": draft}
 
 
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
+def letter(liaison: Liaison, world: dict[str, UUID], words: str) -> Suggestion:
+    """One more letter to the world's contact point on its draft, as the first three came."""
+    return liaison.app.record_suggestion(
+        world["cp"],
+        world["draft"],
+        words,
+        "letter",
+        operator("staff"),
+        received_on=date(2021, 3, 2),
+    )
 
 
 def signed_in(liaison: Liaison, username: str) -> TestClient:
@@ -127,14 +134,7 @@ def test_healthz_says_behind_when_events_wait_longer_than_a_minute(
     liaison: Liaison, world: dict[str, UUID], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     liaison.app.on_saved = None  # a worker that no longer projects, and no projector
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议四",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议四")
     found = status(liaison.projector)
     assert found.lag == 1 and found.state == "ok"  # it has only just been recorded
 
@@ -165,14 +165,7 @@ def test_an_undecodable_event_stops_projection_and_healthz_says_so_while_pages_a
     poison = plant_undecodable_event(liaison)
 
     # a save after it is answered as done; the catch-up that follows stops at the event
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议四",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议四")
 
     assert liaison.projector.position() < poison
     assert received(liaison) == before  # nothing after the bad event was applied
@@ -200,23 +193,9 @@ def test_the_events_before_a_bad_one_in_the_same_batch_are_applied(
 ) -> None:
     liaison.app.on_saved = None
     for text in ("建议四", "建议五"):
-        liaison.app.record_suggestion(
-            world["cp"],
-            world["draft"],
-            text,
-            "letter",
-            operator("staff"),
-            received_on=date(2021, 3, 2),
-        )
+        letter(liaison, world, text)
     poison = plant_undecodable_event(liaison)
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议六",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议六")
 
     with pytest.raises(read_models.ProjectionStoppedError) as stopped:
         liaison.projector.catch_up()
@@ -263,23 +242,9 @@ def test_resume_after_a_fix_applies_the_event_it_stopped_at_and_what_followed(
         right(conn, notifications)
 
     monkeypatch.setattr(liaison.projector, "apply", buggy)
-    suggestion = liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议四",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    suggestion = letter(liaison, world, "建议四")
     liaison.app.revise_suggestion(suggestion.id, "建议四（修改）", operator("staff"))
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议五",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议五")
     assert status(liaison.projector).stopped
     assert received(liaison) == 4
     assert status(liaison.projector).trouble.topic.endswith("Suggestion.Revised")  # type: ignore[union-attr]
@@ -302,14 +267,7 @@ def test_skip_goes_past_only_the_event_stopped_at_and_is_audited(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     poison = plant_undecodable_event(liaison)
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议四",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议四")
     monkeypatch.setenv("LIAISON_DATABASE_URL", settings.database_url)
 
     assert main(["projections", "skip", str(poison + 1)]) == 2  # not where it stopped
@@ -431,14 +389,7 @@ def test_pages_answer_from_the_live_read_models_during_a_rebuild_then_it_swaps(
             assert page.status_code == 200 and 'id="read-models-notice"' in page.text
         assert received(liaison) == shown_before
         # and a write meanwhile reaches the live read models at once
-        liaison.app.record_suggestion(
-            world["cp"],
-            world["draft"],
-            "建议四",
-            "letter",
-            operator("staff"),
-            received_on=date(2021, 3, 2),
-        )
+        letter(liaison, world, "建议四")
         assert received(liaison) == shown_before + 1
     finally:
         go_on.set()
@@ -517,14 +468,7 @@ def test_batches_older_than_a_week_are_pruned_but_the_newest_is_kept(
     with liaison.engine.connect() as conn:
         (kept,) = conn.execute(select(batches.c.last)).scalars().all()
     assert kept == liaison.projector.position()
-    liaison.app.record_suggestion(
-        world["cp"],
-        world["draft"],
-        "建议四",
-        "letter",
-        operator("staff"),
-        received_on=date(2021, 3, 2),
-    )
+    letter(liaison, world, "建议四")
     assert liaison.projector.prune_batches() == 1  # the old newest, now that one is newer
 
 

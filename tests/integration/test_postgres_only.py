@@ -204,16 +204,7 @@ class _Rival(Projector):
         committed: threading.Event,
         rival_committed: threading.Event,
     ) -> None:
-        wired = liaison.projector
-        super().__init__(
-            _Reads(liaison.app.recorder, read),  # type: ignore[arg-type]
-            liaison.app.mapper,
-            liaison.engine,
-            handlers=wired.handlers,
-            updaters=wired.updaters,
-            after_batch=wired.after_batch,
-            batch=7,
-        )
+        super().__init__(**_as_wired(liaison, _Reads(liaison.app.recorder, read), batch=7))
         self.seen, self.rival_read = seen, rival_read
         self.committed, self.rival_committed = committed, rival_committed
 
@@ -254,16 +245,21 @@ def _spy(liaison: Liaison, seen: list[int]) -> Projector:
             super().apply(conn, notifications)
             seen.extend(n.id for n in notifications)
 
+    return Spy(**_as_wired(liaison, liaison.app.recorder, batch=1000))
+
+
+def _as_wired(liaison: Liaison, recorder: Any, batch: int) -> dict[str, Any]:
+    """The arguments of the Liaison's own projector, reading ``recorder`` ``batch`` at a time."""
     wired = liaison.projector
-    return Spy(
-        liaison.app.recorder,
-        liaison.app.mapper,
-        liaison.engine,
-        handlers=wired.handlers,
-        updaters=wired.updaters,
-        after_batch=wired.after_batch,
-        batch=1000,
-    )
+    return {
+        "recorder": recorder,
+        "mapper": liaison.app.mapper,
+        "engine": liaison.engine,
+        "handlers": wired.handlers,
+        "updaters": wired.updaters,
+        "after_batch": wired.after_batch,
+        "batch": batch,
+    }
 
 
 def _waiting_for_a_lock(url: str) -> bool:

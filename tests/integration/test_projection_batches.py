@@ -21,6 +21,7 @@ from projections.projector import Projector, event_chain
 from projections.tables import agg_received, suggestions
 from tests.conftest import FixedClock
 from tests.integration.snapshot import read_models
+from tests.records import draft_opened
 
 
 @pytest.fixture
@@ -142,16 +143,7 @@ def test_a_projector_runs_exactly_the_updaters_and_steps_it_is_given(liaison: Li
     # given a few events, projected by the Liaison's own projector (aggregates and chain)
     app = liaison.app
     cp = app.designate_contact_point("曹杨新村街道", "普陀区", operator("admin")).id
-    draft = app.receive_draft(
-        "草案",
-        "national",
-        "法工委",
-        date(2021, 2, 1),
-        date(2021, 3, 10),
-        "第一条　总则。",
-        operator("a"),
-    ).id
-    app.open_draft(draft, operator("admin"), on=date(2021, 2, 1))
+    draft = draft_opened(app, "第一条　总则。", on=date(2021, 2, 1), until=date(2021, 3, 10))
     kept = app.record_suggestion(
         cp, draft, "意见", "online", operator("s"), received_on=date(2021, 3, 1)
     )

@@ -3,14 +3,13 @@ through (here the application itself, as the CLI and any other caller use it).""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison
 from liaison.rights import PUBLIC, Actor, ForbiddenError, HiddenError, Role, operator
 from projections.statistics import Period
+from tests.records import draft_received
 
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
 ADMIN = operator("admin")
@@ -22,24 +21,15 @@ def city(liaison: Liaison) -> dict:
     app = liaison.app
     a = app.designate_contact_point("曹杨新村街道基层立法联系点", "普陀区", ADMIN)
     b = app.designate_contact_point("虹桥街道基层立法联系点", "长宁区", ADMIN)
-    draft = app.receive_draft(
-        "个人信息保护法（草案）",
-        "national",
-        "法工委",
-        date(2021, 3, 1),
-        date(2021, 3, 31),
-        TEXT,
-        CONGRESS,
-    )
-    app.open_draft(draft.id, CONGRESS)
+    draft = draft_received(app, TEXT, by=CONGRESS)
     staff_a = Actor("staff_a", Role.STAFF, a.id)
     staff_b = Actor("staff_b", Role.STAFF, b.id)
-    theirs = app.record_suggestion(b.id, draft.id, "建议明确告知义务", "letter", staff_b, article=1)
+    theirs = app.record_suggestion(b.id, draft, "建议明确告知义务", "letter", staff_b, article=1)
     return {
         "app": app,
         "a": a.id,
         "b": b.id,
-        "draft": draft.id,
+        "draft": draft,
         "staff_a": staff_a,
         "staff_b": staff_b,
         "theirs": theirs.id,
@@ -84,15 +74,7 @@ def test_each_role_does_only_its_own_work(city: dict) -> None:
     with pytest.raises(ForbiddenError):  # congress decides, it does not record opinions
         app.record_suggestion(city["b"], city["draft"], "意见", "letter", CONGRESS)
     with pytest.raises(ForbiddenError):  # staff do not register drafts
-        app.receive_draft(
-            "草案",
-            "municipal",
-            "市人大",
-            date(2021, 3, 1),
-            date(2021, 4, 1),
-            TEXT,
-            city["staff_a"],
-        )
+        draft_received(app, TEXT, level="municipal", open_it=False, by=city["staff_a"])
     with pytest.raises(ForbiddenError):  # only admin designates contact points
         app.designate_contact_point("新点", "徐汇区", CONGRESS)
     with pytest.raises(ForbiddenError):  # the public comments, nothing more

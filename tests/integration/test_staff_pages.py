@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +29,9 @@ from projections.dashboard import session_opinions
 from projections.listings import list_sessions, list_suggestions
 from projections.similarity import similar_to, similarity
 from projections.tables import attendances
-from tests.records import PASSWORD, add_users, draft_received, two_contact_points
+from tests import forms
+from tests.forms import Browser, browsers, csrf_of
+from tests.records import add_users, draft_received, two_contact_points
 from web.app import create_app
 
 XSS = "<script>alert(1)</script>"
@@ -112,38 +113,16 @@ def site(liaison: Liaison) -> FastAPI:
     return create_app(liaison=liaison)
 
 
-Browser = Callable[[str | None], TestClient]
-
-
 @pytest.fixture
 def browser(site: FastAPI, desk: Desk) -> Iterator[Browser]:
     """A fresh browser per call, signed in as the named user (or anonymous for None)."""
-    with ExitStack() as stack:
-
-        def open_as(username: str | None) -> TestClient:
-            client = stack.enter_context(TestClient(site))
-            if username is not None:
-                sign_in(client, username)
-            return client
-
+    with browsers(site, sign_in) as open_as:
         yield open_as
 
 
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
 def sign_in(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    assert client.cookies.get("liaison_csrf")
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
+    answer = forms.sign_in(client, username)
+    assert client.cookies.get("liaison_csrf")  # set by the login form, kept after signing in
     assert answer.headers["location"] == "/staff" or username == "congress"
 
 

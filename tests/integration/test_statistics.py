@@ -39,18 +39,15 @@ def scenario(liaison: Liaison) -> dict[str, UUID]:
     app = liaison.app
     a = app.designate_contact_point("A 街道", "普陀区", operator("admin")).id
     b = app.designate_contact_point("B 镇", "金山区", operator("admin")).id
-    n1 = app.receive_draft(
-        "N1", "national", "法工委", date(2021, 2, 20), date(2021, 4, 30), TEXT, operator("admin")
-    ).id
-    m1 = app.receive_draft(
-        "M1", "municipal", "市人大", date(2021, 2, 25), date(2021, 4, 30), TEXT, operator("admin")
-    ).id
-    m2 = app.receive_draft(
-        "M2", "municipal", "市人大", date(2021, 2, 26), date(2021, 4, 30), TEXT, operator("admin")
-    ).id
-    d1 = app.receive_draft(
-        "D1", "district", "区人大", date(2021, 3, 2), date(2021, 4, 30), TEXT, operator("admin")
-    ).id
+    n1, m1, m2, d1 = (
+        app.receive_draft(title, level, issuer, on, date(2021, 4, 30), TEXT, operator("admin")).id
+        for title, level, issuer, on in [
+            ("N1", "national", "法工委", date(2021, 2, 20)),
+            ("M1", "municipal", "市人大", date(2021, 2, 25)),
+            ("M2", "municipal", "市人大", date(2021, 2, 26)),
+            ("D1", "district", "区人大", date(2021, 3, 2)),
+        ]
+    )
     p1, p2, p3, p4 = (
         app.register_participant(a, f"居民{i}", "resident", operator("s")).id for i in range(4)
     )

@@ -12,6 +12,7 @@ import pytest
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
+from tests.records import draft_opened
 
 ARTICLES = [
     "为了发展养老服务，满足老年人的服务需求，制定本条例。",
@@ -33,16 +34,10 @@ def read_twice(liaison: Liaison) -> tuple[UUID, list[str]]:
     five more on that, interleaved in time with the first ones; one on the whole draft."""
     app = liaison.app
     cp = app.designate_contact_point("A 街道", "普陀区", ADMIN).id
-    draft = app.receive_draft(
-        "养老服务条例",
-        "municipal",
-        "法工委",
-        date(2021, 2, 1),
-        date(2021, 4, 30),
-        text(*ARTICLES),
-        ADMIN,
-    ).id
-    app.open_draft(draft, ADMIN, on=date(2021, 2, 1))
+    opened, until = date(2021, 2, 1), date(2021, 4, 30)
+    draft = draft_opened(
+        app, text(*ARTICLES), opened, until, title="养老服务条例", level="municipal"
+    )
     said: list[tuple[date, str]] = []
 
     def say(words: str, day: date, article: int | None) -> None:

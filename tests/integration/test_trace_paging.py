@@ -4,7 +4,6 @@ one article, over the API and on the congress's page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -14,8 +13,8 @@ from fastapi.testclient import TestClient
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT
-from tests.integration.test_congress_pages import PASSWORD, sign_in
-from web.app import create_app
+from tests.forms import sign_in
+from tests.records import PASSWORD
 
 TEXT = "第一条　总则。\n第二条　细则。"
 ON_ONE = OVERVIEW_LIMIT + ARTICLE_LIMIT + 3  # a first glance, a full page, and three more
@@ -40,12 +39,6 @@ def draft(liaison: Liaison) -> tuple[UUID, UUID, list[str]]:
         cp, draft_id, "整体意见", "letter", operator("s"), received_on=date(2021, 2, 3)
     )
     return draft_id, cp, words
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 def _token(client: TestClient) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -13,8 +12,7 @@ from fastapi.testclient import TestClient
 
 from liaison.bootstrap import Liaison
 from liaison.rights import operator
-from tests.records import draft_received
-from web.app import create_app
+from tests.records import draft_received, municipal_draft
 
 TEXT = (
     "第一章　总则\n第一条　为了保护<b>个人信息</b>，制定本法。\n"
@@ -23,24 +21,11 @@ TEXT = (
 
 
 @pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
-
-
-@pytest.fixture
 def drafts(liaison: Liaison) -> dict[str, str]:
     app = liaison.app
     opened = draft_received(app, TEXT)
-    closed = draft_received(
-        app,
-        TEXT,
-        title="数据条例（草案）",
-        level="municipal",
-        issuer="市人大",
-        received_on=date(2021, 1, 1),
-        deadline=date(2021, 1, 31),
-        open_it=False,
+    closed = municipal_draft(
+        app, TEXT, received_on=date(2021, 1, 1), deadline=date(2021, 1, 31), open_it=False
     )
     return {"open": str(opened), "closed": str(closed)}
 
@@ -204,24 +189,11 @@ def test_earlier_drafts_are_listed_newest_first(
     client: TestClient, liaison: Liaison, drafts: dict[str, str]
 ) -> None:
     app = liaison.app
-    app.receive_draft(
-        "物业条例（草案）",
-        "municipal",
-        "市人大",
-        date(2020, 1, 1),
-        date(2020, 2, 1),
-        TEXT,
-        operator("admin"),
-    )
-    app.receive_draft(
-        "养老条例（草案）",
-        "municipal",
-        "市人大",
-        date(2020, 6, 1),
-        date(2021, 2, 1),
-        TEXT,
-        operator("admin"),
-    )
+    for title, received_on, deadline in [
+        ("物业条例（草案）", date(2020, 1, 1), date(2020, 2, 1)),
+        ("养老条例（草案）", date(2020, 6, 1), date(2021, 2, 1)),
+    ]:
+        municipal_draft(app, TEXT, title, received_on=received_on, deadline=deadline, open_it=False)
 
     home = client.get("/").text
     earlier = home[home.index("往期草案") :]

@@ -298,24 +298,8 @@ def test_a_burst_of_readers_neither_hangs_nor_fails(world: World, figures: Any) 
     that another waiting request holds."""
     draft = world.new_draft()
     suggestion = world.suggestion(draft["id"])
-    world.ok(
-        world.post(
-            "staff_a", f"/api/v1/suggestions/{suggestion['id']}/screen", {"decision": "accept"}
-        )
-    )
-    report = world.ok(
-        world.post(
-            "staff_a",
-            "/api/v1/reports",
-            {
-                "contact_point_id": world.cp_a,
-                "draft_id": draft["id"],
-                "suggestion_ids": [suggestion["id"]],
-                "submitted_on": "2021-03-15",  # the test clock's today: accepted today
-            },
-        ),
-        201,
-    )
+    world.accept(suggestion["id"])
+    report = world.report(draft["id"], [suggestion["id"]])  # on the test clock's today
     paths = ["/api/v1/events", f"/api/v1/reports/{report['id']}/export", "/api/v1/integrity"]
     answers = Answers()
     start = threading.Barrier(38)

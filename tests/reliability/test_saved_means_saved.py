@@ -22,20 +22,8 @@ pytestmark = pytest.mark.faults
 def _reported(w: World) -> str:
     draft = w.new_draft()
     s = w.suggestion(draft["id"])
-    w.ok(w.post("staff_a", f"/api/v1/suggestions/{s['id']}/screen", {"decision": "accept"}))
-    w.ok(
-        w.post(
-            "staff_a",
-            "/api/v1/reports",
-            {
-                "contact_point_id": w.cp_a,
-                "draft_id": draft["id"],
-                "suggestion_ids": [s["id"]],
-                "submitted_on": "2021-03-15",  # the test clock's today: accepted today
-            },
-        ),
-        201,
-    )
+    w.accept(s["id"])
+    w.report(draft["id"], [s["id"]])  # on the test clock's today: accepted today
     return str(s["id"])
 
 

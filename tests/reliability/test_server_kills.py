@@ -23,6 +23,7 @@ from domain.suggestion import Suggestion
 from liaison.bootstrap import bootstrap
 from liaison.rights import operator
 from liaison.settings import Settings
+from tests.records import draft_received
 from tests.reliability.support import LONG, ServerProcess, compare_with_rebuild, notifications
 
 OPEN_UNTIL = date(2099, 12, 31)
@@ -160,17 +161,8 @@ def _seed(settings: Settings) -> tuple[str, str]:
         cp = app.designate_contact_point(
             "曹杨新村街道", "普陀区", operator("admin"), on=date(2021, 1, 1)
         )
-        draft = app.receive_draft(
-            "个人信息保护法（草案）",
-            "national",
-            "法工委",
-            date(2021, 3, 1),
-            OPEN_UNTIL,
-            TEXT,
-            operator("admin"),
-        )
-        app.open_draft(draft.id, operator("admin"), on=date(2021, 3, 2))
-        return str(cp.id), str(draft.id)
+        draft = draft_received(app, TEXT, deadline=OPEN_UNTIL, opened_on=date(2021, 3, 2))
+        return str(cp.id), str(draft)
     finally:
         liaison.close()
 

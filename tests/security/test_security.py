@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,18 +15,13 @@ from liaison.database import personal_keys
 from liaison.rights import operator
 from liaison.settings import Settings
 from projections.statistics import figures
+from tests.forms import csrf_of, log_in, sign_in
 from web.app import create_app
 from web.templating import environment
 
 PASSWORD = "a-long-test-password"
 TEXT = "第一条　为了保护个人信息，制定本法。\n第二条　自然人的个人信息受法律保护。"
 XSS = '<script>alert("x")</script>'
-
-
-@pytest.fixture
-def client(liaison: Liaison) -> Iterator[TestClient]:
-    with TestClient(create_app(liaison=liaison)) as client:
-        yield client
 
 
 @pytest.fixture
@@ -57,12 +51,6 @@ def open_draft(liaison: Liaison, title: str = "个人信息保护法（草案）
     )
     liaison.app.open_draft(draft.id, operator("admin"))
     return str(draft.id)
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the form carries no CSRF token"
-    return found.group(1)
 
 
 # -- headers ------
@@ -169,7 +157,7 @@ def test_an_attacker_s_failures_do_not_stop_the_owner_signing_in_from_elsewhere(
     # when / then: the owner signs in from another address, by the API and by the page
     assert token_from(liaison, "127.0.0.2", "admin", PASSWORD)[0] == 200
     with TestClient(create_app(liaison=liaison), client=("127.0.0.2", 40000)) as owner:
-        sign_in_page(owner, "admin")
+        sign_in(owner, "admin")
     # while the attacker's address still waits, even with the right password
     assert token_from(liaison, "127.0.0.1", "admin", PASSWORD)[0] == 429
 
@@ -240,25 +228,10 @@ def test_a_wrong_password_and_an_unknown_user_read_the_same(
 # -- page sessions and CSRF ------
 
 
-def sign_in_page(client: TestClient, username: str) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login",
-        data={"username": username, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-
-
 def test_a_page_session_cookie_is_opaque_httponly_and_lax(
     client: TestClient, people: dict[str, str]
 ) -> None:
-    token = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login",
-        data={"username": "congress", "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
+    answer = log_in(client, "congress")
     cookie = next(
         h for h in answer.headers.get_list("set-cookie") if h.startswith("liaison_session=")
     )
@@ -271,12 +244,7 @@ def test_over_https_the_cookie_is_secure_and_host_prefixed(
     liaison: Liaison, people: dict[str, str]
 ) -> None:
     with TestClient(create_app(liaison=liaison), base_url="https://testserver") as client:
-        token = csrf_of(client.get("/login").text)
-        answer = client.post(
-            "/login",
-            data={"username": "congress", "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
+        answer = log_in(client, "congress")
     cookie = next(
         h for h in answer.headers.get_list("set-cookie") if h.startswith("__Host-liaison=")
     )
@@ -286,7 +254,7 @@ def test_over_https_the_cookie_is_secure_and_host_prefixed(
 def test_a_cookie_replayed_after_sign_out_is_worthless(
     client: TestClient, people: dict[str, str], liaison: Liaison
 ) -> None:
-    sign_in_page(client, "congress")
+    sign_in(client, "congress")
     stolen = client.cookies.get("liaison_session")
     page = client.get("/").text
     assert "congress" in page
