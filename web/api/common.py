@@ -6,7 +6,13 @@ import re
 from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict
+
+
+class FromRecord(BaseModel):
+    """An answer read off a record's attributes of the same names (an aggregate, a row)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class ErrorOut(BaseModel):

@@ -18,7 +18,7 @@ from domain.rules import MAX_ARTICLE, MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
 from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article
-from web.api.common import ERRORS, MAX_POSITION, IsoDate
+from web.api.common import ERRORS, MAX_POSITION, FromRecord, IsoDate
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
@@ -44,7 +44,7 @@ class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
 
 
-class PreviewArticle(BaseModel):
+class ArticleOut(FromRecord):
     number: int
     heading: str
     text: str
@@ -52,7 +52,7 @@ class PreviewArticle(BaseModel):
     section: str | None = None
 
 
-class PreviewWarning(BaseModel):
+class PreviewWarning(FromRecord):
     kind: WarningKind
     message: str
     blocking: bool = Field(description="registration would be refused (a repeated number)")
@@ -64,7 +64,7 @@ class PreviewWarning(BaseModel):
 class PreviewOut(BaseModel):
     preamble: str
     chapters: list[str]
-    articles: list[PreviewArticle]
+    articles: list[ArticleOut]
     warnings: list[PreviewWarning]
 
 
@@ -80,14 +80,6 @@ class VersionIn(BaseModel):
 class EnactIn(BaseModel):
     enacted_on: IsoDate
     text: str = Field(min_length=1, max_length=MAX_DRAFT_TEXT)
-
-
-class ArticleOut(BaseModel):
-    number: int
-    heading: str
-    text: str
-    chapter: str | None = None
-    section: str | None = None
 
 
 class VersionOut(BaseModel):
@@ -160,18 +152,8 @@ def preview_out(preview: Preview) -> PreviewOut:
     return PreviewOut(
         preamble=preview.preamble,
         chapters=list(preview.chapters),
-        articles=[PreviewArticle(**vars(a)) for a in preview.articles],
-        warnings=[
-            PreviewWarning(
-                kind=w.kind,
-                message=w.message,
-                blocking=w.blocking,
-                first=w.first,
-                last=w.last,
-                excerpt=w.excerpt,
-            )
-            for w in preview.warnings
-        ],
+        articles=[ArticleOut.model_validate(a) for a in preview.articles],
+        warnings=[PreviewWarning.model_validate(w) for w in preview.warnings],
     )
 
 

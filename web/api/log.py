@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from web.api.common import ERRORS, MAX_POSITION
+from web.api.common import ERRORS, MAX_POSITION, FromRecord
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
@@ -29,7 +29,7 @@ class EventPage(BaseModel):
     next: int | None
 
 
-class IntegrityOut(BaseModel):
+class IntegrityOut(FromRecord):
     events: int
     head_hash: str
     ok: bool
@@ -52,11 +52,4 @@ def events(
 @router.get("/integrity")
 def integrity(user: CurrentUser, liaison: LiaisonDep) -> IntegrityOut:
     """Recompute the hash chain over the whole log and say where it first breaks."""
-    result = liaison.ledger.verify(user)
-    return IntegrityOut(
-        events=result.events,
-        head_hash=result.head_hash,
-        ok=result.ok,
-        first_broken=result.first_broken,
-        reason=result.reason,
-    )
+    return IntegrityOut.model_validate(liaison.ledger.verify(user))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.suggestion import Channel, Decision, Outcome, Status, Suggestion
-from web.api.common import ERRORS, IsoDate
+from web.api.common import ERRORS, FromRecord, IsoDate
 from web.api.history import HistoryItem, history_item
 from web.auth import CurrentUser
 from web.deps import LiaisonDep, ReadDep
@@ -52,7 +52,7 @@ class FeedbackIn(BaseModel):
     message: str = Field(min_length=1, max_length=MAX_CONTENT)
 
 
-class SuggestionOut(BaseModel):
+class SuggestionOut(FromRecord):
     id: UUID
     receipt: str
     contact_point_id: UUID
@@ -94,29 +94,7 @@ class SuggestionSummary(BaseModel):
 
 
 def suggestion_out(s: Suggestion) -> SuggestionOut:
-    return SuggestionOut(
-        id=s.id,
-        receipt=s.receipt,
-        contact_point_id=s.contact_point_id,
-        draft_id=s.draft_id,
-        draft_version=s.draft_version,
-        article=s.article,
-        content=s.content,
-        original_content=s.original_content,
-        channel=s.channel,
-        participant_id=s.participant_id,
-        session_id=s.session_id,
-        received_on=s.received_on,
-        status=s.status,
-        reason=s.reason,
-        merged_into=s.merged_into,
-        absorbed=s.absorbed,
-        report_id=s.report_id,
-        outcome=s.outcome,
-        final_article=s.final_article,
-        note=s.note,
-        feedback=s.feedback,
-    )
+    return SuggestionOut.model_validate(s)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
