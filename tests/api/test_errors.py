@@ -935,6 +935,8 @@ ON_ID: dict[str, tuple[str, str, Any]] = {
     "history": ("GET", f"{SUGGESTION}/history", None),
     "get-report": ("GET", REPORT, None),
     "export": ("GET", f"{REPORT}/export", {"format": "docx"}),
+    "report-feedback": ("POST", f"{REPORT}/feedback", {"message": "已采纳"}),
+    "letters": ("GET", f"{REPORT}/letters", {"format": "csv"}),
     "public-draft": ("GET", PUBLIC_DRAFT, None),
     "public-comment": ("POST", COMMENTS, lambda a: {"contact_point_id": a.cp_a, "content": "意见"}),
 }

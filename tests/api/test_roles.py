@@ -85,6 +85,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{V1}/reports/{{report_id}}"): READER,
     ("POST", f"{V1}/reports/{{report_id}}/decisions"): DECIDER,
     ("GET", f"{V1}/reports/{{report_id}}/export"): READER,
+    ("POST", f"{V1}/reports/{{report_id}}/feedback"): STAFF,
+    ("GET", f"{V1}/reports/{{report_id}}/letters"): STAFF,
     ("GET", f"{V1}/stats"): READER,
     ("GET", f"{V1}/stats/ranking"): SIGNED_IN,
     ("GET", f"{V1}/events"): CONGRESS,
@@ -422,6 +424,10 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
         _report(s), json={"decisions": [{"suggestion_id": s.reported, "outcome": "adopted"}]}
     ),
     ("GET", f"{V1}/reports/{{report_id}}/export"): lambda s: Call(
+        _report(s), query={"format": "csv"}
+    ),
+    ("POST", f"{V1}/reports/{{report_id}}/feedback"): lambda s: Call(_report(s)),
+    ("GET", f"{V1}/reports/{{report_id}}/letters"): lambda s: Call(
         _report(s), query={"format": "csv"}
     ),
     ("GET", f"{V1}/stats"): lambda s: _listing(s),
