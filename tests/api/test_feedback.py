@@ -10,9 +10,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import pytest
 from docx import Document
 from sqlalchemy import select
 
+from domain.errors import DateOrderError, FutureDateError, InvalidValueError
 from liaison.audit import audit_log
 from liaison.commands.feedback import DEFAULT_MESSAGES
 from liaison.rights import operator
@@ -179,16 +181,15 @@ def test_feedback_may_not_be_dated_before_the_decision_nor_after_today(world: Wo
     w = world
     made = a_decided_report(w)
     app, report_id = w.liaison.app, UUID(made["report"]["id"])
-    clock_today = app.clock.today()
+    before = app.recorder.max_notification_id()
 
-    for day in (date(2021, 3, 19), date(2099, 1, 1)):
-        try:
-            app.feed_back_report(STAFF, report_id, sent_on=day)
-        except Exception as refused:
-            assert type(refused).__name__ in {"DateOrderError", "FutureDateError"}, refused
-        else:
-            raise AssertionError(f"feedback dated {day} was accepted")
-    assert app.feed_back_report(STAFF, report_id, sent_on=clock_today) == 4
+    with pytest.raises(DateOrderError):  # decided on 20 March
+        app.feed_back_report(STAFF, report_id, sent_on=date(2021, 3, 19))
+    with pytest.raises(FutureDateError):
+        app.feed_back_report(STAFF, report_id, sent_on=date(2021, 3, 21))
+
+    assert app.recorder.max_notification_id() == before
+    assert app.feed_back_report(STAFF, report_id, sent_on=date(2021, 3, 20)) == 4
 
 
 def test_the_figures_count_every_person_told_and_merged_ones_stay_merged(world: World) -> None:
@@ -307,3 +308,24 @@ def test_each_letters_export_is_audited_and_only_the_points_staff_and_admin_get_
         ("admin", "docx"),
     ]
     assert all(made["report"]["id"] in t for _, _, t in entries)
+
+
+def test_staff_may_edit_the_message_of_each_outcome_and_a_bad_outcome_is_refused(
+    world: World,
+) -> None:
+    w = world
+    made = a_decided_report(w)
+    app, report_id = w.liaison.app, UUID(made["report"]["id"])
+    before = app.recorder.max_notification_id()
+
+    with pytest.raises(InvalidValueError):
+        app.feed_back_report(STAFF, report_id, {"vetoed": "不予理睬"})
+    assert app.recorder.max_notification_id() == before  # nobody told
+
+    told = app.feed_back_report(STAFF, report_id, {"not_adopted": "经研究，暂不采纳。"})
+
+    assert told == 4
+    second = w.ok(w.get("staff_a", f"/api/v1/suggestions/{made['second']['id']}/history"))
+    first = w.ok(w.get("staff_a", f"/api/v1/suggestions/{made['first']['id']}/history"))
+    assert second[-1]["data"] == {"message": "经研究，暂不采纳。"}
+    assert first[-1]["data"] == {"message": DEFAULT_MESSAGES["adopted"]}  # default kept
