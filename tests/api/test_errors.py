@@ -916,6 +916,7 @@ ON_ID: dict[str, tuple[str, str, Any]] = {
     "add-version": ("POST", f"{DRAFT}/versions", {"label": "二审稿", "text": TEXT}),
     "enact": ("POST", f"{DRAFT}/enact", {"enacted_on": "2021-08-20", "text": TEXT}),
     "trace": ("GET", f"{DRAFT}/trace", None),
+    "summary": ("GET", f"{DRAFT}/summary.docx", None),
     "get-participant": ("GET", PARTICIPANT, None),
     "erase-participant": ("DELETE", PARTICIPANT, None),
     "attendance": (
