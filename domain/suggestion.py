@@ -2,7 +2,9 @@
 
 received → accepted | rejected | merged → (accepted) reported →
 adopted | partially_adopted | not_adopted → fed_back. The words as first given are kept
-for ever; a revision adds wording for the report, it never replaces the original.
+for ever; a revision adds wording for the report, it never replaces the original. A merged
+opinion's person is told the outcome of the one it joined (``FedBackAsMerged``) and the
+opinion stays merged, so the figures of merged and received opinions do not move.
 """
 
 from __future__ import annotations
