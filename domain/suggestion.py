@@ -2,7 +2,9 @@
 
 received → accepted | rejected | merged → (accepted) reported →
 adopted | partially_adopted | not_adopted → fed_back. The words as first given are kept
-for ever; a revision adds wording for the report, it never replaces the original.
+for ever; a revision adds wording for the report, it never replaces the original. A merged
+opinion's person is told the outcome of the one it joined (``FedBackAsMerged``) and the
+opinion stays merged, so the figures of merged and received opinions do not move.
 """
 
 from __future__ import annotations
@@ -129,6 +131,7 @@ class Suggestion(LiaisonAggregate):
         self.final_article: int | None = None
         self.note: str | None = None
         self.feedback: str | None = None
+        self.fed_back_on: date | None = None
         self.before_merge: Status | None = None
 
     @classmethod
@@ -392,6 +395,44 @@ class Suggestion(LiaisonAggregate):
     def _fed_back(self, message: str, occurred_on: date, actor: str) -> None:
         self.status = Status.FED_BACK
         self.feedback = message
+        self.fed_back_on = occurred_on
+
+    class FedBackAsMerged(LiaisonAggregate.Event):
+        """The person behind a merged opinion told what became of the suggestion it was
+        merged into. The opinion stays merged (figures of merged and received do not move);
+        the event keeps what the person was told."""
+
+        into: UUID
+        outcome: str
+        message: str
+        date_field = "sent_on"
+
+    def feed_back_as_merged(self, survivor: Suggestion, on: date, actor: str) -> None:
+        """Tell this merged opinion's person the survivor's outcome and feedback, once the
+        survivor's own person has been told (its outcome can no longer change)."""
+        self._require((Status.MERGED,), "send feedback as merged on")
+        if self.merged_into != survivor.id:
+            raise MismatchError("the suggestion was not merged into that one")
+        if self.fed_back_on is not None:
+            raise WrongStateError(f"feedback on suggestion {self.id} was already sent")
+        if survivor.status is not Status.FED_BACK or survivor.outcome is None:
+            raise WrongStateError(f"suggestion {survivor.id} has had no feedback yet")
+        assert survivor.feedback is not None and survivor.fed_back_on is not None
+        not_before("sent_on", on, "the day the outcome was fed back", survivor.fed_back_on)
+        self._fed_back_as_merged(
+            into=survivor.id,
+            outcome=survivor.outcome.value,
+            message=survivor.feedback,
+            occurred_on=on,
+            actor=actor,
+        )
+
+    @event(FedBackAsMerged)
+    def _fed_back_as_merged(
+        self, into: UUID, outcome: str, message: str, occurred_on: date, actor: str
+    ) -> None:
+        self.feedback = message
+        self.fed_back_on = occurred_on
 
 
 def _required_reason(reason: str | None) -> str:
@@ -413,6 +454,7 @@ STATUS_AFTER: dict[type[LiaisonAggregate.Event], Status | None] = {
     Suggestion.Released: None,  # a duplicate let go: the survivor's standing is unchanged
     Suggestion.Reported: Status.REPORTED,
     Suggestion.FedBack: Status.FED_BACK,
+    Suggestion.FedBackAsMerged: None,  # told, yet still merged: figures of merged stay put
 }
 
 
@@ -424,3 +466,11 @@ def status_after(event: object) -> Status | None:
     if isinstance(event, Suggestion.Unmerged):
         return Status(event.status)
     return STATUS_AFTER.get(type(event))  # type: ignore[arg-type]
+
+
+def step_after(event: object) -> Status | None:
+    """The step a person following a receipt sees: the status an event leaves, and for a
+    merged opinion the feedback it was given (its status stays merged)."""
+    if isinstance(event, Suggestion.FedBackAsMerged):
+        return Status.FED_BACK
+    return status_after(event)

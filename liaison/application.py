@@ -12,6 +12,7 @@ from liaison.commands.batch import BatchCommands
 from liaison.commands.contact_points import ContactPointCommands
 from liaison.commands.decisions import DecisionCommands
 from liaison.commands.drafts import DraftCommands
+from liaison.commands.feedback import FeedbackCommands
 from liaison.commands.participants import ParticipantCommands
 from liaison.commands.sessions import SessionCommands
 from liaison.commands.suggestions import SuggestionCommands
@@ -25,6 +26,7 @@ class LiaisonApplication(
     ContactPointCommands,
     DecisionCommands,
     DraftCommands,
+    FeedbackCommands,
     ParticipantCommands,
     SessionCommands,
     SuggestionCommands,

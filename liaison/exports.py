@@ -37,8 +37,9 @@ UNDECIDED = "待人大决定"
 NAMED_PUBLIC = "网民（留有姓名或电话）"
 """An online comment that left a name or phone: a named member of the public, never the name."""
 ANONYMOUS = "匿名"
-HEADER = ["序号", "条款", "意见建议", "原始意见", "来源", "提出人类别", "采纳情况"]
-"""The same column names as the report's page (``采纳情况``: what the congress decided)."""
+HEADER = ["序号", "条款", "意见建议", "原始意见", "来源", "提出人类别", "采纳情况", "人数"]
+"""The same column names as the report's page (``采纳情况``: what the congress decided;
+``人数``: the opinions a row stands for, itself and those merged into it)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Row:
     source: str
     proposer: str
     outcome: str
+    persons: int = 1
+    """How many opinions the row stands for: itself and every opinion merged into it."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,16 @@ def as_csv(summary: Summary) -> bytes:
     for number, row in enumerate(summary.rows, start=1):
         original = row.original if row.original != row.content else ""
         rows.append(
-            [number, row.article, row.content, original, row.source, row.proposer, row.outcome]
+            [
+                number,
+                row.article,
+                row.content,
+                original,
+                row.source,
+                row.proposer,
+                row.outcome,
+                row.persons,
+            ]
         )
     rows.append([summary.seal])
     out = io.StringIO()
@@ -141,6 +153,7 @@ def as_docx(summary: Summary) -> bytes:
         cells[3].text = legible(row.source)
         cells[4].text = legible(row.proposer)
         cells[5].text = legible(row.outcome)
+        cells[6].text = str(row.persons)
     document.add_paragraph(legible(summary.seal))
     out = io.BytesIO()
     document.save(out)

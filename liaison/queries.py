@@ -10,7 +10,9 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine
 
 from domain.draft import Draft, DraftStatus, DraftVersion
+from domain.errors import WrongStateError
 from domain.lineage import Lineage, lineage
+from domain.suggestion import Outcome
 from liaison.errors import NotFoundError
 from liaison.rights import (
     BOUND,
@@ -213,6 +215,19 @@ class Queries:
         point, lines = scope(actor, contact_point_id), _lineage(tuple(draft.versions))
         with self.engine.connect() as conn:
             return trace(conn, draft, point, limit, article, offset, lines=lines)
+
+    def summary(
+        self, actor: Actor, draft: Draft, contact_point_id: UUID | None = None
+    ) -> dict[str, Any]:
+        """An enacted draft's trace of its decided suggestions, every article with its count:
+        what the published summary is made of (staff: their own contact point's)."""
+        require_role(actor, READERS)
+        if draft.status is not DraftStatus.ENACTED:
+            raise WrongStateError(f"draft {draft.id} is {draft.status.value}, not enacted")
+        point, lines = scope(actor, contact_point_id), _lineage(tuple(draft.versions))
+        decisions = tuple(o.value for o in Outcome)
+        with self.engine.connect() as conn:
+            return trace(conn, draft, point, outcomes=decisions, lines=lines)
 
     def lineage(self, actor: Actor, draft: Draft) -> Lineage:
         """Each article of the draft through its readings: any signed-in reader; anyone once

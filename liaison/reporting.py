@@ -52,6 +52,8 @@ LABELS = {
         "awaiting_outcome": "  待人大决定",
         "adopted_total": "采纳合计（含部分采纳）",
         "adoption_rate": "采纳率",
+        "fed_back": "已反馈（人次，含合并意见）",
+        "feedback_rate": "反馈率",
         "sentence": "报告用语：",
     },
     "en": {
@@ -77,6 +79,8 @@ LABELS = {
         "awaiting_outcome": "  awaiting decision",
         "adopted_total": "Adopted in total (incl. partly)",
         "adoption_rate": "Adoption rate",
+        "fed_back": "Told the outcome (incl. merged)",
+        "feedback_rate": "Feedback rate",
         "sentence": "Sentence for the report (in Chinese):",
     },
 }
@@ -111,6 +115,8 @@ def figures_table(
         *((words[key], str(s[key])) for key in OUTCOME_KEYS),
         (words["adopted_total"], str(figures.adopted_total)),
         (words["adoption_rate"], f"{figures.adoption_rate:.1%}"),
+        (words["fed_back"], str(figures.fed_back)),
+        (words["feedback_rate"], f"{figures.feedback_rate:.1%}"),
     ]
     width = max(_width(label) for label, _value in lines)
     table = [f"{label}{' ' * (width - _width(label))}  {value}" for label, value in lines]

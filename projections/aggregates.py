@@ -7,7 +7,8 @@ hands the projector):
   many of them are merged or rejected) and the held sessions that took the draft up;
 - ``rm_agg_sessions``: per contact point and day, sessions held and their attendances;
 - ``rm_agg_reported``: per report date, contact point and draft, suggestions by outcome (or
-  awaiting one); reports are few, so they are read as they are;
+  awaiting one), the persons behind the decided ones (each with the opinions merged into
+  it) and how many of those persons were told; reports are few, so they are read as they are;
 - ``rm_agg_articles``: per draft, contact point, reading and article (0: on the whole
   draft), the suggestions, for the trace's counts;
 - people active per period: projections/activity.py.
@@ -35,7 +36,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.session import SessionStatus
@@ -60,8 +61,13 @@ ALL = ""
 """The contact point of the rows that count every contact point."""
 COUNTS = ("received", "merged", "rejected")
 OUTCOMES = ("awaiting", *(o.value for o in Outcome))
+PERSONS = ("persons", "fed_back")
+"""Of the decided suggestions reported: the persons behind them, and those told."""
 DAY_KEY = ("received_on", "contact_point_id", "draft_id")
 WATCHED = (
+    "id",
+    "merged_into",
+    "fed_back_on",
     "received_on",
     "contact_point_id",
     "draft_id",
@@ -81,11 +87,17 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
     deltas: dict[Table, dict[tuple[Any, ...], Counter[str]]] = {
         table: defaultdict(Counter) for table in KEYS
     }
-    for before, after in changes.diffs(suggestions):
+    diffs = list(changes.diffs(suggestions))
+    rows = [row for pair in diffs for row in pair if row is not None]
+    merged = _merged_counts(conn, {r["id"] for r in rows if r["outcome"] is not None})
+    survivors = _report_days(
+        conn, {r["merged_into"] for r in rows if r["merged_into"] and r["fed_back_on"]}
+    )
+    for before, after in diffs:
         for sign, row in ((-1, before), (1, after)):
             if row is not None:
-                for table, key, column in _counted_in(row):
-                    deltas[table][key][column] += sign
+                for table, key, column, amount in _counted_in(row, merged, survivors):
+                    deltas[table][key][column] += sign * amount
     for table, by_key in deltas.items():
         _add(conn, table, by_key)
     days: Days = {(day, cp, draft) for cp, _, day, draft in deltas[agg_received]}
@@ -98,16 +110,57 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
     activity.withdraw(conn, changes)
 
 
-def _counted_in(row: dict[str, Any]) -> Iterator[tuple[Table, tuple[Any, ...], str]]:
-    """Where a suggestion's row counts: each (aggregate, key, column) it adds one to."""
+def _counted_in(
+    row: dict[str, Any], merged: dict[str, int], survivors: dict[str, date]
+) -> Iterator[tuple[Table, tuple[Any, ...], str, int]]:
+    """Where a suggestion's row counts: each (aggregate, key, column, amount) it adds to.
+
+    A decided suggestion stands for itself and the opinions merged into it (``merged``, by
+    id); a merged opinion whose person was told counts as told under the report date of the
+    suggestion it was merged into (``survivors``, by id). Both are read as they are after
+    the batch, which is exact: nothing is merged into or out of a reported suggestion, and a
+    report's date never changes, so the rows counted before the batch saw the same."""
     cp, draft = row["contact_point_id"], row["draft_id"]
     day = (cp, "d", row["received_on"], draft)
-    yield agg_received, day, "received"
+    yield agg_received, day, "received", 1
     if row["status"] in (Status.MERGED.value, Status.REJECTED.value):
-        yield agg_received, day, row["status"]
-    yield agg_articles, (draft, cp, row["draft_version"], row["article"] or GENERAL), "count"
+        yield agg_received, day, row["status"], 1
+    yield agg_articles, (draft, cp, row["draft_version"], row["article"] or GENERAL), "count", 1
     if row["reported_on"] is not None:
-        yield agg_reported, (row["reported_on"], cp, draft), row["outcome"] or "awaiting"
+        reported = (row["reported_on"], cp, draft)
+        yield agg_reported, reported, row["outcome"] or "awaiting", 1
+        if row["outcome"] is not None:
+            yield agg_reported, reported, "persons", 1 + merged.get(row["id"], 0)
+        if row["fed_back_on"] is not None:
+            yield agg_reported, reported, "fed_back", 1
+    elif row["merged_into"] in survivors and row["fed_back_on"] is not None:
+        yield agg_reported, (survivors[row["merged_into"]], cp, draft), "fed_back", 1
+
+
+def _merged_counts(conn: Connection, ids: set[str]) -> dict[str, int]:
+    """How many opinions are merged into each of these suggestions (hex ids)."""
+    s = suggestions
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(ids)):
+        statement = (
+            select(s.c.merged_into, func.count())
+            .where(s.c.merged_into.in_(chunk))
+            .group_by(s.c.merged_into)
+        )
+        found.update((into, int(n)) for into, n in conn.execute(statement))
+    return found
+
+
+def _report_days(conn: Connection, ids: set[str]) -> dict[str, date]:
+    """The report date of each of these suggestions that was reported (hex ids)."""
+    s = suggestions
+    found: dict[str, date] = {}
+    for chunk in chunks(sorted(ids)):
+        statement = select(s.c.id, s.c.reported_on).where(
+            s.c.id.in_(chunk), s.c.reported_on.is_not(None)
+        )
+        found.update(conn.execute(statement).tuples().all())
+    return found
 
 
 def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], Counter[str]]) -> None:

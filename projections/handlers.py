@@ -388,7 +388,16 @@ def suggestion_outcome_recorded(event: Suggestion.OutcomeRecorded, changes: Chan
 
 
 def suggestion_fed_back(event: Suggestion.FedBack, changes: Changes) -> None:
-    changes.update(suggestions, event.originator_id, status=Status.FED_BACK.value)
+    changes.update(
+        suggestions,
+        event.originator_id,
+        status=Status.FED_BACK.value,
+        fed_back_on=event.occurred_on,
+    )
+
+
+def suggestion_fed_back_as_merged(event: Suggestion.FedBackAsMerged, changes: Changes) -> None:
+    changes.update(suggestions, event.originator_id, fed_back_on=event.occurred_on)
 
 
 def report_submitted(event: Report.Submitted, changes: Changes) -> None:
@@ -430,5 +439,6 @@ def standard() -> dict[type[Any], Handler]:
         Suggestion.Reported: suggestion_reported,
         Suggestion.OutcomeRecorded: suggestion_outcome_recorded,
         Suggestion.FedBack: suggestion_fed_back,
+        Suggestion.FedBackAsMerged: suggestion_fed_back_as_merged,
         Report.Submitted: report_submitted,
     }

@@ -61,8 +61,13 @@ class Figures:
     attendances: int
     participants: int
     suggestions: dict[str, int]
+    decided_persons: int = 0
+    """Opinions decided in reports of the period, those merged into them included."""
+    fed_back: int = 0
+    """Of those, the ones whose person has been told the outcome."""
     adopted_total: int = field(init=False)
     adoption_rate: float = field(init=False)
+    feedback_rate: float = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.suggestions
@@ -70,6 +75,10 @@ class Figures:
         object.__setattr__(self, "adopted_total", total)
         object.__setattr__(
             self, "adoption_rate", round(total / s["reported"], 4) if s["reported"] else 0
+        )
+        decided = self.decided_persons
+        object.__setattr__(
+            self, "feedback_rate", round(self.fed_back / decided, 4) if decided else 0
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,7 +105,7 @@ def figures(
     }
     outcome_rows = dict(
         zip(
-            aggregates.OUTCOMES,
+            (*aggregates.OUTCOMES, *aggregates.PERSONS),
             conn.execute(
                 _outcomes(
                     contact_point_id is not None, period.start is not None, period.end is not None
@@ -106,6 +115,7 @@ def figures(
             strict=True,
         )
     )
+    persons = {p: int(outcome_rows.pop(p)) for p in aggregates.PERSONS}
     suggestion_counts = {
         "received": sum(v[0] for v in per_draft.values()),
         "merged": sum(v[1] for v in per_draft.values()),
@@ -120,6 +130,8 @@ def figures(
         attendances=attended,
         participants=activity.people(conn, scope, period.start, period.end),
         suggestions=suggestion_counts,
+        decided_persons=persons["persons"],
+        fed_back=persons["fed_back"],
     )
 
 
@@ -182,16 +194,16 @@ def _held(grains: tuple[str, ...]) -> Any:
 
 @lru_cache(maxsize=8)
 def _outcomes(one_point: bool, has_start: bool, has_end: bool) -> Any:
-    """Reports are few (one per contact point, draft and report date): no roll-ups."""
+    """Reports are few (one per contact point, draft and report date): no roll-ups. By
+    outcome, then the persons decided and told."""
     r = agg_reported
     conditions = [r.c.contact_point_id == bindparam("scope")] if one_point else []
     if has_start:
         conditions.append(r.c.reported_on >= bindparam("start", type_=Date))
     if has_end:
         conditions.append(r.c.reported_on <= bindparam("end", type_=Date))
-    return select(*(func.coalesce(func.sum(r.c[o]), 0) for o in aggregates.OUTCOMES)).where(
-        *conditions
-    )
+    counted = (*aggregates.OUTCOMES, *aggregates.PERSONS)
+    return select(*(func.coalesce(func.sum(r.c[o]), 0) for o in counted)).where(*conditions)
 
 
 def ranking(conn: Connection, period: Period = Period()) -> list[dict[str, Any]]:

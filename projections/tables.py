@@ -122,6 +122,7 @@ suggestions = Table(
     Column("note", Text),  # the congress's note on its decision
     Column("decided_on", Date),
     Column("decided_by", String(200)),
+    Column("fed_back_on", Date),  # the day its person was told the outcome (merged ones too)
     Column("content", Text, nullable=False),
     Column("original_content", Text, nullable=False),
     Column("draft_version", String(50), nullable=False),
@@ -208,6 +209,9 @@ agg_reported = Table(
     Column("adopted", Integer, nullable=False),
     Column("partially_adopted", Integer, nullable=False),
     Column("not_adopted", Integer, nullable=False),
+    # persons: opinions decided, merged ones included; fed_back: those of them told
+    Column("persons", Integer, nullable=False, server_default="0"),
+    Column("fed_back", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("reported_on", "contact_point_id", "draft_id"),
     sqlite_with_rowid=False,
 )

@@ -1,4 +1,4 @@
-"""Opinions from first words to feedback, and reports upward."""
+"""Opinions from first words to the decision, and reports upward (feedback: feedback.py)."""
 
 from __future__ import annotations
 
@@ -159,15 +159,6 @@ class SuggestionCommands(ServiceBase):
                 self.get(suggestion.draft_id, Draft).current.article(final_article)
 
         return self._change(actor, suggestion_id, Suggestion, decide)
-
-    def send_feedback(
-        self, suggestion_id: UUID, message: str, actor: Actor, sent_on: date | None = None
-    ) -> Suggestion:
-        return self._organise(
-            actor,
-            suggestion_id,
-            lambda s: s.feed_back(message, self._today(sent_on), actor.username),
-        )
 
     def commenter(self, suggestion: Suggestion) -> dict[str, str | None]:
         """A commenter's name and phone, or ``None`` each once erased or never given; and

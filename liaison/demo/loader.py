@@ -21,6 +21,7 @@ from domain.draft import Draft
 from domain.suggestion import Suggestion
 from liaison.application import LiaisonApplication
 from liaison.bootstrap import Liaison
+from liaison.commands.feedback import DEFAULT_MESSAGES
 from liaison.demo import catalog
 from liaison.demo.awaiting import report_awaiting_decision
 from liaison.demo.readings import read_twice
@@ -63,12 +64,8 @@ PLANS = {
 }
 
 
-FEEDBACK = {
-    "adopted": "您的意见已被采纳，感谢您对立法工作的支持。",
-    "partially_adopted": "您的意见已被部分采纳，体现在最终文本中。",
-    "not_adopted": "您的意见经研究未予采纳，感谢您的参与。",
-}
-"""The feedback a demo resident receives, by the congress's decision."""
+FEEDBACK = DEFAULT_MESSAGES
+"""The feedback a demo resident receives, by the congress's decision: the default one."""
 SESSION_NAMES = {"symposium": "座谈会", "field_research": "调研", "hearing": "听证会"}
 
 

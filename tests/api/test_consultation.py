@@ -168,7 +168,9 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
         and merged["outcome"] == "adopted"
         and merged["feedback"] == "您的意见已被采纳"
     )
-    assert [s["status"] for s in merged["history"]] == ["received", "merged"]
+    # told with the one it was merged into, while it stays merged
+    assert [s["status"] for s in merged["history"]] == ["received", "merged", "fed_back"]
+    assert merged["status"] == "merged"
 
     # the log and its integrity
     page = w.ok(w.get("congress", "/api/v1/events", params={"limit": 5}))
@@ -200,6 +202,7 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
         "座谈会（个人信息保护法座谈会）",
         "居民",
         "采纳",
+        "2",  # persons: itself and the opinion merged into it
     ]
     assert integrity["head_hash"] in rows[-1][0]
 
@@ -215,6 +218,7 @@ def test_a_whole_consultation_through_the_api(world: World, clock: FixedClock) -
         "来源",
         "提出人类别",
         "采纳情况",
+        "人数",
     ]
     cells = [c.text for c in table.rows[1].cells]
     assert cells[0] == "1" and cells[1] == "第二条" and cells[5] == "采纳"

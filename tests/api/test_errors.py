@@ -916,6 +916,7 @@ ON_ID: dict[str, tuple[str, str, Any]] = {
     "add-version": ("POST", f"{DRAFT}/versions", {"label": "二审稿", "text": TEXT}),
     "enact": ("POST", f"{DRAFT}/enact", {"enacted_on": "2021-08-20", "text": TEXT}),
     "trace": ("GET", f"{DRAFT}/trace", None),
+    "summary": ("GET", f"{DRAFT}/summary.docx", None),
     "get-participant": ("GET", PARTICIPANT, None),
     "erase-participant": ("DELETE", PARTICIPANT, None),
     "attendance": (
@@ -935,6 +936,8 @@ ON_ID: dict[str, tuple[str, str, Any]] = {
     "history": ("GET", f"{SUGGESTION}/history", None),
     "get-report": ("GET", REPORT, None),
     "export": ("GET", f"{REPORT}/export", {"format": "docx"}),
+    "report-feedback": ("POST", f"{REPORT}/feedback", {"message": "已采纳"}),
+    "letters": ("GET", f"{REPORT}/letters", {"format": "csv"}),
     "public-draft": ("GET", PUBLIC_DRAFT, None),
     "public-comment": ("POST", COMMENTS, lambda a: {"contact_point_id": a.cp_a, "content": "意见"}),
 }

@@ -57,6 +57,7 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{V1}/drafts/{{draft_id}}/trace"): READER,
     ("GET", f"{V1}/drafts/{{draft_id}}/lineage"): SIGNED_IN,
     ("GET", f"{V1}/drafts/{{draft_id}}/groups"): READER,
+    ("GET", f"{V1}/drafts/{{draft_id}}/summary.docx"): READER,
     ("POST", f"{V1}/suggestions/merge"): STAFF,
     ("POST", f"{V1}/suggestions/batch"): STAFF,
     ("GET", f"{V1}/suggestions/collected"): STAFF,
@@ -85,6 +86,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{V1}/reports/{{report_id}}"): READER,
     ("POST", f"{V1}/reports/{{report_id}}/decisions"): DECIDER,
     ("GET", f"{V1}/reports/{{report_id}}/export"): READER,
+    ("POST", f"{V1}/reports/{{report_id}}/feedback"): STAFF,
+    ("GET", f"{V1}/reports/{{report_id}}/letters"): STAFF,
     ("GET", f"{V1}/stats"): READER,
     ("GET", f"{V1}/stats/ranking"): SIGNED_IN,
     ("GET", f"{V1}/events"): CONGRESS,
@@ -145,6 +148,13 @@ class Scene:
     def draft(self) -> dict[str, Any]:
         """An open draft."""
         return self.w.new_draft()
+
+    @cached_property
+    def enacted_draft(self) -> dict[str, Any]:
+        """A draft passed into law (its published summary)."""
+        draft = self.w.new_draft("慈善法（草案）", open_it=False)
+        body = {"enacted_on": "2021-03-15", "text": TEXT}
+        return self.w.ok(self.w.post("admin", f"{V1}/drafts/{draft['id']}/enact", body))
 
     @cached_property
     def received_draft(self) -> dict[str, Any]:
@@ -351,6 +361,9 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
     ("GET", f"{V1}/drafts/{{draft_id}}/trace"): lambda s: _listing(s, **_draft(s)),
     ("GET", f"{V1}/drafts/{{draft_id}}/lineage"): lambda s: Call(_draft(s)),
     ("GET", f"{V1}/drafts/{{draft_id}}/groups"): lambda s: _listing(s, **_draft(s)),
+    ("GET", f"{V1}/drafts/{{draft_id}}/summary.docx"): lambda s: Call(
+        {"draft_id": s.enacted_draft["id"]}
+    ),
     ("POST", f"{V1}/suggestions/merge"): lambda s: Call(
         json={"suggestion_ids": [s.suggestion["id"]], "into": s.duplicate["id"]}
     ),
@@ -422,6 +435,10 @@ CALLS: dict[tuple[str, str], Callable[[Scene], Call]] = {
         _report(s), json={"decisions": [{"suggestion_id": s.reported, "outcome": "adopted"}]}
     ),
     ("GET", f"{V1}/reports/{{report_id}}/export"): lambda s: Call(
+        _report(s), query={"format": "csv"}
+    ),
+    ("POST", f"{V1}/reports/{{report_id}}/feedback"): lambda s: Call(_report(s)),
+    ("GET", f"{V1}/reports/{{report_id}}/letters"): lambda s: Call(
         _report(s), query={"format": "csv"}
     ),
     ("GET", f"{V1}/stats"): lambda s: _listing(s),

@@ -146,7 +146,7 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
             if not part:
                 continue
             submitted = max(day for _, day in part) + timedelta(days=rng.randrange(40))
-            app.submit_report(cp, draft_id, [i for i, _ in part], submitted, operator("s"))
+            report = app.submit_report(cp, draft_id, [i for i, _ in part], submitted, operator("s"))
             for suggestion_id, _ in part:
                 if rng.random() < 0.7:
                     outcome = rng.choice([o.value for o in Outcome])
@@ -155,6 +155,8 @@ def build_city(liaison: Liaison, seed: int = 11) -> dict[str, Any]:
                     )
                     if rng.random() < 0.3:
                         app.send_feedback(suggestion_id, "已反馈", operator("s"))
+            if rng.random() < 0.4:  # everyone behind the decided ones told, merged ones too
+                app.feed_back_report(operator("s"), report.id)
     return {"cps": cps, "drafts": draft_ids}
 
 
@@ -230,6 +232,29 @@ def counted(conn: Connection, cp: UUID | None, period: Period) -> dict[str, Any]
         "awaiting_outcome": outcomes.count(None),
     }
     adopted = numbers["adopted"] + numbers["partially_adopted"]
+    # the persons behind the decided suggestions reported in the period: each survivor and
+    # every opinion merged into it; and those of them told
+    survivor = suggestions.alias("survivor")
+    reported_here = and_(
+        survivor.c.reported_on.is_not(None),
+        period.covers(survivor.c.reported_on),
+        survivor.c.outcome.is_not(None),
+        _of(survivor, cp),
+    )
+    behind = (
+        conn.execute(
+            select(survivor.c.fed_back_on)
+            .where(reported_here)
+            .union_all(
+                select(suggestions.c.fed_back_on)
+                .join(survivor, survivor.c.id == suggestions.c.merged_into)
+                .where(reported_here)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    decided_persons, told = len(behind), sum(day is not None for day in behind)
     return {
         "drafts": {"total": len(levels), **{lv.value: levels.count(lv.value) for lv in DraftLevel}},
         "sessions": conn.execute(select(func.count()).select_from(sessions).where(held)).scalar(),
@@ -238,6 +263,9 @@ def counted(conn: Connection, cp: UUID | None, period: Period) -> dict[str, Any]
         "suggestions": numbers,
         "adopted_total": adopted,
         "adoption_rate": round(adopted / len(outcomes), 4) if outcomes else 0,
+        "decided_persons": decided_persons,
+        "fed_back": told,
+        "feedback_rate": round(told / decided_persons, 4) if decided_persons else 0,
     }
 
 
@@ -317,7 +345,12 @@ def test_every_figure_equals_a_count_over_the_rows(city: tuple[Liaison, dict[str
     liaison, made = city
     rng = random.Random(5)
     with liaison.engine.connect() as conn:
-        assert counted(conn, None, Period())["suggestions"]["reported"] > 20  # a real test
+        everything = counted(conn, None, Period())
+        assert everything["suggestions"]["reported"] > 20  # a real test
+        told_merged = select(func.count()).where(
+            suggestions.c.status == Status.MERGED.value, suggestions.c.fed_back_on.is_not(None)
+        )
+        assert conn.execute(told_merged).scalar() and everything["fed_back"] > 0  # merged told
         cases = [(None, Period())] + [
             (rng.choice([None, *made["cps"]]), random_period(rng)) for _ in range(80)
         ]

@@ -827,7 +827,7 @@ def test_a_report_names_an_online_commenter_who_left_a_name_as_the_public_not_an
     rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
 
     assert "网民（留有姓名或电话）" in page and "李四" not in page and "13800000000" not in page
-    assert rows[3][5:] == ["网民（留有姓名或电话）", "待人大决定"]
+    assert rows[3][5:] == ["网民（留有姓名或电话）", "待人大决定", "1"]  # 1: no one merged in
     assert "李四" not in table.text and "13800000000" not in table.text
     disposition = table.headers["content-disposition"]
     assert 'filename="report-2021-03-15.csv"' in disposition

@@ -139,6 +139,9 @@ def test_one_contact_point_in_march(liaison: Liaison, scenario: dict[str, UUID])
         },
         "adopted_total": 1,
         "adoption_rate": 0.3333,
+        "decided_persons": 3,  # g1 with g2 merged into it, g5; g6 awaits its decision
+        "fed_back": 2,  # g1's feedback told g2's person too
+        "feedback_rate": 0.6667,
     }
 
 

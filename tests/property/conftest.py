@@ -15,5 +15,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"sequences={TALLY['sequences']}, commands={TALLY['commands']}, "
         f"accepted={TALLY['accepted']}, refused={sum(refused.values())} {refused}, "
-        f"rebuilds compared={TALLY['rebuilds']}, figures compared={TALLY['figures']}"
+        f"rebuilds compared={TALLY['rebuilds']}, figures compared={TALLY['figures']}, "
+        f"persons told by report={TALLY['told by report']} (merged={TALLY['merged told']})"
     )

@@ -158,6 +158,7 @@ class MSuggestion:
     outcome: str | None = None
     accepted_on: date | None = None
     decided_on: date | None = None
+    told_on: date | None = None  # its person told the outcome (a merged one's too)
 
     def __post_init__(self) -> None:
         self.content = self.content or self.original
@@ -791,6 +792,36 @@ class LiaisonMachine(RuleBasedStateMachine):
             expected, lambda: self.app.send_feedback(suggestion_id, message, operator("s"))
         ):
             o.status = self._move(SUGGESTION_MOVES, o.status, "fed_back")
+            o.told_on = self.clock.day
+            self._tell_merged(o)
+
+    def _tell_merged(self, survivor: MSuggestion) -> int:
+        """Everyone merged into a fed-back suggestion is told too, once: how many now."""
+        told = 0
+        for merged_id in survivor.absorbed:
+            merged = self.opinions[merged_id]
+            if merged.told_on is None:
+                merged.told_on = self.clock.day
+                told += 1
+                TALLY["merged told"] += 1
+        return told
+
+    @precondition(lambda self: self.reports)
+    @rule(data=st.data())
+    def feed_back_report(self, data: st.DataObject) -> None:
+        report_id = data.draw(st.sampled_from(sorted(self.reports)))
+        carried = [self.opinions[i] for i in self.reports[report_id][2]]
+        expected = 0
+        for o in carried:
+            if o.status in DECIDED:
+                o.status = self._move(SUGGESTION_MOVES, o.status, "fed_back")
+                o.told_on = self.clock.day
+                expected += 1
+            if o.status == "fed_back":
+                expected += self._tell_merged(o)
+        told = self.attempt(None, lambda: self.app.feed_back_report(operator("s"), report_id))
+        assert told == expected, (told, expected)
+        TALLY["told by report"] += expected
 
     @rule(
         data=st.data(),
@@ -874,6 +905,13 @@ class LiaisonMachine(RuleBasedStateMachine):
             for outcome in ("adopted", "partially_adopted", "not_adopted")
         }
         adopted_total = outcomes["adopted"] + outcomes["partially_adopted"]
+        behind = [  # the persons behind each decided suggestion: itself and those merged in
+            person
+            for o in reported
+            if o.outcome is not None
+            for person in [o, *(self.opinions[i] for i in o.absorbed)]
+        ]
+        told = sum(person.told_on is not None for person in behind)
         return {
             "drafts": {"total": len(consulted), **levels},
             "sessions": len(held),
@@ -889,6 +927,9 @@ class LiaisonMachine(RuleBasedStateMachine):
             },
             "adopted_total": adopted_total,
             "adoption_rate": round(adopted_total / len(reported), 4) if reported else 0,
+            "decided_persons": len(behind),
+            "fed_back": told,
+            "feedback_rate": round(told / len(behind), 4) if behind else 0,
         }
 
     @invariant()
@@ -900,6 +941,7 @@ class LiaisonMachine(RuleBasedStateMachine):
             assert s.content == o.content
             assert (s.merged_into, s.absorbed, s.report_id) == (o.merged_into, o.absorbed, o.report)
             assert (s.outcome.value if s.outcome else None) == o.outcome
+            assert s.fed_back_on == o.told_on
             assert self.app.receipts.find(s.receipt) == suggestion_id
             if o.merged_into is not None:  # counted once, under the survivor
                 assert suggestion_id in self.opinions[o.merged_into].absorbed

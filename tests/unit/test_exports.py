@@ -53,7 +53,21 @@ def test_the_outcome_column_has_one_name_in_every_format() -> None:
     csv_header = list(csv.reader(io.StringIO(as_csv(summary).decode("utf-8-sig"))))[2]
     docx_header = [c.text for c in Document(io.BytesIO(as_docx(summary))).tables[0].rows[0].cells]
 
-    assert csv_header[-1] == docx_header[-1] == "采纳情况"
+    assert csv_header[-2] == docx_header[-2] == "采纳情况"
+
+
+def test_each_row_says_how_many_opinions_it_stands_for_in_every_format() -> None:
+    summary = summary_of(
+        Row("第一条", "建议", "建议", "来信", "居民", "采纳", persons=12),
+        Row("第二条", "建议二", "建议二", "来信", "居民", "未采纳"),
+    )
+
+    csv_rows = list(csv.reader(io.StringIO(as_csv(summary).decode("utf-8-sig"))))
+    table = Document(io.BytesIO(as_docx(summary))).tables[0]
+
+    assert csv_rows[2][-1] == table.rows[0].cells[-1].text == "人数"
+    assert [r[-1] for r in csv_rows[3:5]] == ["12", "1"]
+    assert [table.rows[i].cells[-1].text for i in (1, 2)] == ["12", "1"]
 
 
 def test_the_seal_says_in_words_what_it_is_for() -> None:

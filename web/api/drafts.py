@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.draft import Draft, DraftLevel, DraftStatus
 from domain.preview import Preview, WarningKind
 from domain.rules import MAX_ARTICLE, MAX_DRAFT_TEXT, MAX_LABEL, MAX_TITLE
+from liaison import summary
 from liaison.bootstrap import Liaison
 from liaison.errors import NotFoundError
 from projections.traceability import ARTICLE_LIMIT, OVERVIEW_LIMIT, Article
@@ -306,3 +307,24 @@ def trace_draft(
         limit = DEFAULT_PER_ARTICLE if chosen is None else ARTICLE_LIMIT
     traced = liaison.queries.trace(user, draft, contact_point_id, limit, chosen, offset)
     return JSONResponse(traced)  # JSON-ready already: validating hundreds of items cost ~10 ms
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get(
+    "/{draft_id}/summary.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}}
+)
+def summary_docx(
+    draft_id: UUID, user: CurrentUser, liaison: LiaisonDep, contact_point_id: UUID | None = None
+) -> Response:
+    """The summary published after enactment: per article, who spoke, groups, adopted, final."""
+    draft = liaison.app.draft(user, draft_id)
+    traced = liaison.queries.summary(user, draft, contact_point_id)
+    point = contact_point_id or user.contact_point_id
+    scope = (liaison.queries.contact_point_name(point) if point else None) or "各基层立法联系点"
+    return Response(
+        summary.as_docx(traced, scope),
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="summary-{draft_id}.docx"'},
+    )

@@ -28,6 +28,7 @@ EventType = Literal[
     "Suggestion.Reported",
     "Suggestion.OutcomeRecorded",
     "Suggestion.FedBack",
+    "Suggestion.FedBackAsMerged",
 ]
 
 # event class → (its name in the API, the fields shown as ``data``); never sealed_name/phone
@@ -60,6 +61,7 @@ SHOWN: dict[type[LiaisonAggregate.Event], tuple[EventType, tuple[str, ...]]] = {
         ("outcome", "final_article", "note"),
     ),
     Suggestion.FedBack: ("Suggestion.FedBack", ("message",)),
+    Suggestion.FedBackAsMerged: ("Suggestion.FedBackAsMerged", ("into", "outcome", "message")),
 }
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from domain.draft import Draft, DraftStatus
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_NAME
-from domain.suggestion import Outcome, Status, Suggestion, status_after
+from domain.suggestion import Outcome, Status, Suggestion, step_after
 from liaison.bootstrap import Liaison
 from liaison.commands.admission import Opinion, Visit
 from liaison.errors import NotFoundError
@@ -58,7 +58,9 @@ class ReceiptOut(BaseModel):
     received_on: date
     merged: bool = Field(description="folded into a similar suggestion; outcome is that one's")
     outcome: Outcome | None
-    feedback: str | None
+    feedback: str | None = Field(
+        description="what the person was told (a merged one: as the suggestion it joined)"
+    )
     history: list[ReceiptStep]
 
 
@@ -152,7 +154,7 @@ def receipt_out(liaison: Liaison, receipt: str) -> ReceiptOut:
     decided = app.get(suggestion.merged_into, Suggestion) if suggestion.merged_into else suggestion
     steps = []
     for event in app.events.get(suggestion_id):
-        after = status_after(event)
+        after = step_after(event)
         if after is not None:
             steps.append(ReceiptStep(at=event.timestamp, on=event.occurred_on, status=after))
     return ReceiptOut(
@@ -163,6 +165,6 @@ def receipt_out(liaison: Liaison, receipt: str) -> ReceiptOut:
         received_on=suggestion.received_on,
         merged=suggestion.merged_into is not None,
         outcome=decided.outcome,
-        feedback=decided.feedback,
+        feedback=suggestion.feedback or decided.feedback,
         history=steps,
     )

@@ -16,9 +16,10 @@ from domain.decisions import DecisionsRefusedError, Ruling
 from domain.draft import Draft
 from domain.participant import Participant
 from domain.report import Report
-from domain.rules import MAX_ARTICLE, MAX_REASON
+from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
 from domain.session import ConsultationSession
 from domain.suggestion import Outcome, Suggestion
+from liaison import letters
 from liaison.bootstrap import Liaison
 from liaison.exports import (
     ANONYMOUS,
@@ -84,6 +85,19 @@ class DecisionsOut(BaseModel):
     report_id: UUID
     recorded: list[UUID] = Field(description="suggestions whose decision this call recorded")
     unchanged: list[UUID] = Field(description="suggestions already decided the same way")
+
+
+class FeedbackIn(BaseModel):
+    message: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_CONTENT,
+        description="one message for every outcome; the default per outcome when left out",
+    )
+
+
+class FeedbackOut(BaseModel):
+    fed_back: int = Field(description="persons told by this call (merged opinions included)")
 
 
 class ExportFormat(StrEnum):
@@ -156,6 +170,17 @@ def _problems(refused: DecisionsRefusedError) -> list[dict[str, object]]:
     ]
 
 
+@router.post("/{report_id}/feedback")
+def feed_back(
+    report_id: UUID, user: CurrentUser, liaison: LiaisonDep, body: FeedbackIn | None = None
+) -> FeedbackOut:
+    """Tell every person behind the report's decided suggestions not told yet, merged ones too."""
+    message = None if body is None else body.message
+    messages = None if message is None else dict.fromkeys(Outcome, message)
+    told = liaison.app.feed_back_report(user, report_id, messages)
+    return FeedbackOut(fed_back=told)
+
+
 @router.get("/{report_id}")
 def get_one(report_id: UUID, user: CurrentUser, liaison: LiaisonDep) -> ReportOut:
     """One report and the suggestions it carried."""
@@ -196,6 +221,35 @@ def export(
     )
 
 
+@router.get(
+    "/{report_id}/letters",
+    response_class=Response,
+    responses={200: {"content": {MEDIA[ExportFormat.CSV]: {}, MEDIA[ExportFormat.DOCX]: {}}}},
+)
+def letters_of(
+    report_id: UUID,
+    user: CurrentUser,
+    liaison: LiaisonDep,
+    request: Request,
+    format: ExportFormat = ExportFormat.DOCX,
+) -> Response:
+    """Letters to those told who agreed to be contacted: DOCX a page each, or CSV for SMS."""
+    found = liaison.app.letters(user, report_id)
+    liaison.audit.record(
+        user.username,
+        "export",
+        f"letters of report {report_id} as {format.value}",
+        address=client_address(request),
+    )
+    content = letters.as_csv(found) if format is ExportFormat.CSV else letters.as_docx(found)
+    name = f"feedback-letters-{report_id}.{format.value}"
+    return Response(
+        content,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 def attachment(filename: str, fallback: str) -> str:
     """RFC 6266: an ASCII name for old clients, the real (Chinese) one as ``filename*``."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -225,6 +279,7 @@ def _summary(liaison: Liaison, report: Report, conn: Connection) -> Summary:
                 source=source,
                 proposer=proposer,
                 outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else UNDECIDED,
+                persons=1 + len(s.absorbed),
             )
         )
     head = liaison.chain.head(conn)

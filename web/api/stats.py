@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from projections.statistics import Period
 from web.api.common import ERRORS, IsoDate
@@ -46,6 +46,11 @@ class StatsOut(BaseModel):
     suggestions: SuggestionCounts
     adopted_total: int
     adoption_rate: float
+    decided_persons: int = Field(
+        description="opinions decided in reports of the period, those merged into them included"
+    )
+    fed_back: int = Field(description="of those, the opinions whose person has been told")
+    feedback_rate: float = Field(description="fed_back / decided_persons (0 when none)")
 
 
 class RankingRow(BaseModel):
