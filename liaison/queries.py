@@ -28,6 +28,7 @@ from liaison.rights import (
 )
 from projections.campaigns import draft_groups, members
 from projections.collected import by_channel, by_collector, list_collected
+from projections.dashboard import ReportFeedback, report_feedback
 from projections.drafts import list_drafts
 from projections.inbox import ReportStatus, list_reports, report_suggestions
 from projections.listings import (
@@ -185,6 +186,14 @@ class Queries:
         with self.engine.connect() as conn:
             _visible_report(conn, actor, report_id)
             return report_suggestions(conn, report_id)
+
+    def report_feedback(self, actor: Actor, report_id: UUID) -> ReportFeedback:
+        """Who behind one report's suggestions was told what became of their words, who is
+        owed it (by outcome) and who still waits for the congress (staff of the point)."""
+        require_role(actor, KEEPERS)
+        with self.engine.connect() as conn:
+            _visible_report(conn, actor, report_id)
+            return report_feedback(conn, report_id)
 
     def figures(
         self, actor: Actor, contact_point_id: UUID | None = None, period: Period = EVER

@@ -7,7 +7,8 @@ sessions and reports belong to the contact point that recorded them.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -236,3 +237,42 @@ def regulars(
     )
     found = [row[0] for row in conn.execute(query)]
     return found[:limit], len(found) > limit
+
+
+@dataclass(frozen=True)
+class ReportFeedback:
+    """Persons behind a report's suggestions (merged ones included), by what they were told."""
+
+    owed: dict[str, int]
+    """Decided but not yet told, by outcome."""
+    told: int
+    awaiting: int
+    """Still waiting for the congress's decision."""
+
+
+def report_feedback(conn: Connection, report_id: UUID) -> ReportFeedback:
+    carried = select(suggestions.c.id).where(suggestions.c.report_id == report_id.hex)
+    survivors = conn.execute(
+        select(suggestions.c.id, suggestions.c.status, suggestions.c.outcome).where(
+            suggestions.c.report_id == report_id.hex
+        )
+    ).all()
+    merged = conn.execute(
+        select(suggestions.c.merged_into, suggestions.c.fed_back_on).where(
+            suggestions.c.merged_into.in_(carried)
+        )
+    ).all()
+    merged_told: Counter[str] = Counter()
+    merged_owed: Counter[str] = Counter()
+    for into, fed_back_on in merged:
+        (merged_owed if fed_back_on is None else merged_told)[into] += 1
+    owed: Counter[str] = Counter()
+    told = awaiting = 0
+    decided = {s.value for s in DECIDED}
+    for id_, status, outcome in survivors:
+        told += merged_told[id_] + (status == Status.FED_BACK.value)
+        if status in decided or status == Status.FED_BACK.value:
+            owed[outcome] += merged_owed[id_] + (status in decided)
+        else:
+            awaiting += 1 + merged_owed[id_]
+    return ReportFeedback({k: v for k, v in owed.items() if v}, told, awaiting)

@@ -122,6 +122,10 @@ DONE = {
         "The attendee was removed from those who came; the figures no longer count them."
     ),
     "rescheduled": N_("The session's details were changed."),
+    "fed_back": N_(
+        "Everyone behind the decided suggestions was told what became of their words; "
+        "their receipts show it now."
+    ),
 }
 """What an action did, said at the top of the page it leads to (``?done=…``)."""
 

@@ -18,11 +18,12 @@ from domain.draft import Draft
 from domain.errors import DomainError, UnknownArticleError
 from domain.report import Report
 from domain.suggestion import DECIDED, Outcome, Status, Suggestion
+from liaison.commands.feedback import DEFAULT_MESSAGES
 from liaison.exports import Summary
 from liaison.rights import Role
 from liaison.sessions import PageSession
 from projections.dashboard import draft_suggestions, reports_of
-from web.api.reports import ExportFormat, _summary, export
+from web.api.reports import ExportFormat, _summary, export, letters_of
 from web.deps import LiaisonDep
 from web.pages.desk_page import DeskPage, PageDep, note_refusal
 from web.pages.rendering import CheckedForm, signed_in
@@ -138,17 +139,57 @@ def download(
     )
 
 
-@router.get("/staff/reports/{report_id}", response_class=HTMLResponse)
-def report_page(report_id: UUID, page: PageDep) -> HTMLResponse:
-    """A submitted report: its table and the files to send or print."""
+@router.get("/staff/reports/{report_id}/letters.{extension}", response_class=Response)
+def letters(
+    request: Request,
+    report_id: UUID,
+    extension: ExportFormat,
+    session: Annotated[PageSession, signed_in(Role.STAFF)],
+    liaison: LiaisonDep,
+) -> Response:
+    """Letters to those told who agreed to be contacted: the API's own, audited alike."""
+    return letters_of(
+        report_id=report_id, user=session.user, liaison=liaison, request=request, format=extension
+    )
+
+
+def _report_page(
+    page: DeskPage,
+    report_id: UUID,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     report = page.liaison.app.report(page.desk.actor, report_id)
     page = page.at(report.contact_point_id)
+    feedback = page.liaison.queries.report_feedback(page.desk.actor, report_id)
+    defaults = {f"message_{o}": DEFAULT_MESSAGES[o] for o in feedback.owed}
     context = {
         "report": report,
         "draft": page.liaison.app.get(report.draft_id, Draft),
         "summary": _summary(page.liaison, report, page.conn),
+        "feedback": feedback,
     }
-    return page.show("staff_report.html", context)
+    return page.form("staff_report.html", context, {**defaults, **(values or {})}, errors)
+
+
+@router.get("/staff/reports/{report_id}", response_class=HTMLResponse)
+def report_page(report_id: UUID, page: PageDep) -> HTMLResponse:
+    """A submitted report: its table, the files to send or print, and feedback to everyone."""
+    return _report_page(page, report_id)
+
+
+@router.post("/staff/reports/{report_id}/feedback", response_class=HTMLResponse)
+def feed_back_report(report_id: UUID, form: CheckedForm, page: PageDep) -> Response:
+    """Tell every person behind the report's decided suggestions, merged ones included."""
+    values = {k: str(v) for k, v in form.items() if k.startswith("message_")}
+    messages = {k.removeprefix("message_"): v for k, v in values.items()}
+    try:
+        page.liaison.app.feed_back_report(page.desk.actor, report_id, messages)
+    except DomainError as refused:
+        errors: dict[str, str] = {}
+        note_refusal(errors, refused, "feedback")
+        return _report_page(page, report_id, values, errors)
+    return page.go(f"/staff/reports/{report_id}", "#feedback", done="fed_back")
 
 
 def _outcomes_page(
