@@ -57,6 +57,9 @@ def test_the_report_page_says_who_is_owed_feedback_with_the_default_message_for_
     assert textarea(page, "message_not_adopted") == DEFAULT_MESSAGES["not_adopted"]
     assert "message_partially_adopted" not in page
     assert "告知这 4 人" in page and "letters.csv" not in page
+    # the table's rows say how many people each stands for: the adopted one with its copies
+    table = page[page.index('<table class="report">') :]
+    assert re.findall(r'<td class="n">(\d+)</td>\s*</tr>', table) == ["3", "1", "1"]
 
 
 def test_one_form_tells_everyone_with_the_staff_s_own_words_and_says_what_it_did(

@@ -141,6 +141,7 @@ def test_staff_merge_a_campaign_of_twelve_in_one_action_and_every_receipt_shows_
     submit(staff, staff.locator("button:has-text('提交报送')"))
     submit(staff, staff.locator(CONFIRM))
     staff.wait_for_url(f"{site}/staff/reports/*")
+    report_page = staff.url
 
     # the congress adopts it in its inbox
     congress = browser.new_context(viewport=DESK)
@@ -152,14 +153,23 @@ def test_staff_merge_a_campaign_of_twelve_in_one_action_and_every_receipt_shows_
     submit(office, office.locator("text=保存全部审议结果"))
     assert "已保存1条审议结果" in office.locator("p.saved").inner_text()
 
-    # FEEDBACK TO EVERYONE (issue 16, part 3): once app.feed_back_report(actor, report_id,
-    # messages=None, sent_on=None) lands, staff feed the report back here and each receipt
-    # below is also checked for the message.
+    # staff tell all twelve in one action, in their own words
+    staff.goto(report_page)
+    feedback = staff.locator("#feedback")
+    assert "还有 12 人" in feedback.inner_text()
+    message = "您的意见已被采纳：人脸识别设备须设置显著提示标识。谢谢您！"
+    feedback.locator("textarea[name=message_adopted]").fill(message)
+    staff.screenshot(path=str(tmp_path / "feedback-desk.png"), full_page=True)
+    submit(staff, feedback.locator("button:has-text('告知这 12 人')"))
+    assert "已将结果告知每一位提出意见的人" in staff.locator("#done").inner_text()
+    assert "已告知：12 人" in staff.locator("#feedback").inner_text()
 
-    # every one of the twelve receipts shows the outcome, the eleven merged ones included
+    # every one of the twelve receipts shows the outcome and the feedback, the eleven merged
+    # ones included
     for code in codes:
         resident.goto(f"{site}/receipts/{code}")
-        assert "已采纳" in resident.locator("dl.facts").inner_text(), code
+        facts = resident.locator("dl.facts").inner_text()
+        assert "已采纳" in facts and message in facts, code
     assert not scrolls_sideways(resident)
     for context in (phone, desk, congress):
         context.close()
