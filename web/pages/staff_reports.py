@@ -6,6 +6,7 @@ the preview, the report page and the downloaded files always say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, cast
@@ -121,36 +122,29 @@ def reports_page(page: PageDep) -> HTMLResponse:
     return page.show("staff_reports.html", {"reports": reports_of(page.conn, page.desk.cp)})
 
 
-@router.get("/staff/reports/{report_id}.{extension}", response_class=Response)
-def download(
-    request: Request,
-    report_id: UUID,
-    extension: ExportFormat,
-    session: Annotated[PageSession, signed_in(Role.STAFF)],
-    liaison: LiaisonDep,
-) -> Response:
-    """The report's table as DOCX or CSV: the API's own export, checked and audited alike."""
-    return export(
-        report_id=report_id,
-        user=session.user,
-        liaison=liaison,
-        request=request,
-        format=extension,
-    )
+def _file(api: Callable[..., Response], what: str) -> Callable[..., Response]:
+    """A page's download of what the API ``api`` gives: checked and audited alike."""
+
+    def download(
+        request: Request,
+        report_id: UUID,
+        extension: ExportFormat,
+        session: Annotated[PageSession, signed_in(Role.STAFF)],
+        liaison: LiaisonDep,
+    ) -> Response:
+        asked = {"report_id": report_id, "request": request, "format": extension}
+        return api(user=session.user, liaison=liaison, **asked)
+
+    download.__doc__ = what
+    return download
 
 
-@router.get("/staff/reports/{report_id}/letters.{extension}", response_class=Response)
-def letters(
-    request: Request,
-    report_id: UUID,
-    extension: ExportFormat,
-    session: Annotated[PageSession, signed_in(Role.STAFF)],
-    liaison: LiaisonDep,
-) -> Response:
-    """Letters to those told who agreed to be contacted: the API's own, audited alike."""
-    return letters_of(
-        report_id=report_id, user=session.user, liaison=liaison, request=request, format=extension
-    )
+router.get("/staff/reports/{report_id}.{extension}", response_class=Response)(
+    _file(export, "The report's table as DOCX or CSV.")
+)
+router.get("/staff/reports/{report_id}/letters.{extension}", response_class=Response)(
+    _file(letters_of, "Letters to those told who agreed to be contacted, for post or SMS.")
+)
 
 
 def _report_page(

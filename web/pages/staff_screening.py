@@ -8,37 +8,23 @@ one action, all or nothing; a member unticked is left out of the merge.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Connection
 
 from domain.draft import Draft
 from domain.errors import DomainError, InvalidValueError, MismatchError, WrongStateError
 from domain.suggestion import UNREPORTED, Decision, Status, Suggestion
-from liaison.bootstrap import Liaison
 from liaison.errors import ConflictError, NotFoundError
 from liaison.rights import ForbiddenError, HiddenError
 from projections.dashboard import draft_suggestions, unreported
 from projections.similarity import similar_among
-from web.deps import LiaisonDep, ReadDep
 from web.i18n import N_, language
+from web.pages.desk_page import DeskPage, PageDep, note_refusal
 from web.pages.rendering import CheckedForm, redirect
-from web.pages.staff_desk import (
-    MESSAGES,
-    Desk,
-    DeskDep,
-    choose_contact_point,
-    form_values,
-    gettext,
-    headings,
-    parse_uuid,
-    record_desk,
-    refusal,
-    show_form,
-)
+from web.pages.staff_desk import MESSAGES, form_values, gettext, headings, parse_uuid
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,10 +75,7 @@ def _targets(
 
 
 def _queue_page(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
+    page: DeskPage,
     draft: Draft,
     failed: tuple[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -100,7 +83,8 @@ def _queue_page(
     posted: GroupForm | None = None,
     done: str = "",
 ) -> HTMLResponse:
-    groups = liaison.queries.campaigns(
+    desk, conn = page.desk, page.conn
+    groups = page.liaison.queries.campaigns(
         desk.actor, draft.id, desk.cp, groups=GROUPS_SHOWN, shown=MEMBERS_SHOWN
     )
     posted = posted or GroupForm()
@@ -126,29 +110,26 @@ def _queue_page(
         "posted_group": posted.of(groups) if posted.error else "",
         **({"done": done} if done else {}),
     }
-    return show_form(request, desk, "staff_screening.html", context, values, errors)
+    return page.form("staff_screening.html", context, values, errors)
 
 
-def _merged_message(request: Request, liaison: Liaison, desk: Desk) -> str:
+def _merged_message(page: DeskPage) -> str:
     """What a group's merge did, said at the top of the page it returns to."""
-    survivor = parse_uuid(request.query_params.get("merged", ""))
-    count = request.query_params.get("count", "")
+    asked = page.request.query_params
+    survivor, count = parse_uuid(asked.get("merged", "")), asked.get("count", "")
     if survivor is None or not count.isdigit() or len(count) > 6:
         return ""
-    receipt = liaison.app.suggestion(desk.actor, survivor).receipt
-    return str(gettext(request)(MERGED, count=int(count), receipt=receipt))
+    receipt = page.liaison.app.suggestion(page.desk.actor, survivor).receipt
+    return str(gettext(page.request)(MERGED, count=int(count), receipt=receipt))
 
 
 @router.get("/staff/drafts/{draft_id}/screening", response_class=HTMLResponse)
-def queue(
-    request: Request, draft_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def queue(draft_id: UUID, page: PageDep) -> HTMLResponse:
     """The desk's opinions on one draft still to be screened, with near-duplicate hints."""
-    draft = liaison.app.get(draft_id, Draft)
-    if desk.choosing:
-        return choose_contact_point(request, desk, conn)
-    done = _merged_message(request, liaison, desk)
-    return _queue_page(request, liaison, conn, desk, draft, done=done)
+    draft = page.liaison.app.get(draft_id, Draft)
+    if page.desk.choosing:
+        return page.choose()
+    return _queue_page(page, draft, done=_merged_message(page))
 
 
 def _ids(values: list[str]) -> list[UUID] | None:
@@ -156,12 +137,12 @@ def _ids(values: list[str]) -> list[UUID] | None:
     return None if any(p is None for p in parsed) else [p for p in parsed if p is not None]
 
 
-def _stale(liaison: Liaison, desk: Desk, ids: list[UUID]) -> list[str]:
+def _stale(page: DeskPage, ids: list[UUID]) -> list[str]:
     """The receipts of those among ``ids`` that may no longer be merged."""
     gone = []
     for suggestion_id in ids:
         try:
-            suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
+            suggestion = page.liaison.app.suggestion(page.desk.actor, suggestion_id)
         except NotFoundError:
             continue
         if suggestion.status not in UNREPORTED:
@@ -170,67 +151,64 @@ def _stale(liaison: Liaison, desk: Desk, ids: list[UUID]) -> list[str]:
 
 
 @router.post("/staff/drafts/{draft_id}/groups/merge", response_class=HTMLResponse)
-def merge_group(
-    request: Request,
-    draft_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
+def merge_group(draft_id: UUID, form: CheckedForm, page: PageDep) -> Response:
     """Merge the ticked members of a group into the one kept: all of them, or none."""
-    draft = liaison.app.get(draft_id, Draft)
+    draft = page.liaison.app.get(draft_id, Draft)
     as_posted = [str(v) for v in form.getlist("suggestion_ids")]
     ticked, into = _ids(as_posted), parse_uuid(str(form.get("into", "")))
-    _ = gettext(request)
+    _ = gettext(page.request)
     try:
         if ticked is None or into is None or into not in ticked:
             raise InvalidValueError("into", KEEP_TICKED)
         if len(set(ticked)) < 2:
             raise InvalidValueError("suggestion_ids", TICK_TWO)
-        liaison.app.merge_suggestions(ticked, into, desk.actor)
-        screening = desk.link(
-            f"/staff/drafts/{draft_id}/screening", merged=into.hex, count=len(set(ticked)) - 1
-        )
-        return redirect(screening + "#done")
+        page.liaison.app.merge_suggestions(ticked, into, page.desk.actor)
+        merged = {"merged": into.hex, "count": len(set(ticked)) - 1}
+        return page.go(f"/staff/drafts/{draft_id}/screening", "#done", **merged)
     except (HiddenError, ForbiddenError):
         raise  # another contact point's opinions do not exist for this desk
     except InvalidValueError as refused:
         message = _(refused.message if refused.message in (KEEP_TICKED, TICK_TWO) else TICK_TWO)
     except (WrongStateError, ConflictError, MismatchError, NotFoundError):
-        gone = _stale(liaison, desk, ticked or [])
-        listed = (", " if language(request) == "en" else "、").join(gone)
+        gone = _stale(page, ticked or [])
+        listed = (", " if language(page.request) == "en" else "、").join(gone)
         message = _(STALE, receipts=listed) if gone else _(CHANGED_GROUP)
     except DomainError:
         message = _(CHANGED_GROUP)
     posted = GroupForm(frozenset(as_posted), str(form.get("into", "")), message)
     errors = {"group": message}
-    return _queue_page(request, liaison, conn, desk, draft, errors=errors, posted=posted)
+    return _queue_page(page, draft, errors=errors, posted=posted)
 
 
-def _own(
-    liaison: Liaison, conn: Connection, desk: Desk, suggestion_id: UUID
-) -> tuple[Suggestion, Desk]:
-    suggestion = liaison.app.suggestion(desk.actor, suggestion_id)
-    return suggestion, record_desk(desk, liaison, suggestion.contact_point_id)
+@dataclass(frozen=True)
+class SuggestionAt:
+    """A suggestion the user may see, and the page at the desk it belongs to."""
+
+    suggestion: Suggestion
+    page: DeskPage
+
+
+def _own(suggestion_id: UUID, page: PageDep) -> SuggestionAt:
+    suggestion = page.liaison.app.suggestion(page.desk.actor, suggestion_id)
+    return SuggestionAt(suggestion, page.at(suggestion.contact_point_id))
+
+
+OwnSuggestion = Annotated[SuggestionAt, Depends(_own)]
 
 
 def _detail_page(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
+    page: DeskPage,
     suggestion: Suggestion,
     failed: str = "",
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    draft = liaison.app.get(suggestion.draft_id, Draft)
+    draft = page.liaison.app.get(suggestion.draft_id, Draft)
     me = suggestion.id.hex
     targets = []
     if suggestion.status in UNREPORTED:
-        candidates = unreported(conn, desk.cp, suggestion.draft_id)
-        targets = _targets(candidates, similar_among(conn, [me]), me, None)
+        candidates = unreported(page.conn, page.desk.cp, suggestion.draft_id)
+        targets = _targets(candidates, similar_among(page.conn, [me]), me, None)
     context = {
         "suggestion": suggestion,
         "draft": draft,
@@ -239,20 +217,18 @@ def _detail_page(
         "can_organise": suggestion.status in UNREPORTED,
         "failed": failed,
     }
-    return show_form(request, desk, "staff_suggestion.html", context, values, errors)
+    return page.form("staff_suggestion.html", context, values, errors)
 
 
 @router.get("/staff/suggestions/{suggestion_id}", response_class=HTMLResponse)
-def suggestion_page(
-    request: Request, suggestion_id: UUID, desk: DeskDep, conn: ReadDep, liaison: LiaisonDep
-) -> HTMLResponse:
+def suggestion_page(own: OwnSuggestion) -> HTMLResponse:
     """One suggestion: its first words, its rewording, and what became of it."""
-    suggestion, desk = _own(liaison, conn, desk, suggestion_id)
-    return _detail_page(request, liaison, conn, desk, suggestion)
+    return _detail_page(own.page, own.suggestion)
 
 
-def _after(desk: Desk, conn: Connection, suggestion: Suggestion, back: str, stays: bool) -> str:
+def _after(page: DeskPage, suggestion: Suggestion, back: str, stays: bool) -> str:
     """Where to go after an action: the same page, at the next suggestion to look at."""
+    desk = page.desk
     if back != "queue":
         return desk.link(f"/staff/suggestions/{suggestion.id}")
     anchor = "queue"
@@ -260,7 +236,8 @@ def _after(desk: Desk, conn: Connection, suggestion: Suggestion, back: str, stay
         anchor = f"s-{suggestion.id.hex}"
     else:
         waiting = [
-            r["id"] for r in draft_suggestions(conn, desk.cp, suggestion.draft_id, ("received",))
+            r["id"]
+            for r in draft_suggestions(page.conn, desk.cp, suggestion.draft_id, ("received",))
         ]
         if suggestion.id.hex in waiting:
             later = waiting[waiting.index(suggestion.id.hex) + 1 :]
@@ -272,97 +249,58 @@ def _blank(field: str) -> NoReturn:
     raise InvalidValueError(field, MESSAGES[field])
 
 
-def _act(
-    request: Request,
-    liaison: Liaison,
-    conn: Connection,
-    desk: Desk,
-    suggestion_id: UUID,
-    form: Any,
-    action: str,
-    fields: tuple[str, ...],
-) -> Response:
+def _act(own: SuggestionAt, form: Any, action: str, *fields: str) -> Response:
     """Run one screening action; on refusal, the page it came from again with the error."""
-    suggestion, desk = _own(liaison, conn, desk, suggestion_id)
+    suggestion, page = own.suggestion, own.page
+    app, actor = page.liaison.app, page.desk.actor
     back = "queue" if form.get("back") == "queue" else "detail"
     values = form_values(form, *fields)
     errors: dict[str, str] = {}
-    next_page = _after(desk, conn, suggestion, back, stays=action == "revise")
+    next_page = _after(page, suggestion, back, stays=action == "revise")
     try:
         if action == "accept":
-            liaison.app.screen_suggestion(suggestion_id, Decision.ACCEPT.value, desk.actor)
+            app.screen_suggestion(suggestion.id, Decision.ACCEPT.value, actor)
         elif action == "reject":
             if not values["reason"]:
                 _blank("reason")
-            liaison.app.screen_suggestion(
-                suggestion_id, Decision.REJECT.value, desk.actor, reason=values["reason"]
+            app.screen_suggestion(
+                suggestion.id, Decision.REJECT.value, actor, reason=values["reason"]
             )
         elif action == "revise":
-            liaison.app.revise_suggestion(suggestion_id, values["content"], desk.actor)
+            app.revise_suggestion(suggestion.id, values["content"], actor)
         else:
             into = parse_uuid(values["into"])
             if into is None:
                 _blank("into")
-            _own(liaison, conn, desk, into)  # another desk's suggestion does not exist
-            liaison.app.merge_suggestion(suggestion_id, into, desk.actor)
+            app.suggestion(actor, into)  # another desk's suggestion does not exist
+            app.merge_suggestion(suggestion.id, into, actor)
         return redirect(next_page)
     except DomainError as refused:
-        field, message = refusal(refused, fields[0] if fields else "form")
-        errors[field] = message
+        note_refusal(errors, refused, fields[0] if fields else "form")
     if back == "queue":
-        draft = liaison.app.get(suggestion.draft_id, Draft)
-        failed = (suggestion.id.hex, action)
-        return _queue_page(request, liaison, conn, desk, draft, failed, values, errors)
-    return _detail_page(request, liaison, conn, desk, suggestion, action, values, errors)
+        draft = app.get(suggestion.draft_id, Draft)
+        return _queue_page(page, draft, (suggestion.id.hex, action), values, errors)
+    return _detail_page(page, suggestion, action, values, errors)
 
 
-@router.post("/staff/suggestions/{suggestion_id}/accept", response_class=HTMLResponse)
-def accept(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
-    """Accept the suggestion for the report."""
-    return _act(request, liaison, conn, desk, suggestion_id, form, "accept", ())
+ACTIONS = {
+    "accept": ("Accept the suggestion for the report.", ()),
+    "reject": ("Do not take the suggestion up; the reason is required.", ("reason",)),
+    "revise": ("Reword for the report; the words as first given stay.", ("content",)),
+    "merge": ("Fold a duplicate into another suggestion of the same draft.", ("into",)),
+}
+"""The screening actions on one suggestion: what each does, and the fields it takes."""
 
 
-@router.post("/staff/suggestions/{suggestion_id}/reject", response_class=HTMLResponse)
-def reject(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
-    """Do not take the suggestion up; the reason is required."""
-    return _act(request, liaison, conn, desk, suggestion_id, form, "reject", ("reason",))
+def _action(action: str, what: str, fields: tuple[str, ...]) -> Any:
+    def act(form: CheckedForm, own: OwnSuggestion) -> Response:
+        return _act(own, form, action, *fields)
+
+    act.__doc__ = what
+    return act
 
 
-@router.post("/staff/suggestions/{suggestion_id}/revise", response_class=HTMLResponse)
-def revise(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
-    """Reword for the report; the words as first given stay."""
-    return _act(request, liaison, conn, desk, suggestion_id, form, "revise", ("content",))
-
-
-@router.post("/staff/suggestions/{suggestion_id}/merge", response_class=HTMLResponse)
-def merge(
-    request: Request,
-    suggestion_id: UUID,
-    form: CheckedForm,
-    desk: DeskDep,
-    conn: ReadDep,
-    liaison: LiaisonDep,
-) -> Response:
-    """Fold a duplicate into another suggestion of the same draft."""
-    return _act(request, liaison, conn, desk, suggestion_id, form, "merge", ("into",))
+for _name, (_what, _fields) in ACTIONS.items():
+    router.post(f"/staff/suggestions/{{suggestion_id}}/{_name}", response_class=HTMLResponse)(
+        _action(_name, _what, _fields)
+    )
