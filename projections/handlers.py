@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -220,23 +221,6 @@ def draft_received(event: Draft.Received, changes: Changes) -> None:
     )
 
 
-def draft_opened(event: Draft.Opened, changes: Changes) -> None:
-    changes.update(drafts, event.originator_id, status=DraftStatus.OPEN.value)
-
-
-def draft_closed(event: Draft.Closed, changes: Changes) -> None:
-    changes.update(drafts, event.originator_id, status=DraftStatus.CLOSED.value)
-
-
-def draft_enacted(event: Draft.Enacted, changes: Changes) -> None:
-    changes.update(
-        drafts,
-        event.originator_id,
-        status=DraftStatus.ENACTED.value,
-        enacted_on=event.occurred_on,
-    )
-
-
 def participant_registered(event: Participant.Registered, changes: Changes) -> None:
     changes.insert(
         participants,
@@ -300,19 +284,6 @@ def consultation_session_rescheduled(
     )
 
 
-def consultation_session_held(event: ConsultationSession.Held, changes: Changes) -> None:
-    changes.update(
-        sessions,
-        event.originator_id,
-        status=SessionStatus.HELD.value,
-        held_on=event.occurred_on,
-    )
-
-
-def consultation_session_cancelled(event: ConsultationSession.Cancelled, changes: Changes) -> None:
-    changes.update(sessions, event.originator_id, status=SessionStatus.CANCELLED.value)
-
-
 def suggestion_received(event: Suggestion.Received, changes: Changes) -> None:
     changes.insert(
         suggestions,
@@ -339,14 +310,6 @@ def suggestion_revised(event: Suggestion.Revised, changes: Changes) -> None:
     changes.update(suggestions, event.originator_id, content=event.content)
 
 
-def suggestion_accepted(event: Suggestion.Accepted, changes: Changes) -> None:
-    changes.update(suggestions, event.originator_id, status=Status.ACCEPTED.value)
-
-
-def suggestion_rejected(event: Suggestion.Rejected, changes: Changes) -> None:
-    changes.update(suggestions, event.originator_id, status=Status.REJECTED.value)
-
-
 def suggestion_merged(event: Suggestion.Merged, changes: Changes) -> None:
     changes.update(
         suggestions,
@@ -354,10 +317,6 @@ def suggestion_merged(event: Suggestion.Merged, changes: Changes) -> None:
         status=Status.MERGED.value,
         merged_into=event.into.hex,
     )
-
-
-def suggestion_rejection_withdrawn(event: Suggestion.RejectionWithdrawn, changes: Changes) -> None:
-    changes.update(suggestions, event.originator_id, status=Status.RECEIVED.value)
 
 
 def suggestion_unmerged(event: Suggestion.Unmerged, changes: Changes) -> None:
@@ -412,29 +371,40 @@ def report_submitted(event: Report.Submitted, changes: Changes) -> None:
     )
 
 
+def sets_status(table: Table, status: StrEnum, dated: str | None = None) -> Handler:
+    """The handler of an event whose only mark on the read models is its record's status,
+    and the event's business date in the column ``dated``, if any."""
+
+    def handler(event: Any, changes: Changes) -> None:
+        day = {dated: event.occurred_on} if dated else {}
+        changes.update(table, event.originator_id, status=status.value, **day)
+
+    return handler
+
+
 def standard() -> dict[type[Any], Handler]:
     """Every read model's handler, by event class: what bootstrap hands the projector."""
     return {
         ContactPoint.Designated: contact_point_designated,
         ContactPoint.Renamed: contact_point_renamed,
         Draft.Received: draft_received,
-        Draft.Opened: draft_opened,
-        Draft.Closed: draft_closed,
-        Draft.Enacted: draft_enacted,
+        Draft.Opened: sets_status(drafts, DraftStatus.OPEN),
+        Draft.Closed: sets_status(drafts, DraftStatus.CLOSED),
+        Draft.Enacted: sets_status(drafts, DraftStatus.ENACTED, dated="enacted_on"),
         Participant.Registered: participant_registered,
         Participant.Erased: participant_erased,
         ConsultationSession.Scheduled: consultation_session_scheduled,
         ConsultationSession.AttendanceRecorded: consultation_session_attendance_recorded,
         ConsultationSession.AttendanceWithdrawn: consultation_session_attendance_withdrawn,
         ConsultationSession.Rescheduled: consultation_session_rescheduled,
-        ConsultationSession.Held: consultation_session_held,
-        ConsultationSession.Cancelled: consultation_session_cancelled,
+        ConsultationSession.Held: sets_status(sessions, SessionStatus.HELD, dated="held_on"),
+        ConsultationSession.Cancelled: sets_status(sessions, SessionStatus.CANCELLED),
         Suggestion.Received: suggestion_received,
         Suggestion.Revised: suggestion_revised,
-        Suggestion.Accepted: suggestion_accepted,
-        Suggestion.Rejected: suggestion_rejected,
+        Suggestion.Accepted: sets_status(suggestions, Status.ACCEPTED),
+        Suggestion.Rejected: sets_status(suggestions, Status.REJECTED),
         Suggestion.Merged: suggestion_merged,
-        Suggestion.RejectionWithdrawn: suggestion_rejection_withdrawn,
+        Suggestion.RejectionWithdrawn: sets_status(suggestions, Status.RECEIVED),
         Suggestion.Unmerged: suggestion_unmerged,
         Suggestion.Reported: suggestion_reported,
         Suggestion.OutcomeRecorded: suggestion_outcome_recorded,
