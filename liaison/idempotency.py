@@ -174,15 +174,16 @@ class IdempotencyStore:
         if not claims:
             return set()
         ours = {(k, i.hex): i for k, _p, i in claims}
+        # executemany with RETURNING: one statement for all (SQLAlchemy's "insertmanyvalues"),
+        # compiled once and cached, where a multi-row ``values([...])`` is compiled each time
         made = conn.execute(
-            insert_or_ignore(conn, idempotency_keys)
-            .values(
-                [
-                    {"key": k, "fingerprint": p, "suggestion_id": i.hex, "claimed_at": now}
-                    for k, p, i in claims
-                ]
-            )
-            .returning(idempotency_keys.c.key, idempotency_keys.c.suggestion_id)
+            insert_or_ignore(conn, idempotency_keys).returning(
+                idempotency_keys.c.key, idempotency_keys.c.suggestion_id
+            ),
+            [
+                {"key": k, "fingerprint": p, "suggestion_id": i.hex, "claimed_at": now}
+                for k, p, i in claims
+            ],
         )
         return {ours[row.key, row.suggestion_id] for row in made}
 

@@ -80,10 +80,11 @@ class ReceiptBook:
             if not wanted:
                 return codes
             drawn = {i.hex: (i, new_code()) for i in wanted}
-            made = conn.execute(
-                insert_or_ignore(conn, receipt_codes)
-                .values([{"code": c, "suggestion_id": h} for h, (_i, c) in drawn.items()])
-                .returning(receipt_codes.c.suggestion_id, receipt_codes.c.code)
+            made = conn.execute(  # one cached statement for all (see IdempotencyStore.claim_many)
+                insert_or_ignore(conn, receipt_codes).returning(
+                    receipt_codes.c.suggestion_id, receipt_codes.c.code
+                ),
+                [{"code": c, "suggestion_id": h} for h, (_i, c) in drawn.items()],
             )
             found = list(made)
             if len(found) < len(drawn):  # a suggestion that has a code, or a code taken
