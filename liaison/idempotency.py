@@ -33,7 +33,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    bindparam,
     delete,
     insert,
     select,
@@ -42,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError, InvalidValueError
-from liaison.database import deferred, insert_or_ignore, metadata
+from liaison.database import insert_or_ignore, metadata
 
 idempotency_keys = Table(
     "idempotency_keys",
@@ -174,44 +173,23 @@ class IdempotencyStore:
         claimed before (or earlier in the list): repeats, to be answered by ``run``."""
         if not claims:
             return set()
-        conn.execute(
-            insert_or_ignore(conn, idempotency_keys),
+        ours = {(k, i.hex): i for k, _p, i in claims}
+        # executemany with RETURNING: one statement for all (SQLAlchemy's "insertmanyvalues"),
+        # compiled once and cached, where a multi-row ``values([...])`` is compiled each time
+        made = conn.execute(
+            insert_or_ignore(conn, idempotency_keys).returning(
+                idempotency_keys.c.key, idempotency_keys.c.suggestion_id
+            ),
             [
                 {"key": k, "fingerprint": p, "suggestion_id": i.hex, "claimed_at": now}
                 for k, p, i in claims
             ],
         )
-        ours = {(k, i.hex): i for k, _p, i in claims}
-        found = conn.execute(
-            select(idempotency_keys.c.key, idempotency_keys.c.suggestion_id).where(
-                idempotency_keys.c.key.in_([k for k, _p, _i in claims])
-            )
-        )
-        pairs = [(row.key, row.suggestion_id) for row in found]
-        return {ours[pair] for pair in pairs if pair in ours}
+        return {ours[row.key, row.suggestion_id] for row in made}
 
     def forget_in(self, conn: Connection, key: str, held_since: datetime) -> None:
         """Free a key claimed in the caller's transaction, which refused its request."""
         conn.execute(delete(idempotency_keys).where(self._held_by(key, held_since)))
-
-    def answer_many(self, answers: list[tuple[str, Answer]]) -> None:
-        """Store the answers of saved comments in one transaction. Deferred durability is
-        enough: a repeat whose answer was lost finds its suggestion in the log."""
-        if not answers:
-            return
-        statement = (
-            update(idempotency_keys)
-            .where(idempotency_keys.c.key == bindparam("answered"))
-            .values(status=bindparam("status"), body=bindparam("body"))
-        )
-        with deferred(self.engine).begin() as conn:
-            conn.execute(
-                statement,
-                [
-                    {"answered": key, "status": status, "body": json.dumps(body, default=str)}
-                    for key, (status, body) in answers
-                ],
-            )
 
     def release(self, key: str, held_since: datetime) -> None:
         """Let the next repeat take over at once (a failure after the claim was committed)."""

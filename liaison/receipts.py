@@ -80,15 +80,21 @@ class ReceiptBook:
             if not wanted:
                 return codes
             drawn = {i.hex: (i, new_code()) for i in wanted}
-            conn.execute(
-                insert_or_ignore(conn, receipt_codes),
+            made = conn.execute(  # one cached statement for all (see IdempotencyStore.claim_many)
+                insert_or_ignore(conn, receipt_codes).returning(
+                    receipt_codes.c.suggestion_id, receipt_codes.c.code
+                ),
                 [{"code": c, "suggestion_id": h} for h, (_i, c) in drawn.items()],
             )
-            for suggestion_id, code in conn.execute(
-                select(receipt_codes.c.suggestion_id, receipt_codes.c.code).where(
-                    receipt_codes.c.suggestion_id.in_(list(drawn))
-                )
-            ):
+            found = list(made)
+            if len(found) < len(drawn):  # a suggestion that has a code, or a code taken
+                made_now = {row.suggestion_id for row in found}
+                found += conn.execute(
+                    select(receipt_codes.c.suggestion_id, receipt_codes.c.code).where(
+                        receipt_codes.c.suggestion_id.in_([h for h in drawn if h not in made_now])
+                    )
+                ).all()
+            for suggestion_id, code in found:
                 codes[drawn[suggestion_id][0]] = code
             wanted = [i for i in wanted if i not in codes]
         raise RuntimeError("could not find a free receipt code")  # pragma: no cover

@@ -244,6 +244,9 @@ class Projector:
         self._rebuilding = threading.Lock()
         self._current = False  # the live read models are of this release (``stale``)
         self._pruned_at = 0.0
+        self._known: dict[str, int] = {}
+        """The tracking position each catch-up last read or wrote, by name: where it reads the
+        log next, without another transaction to ask (under the lock it is read again)."""
 
     def create_tables(self) -> None:
         create_tables(self.engine)
@@ -300,10 +303,12 @@ class Projector:
         if name != NAME:
             connection = connection.execution_options(read_models_suffix=beside.SUFFIX)
         with connection as conn, _BulkMode(conn, self.cache_mb) as bulk:
-            self._raise_if_stopped(conn, name)
+            self._known[name] = self._raise_if_stopped(conn, name)
             while stop is None or not stop.is_set():
                 try:
-                    count, more = self._apply_next_batch(conn, name, 1 if narrowing else None)
+                    count, more = self._apply_next_batch(
+                        conn, name, 1 if narrowing else None, self._known.get(name)
+                    )
                 except _BatchFailedError as failed:
                     if len(failed.notifications) > 1:
                         narrowing = len(failed.notifications)
@@ -326,13 +331,19 @@ class Projector:
             self._prune_now_and_then()
         return applied
 
-    def _raise_if_stopped(self, conn: Connection, name: str) -> None:
+    def _raise_if_stopped(self, conn: Connection, name: str) -> int:
+        """Raise while projection is stopped; else the tracking position, read in the
+        same transaction (one a catch-up would otherwise open for it alone)."""
         row = conn.execute(
             select(errors).where(errors.c.name == name, errors.c.stopped.is_(True))
         ).first()
+        position = conn.execute(
+            select(tracking.c.position).where(tracking.c.name == name)
+        ).scalar_one()
         conn.rollback()
         if row is not None:
             raise ProjectionStoppedError(int(row.position), row.topic, row.reason)
+        return int(position)
 
     def _stop_at(
         self, name: str, notification: Notification, error: BaseException
@@ -527,7 +538,11 @@ class Projector:
                 stop.wait(max(interval, 0.5))
 
     def _apply_next_batch(
-        self, conn: Connection, name: str = NAME, limit: int | None = None
+        self,
+        conn: Connection,
+        name: str = NAME,
+        limit: int | None = None,
+        expected: int | None = None,
     ) -> tuple[int, bool]:
         """Apply the next batch; returns how many events, and whether more may follow.
 
@@ -536,9 +551,12 @@ class Projector:
         that lock can hold every pooled connection of the store). Under the lock the
         position is read again: events a rival applied meanwhile are left out; a position
         that went back (a rebuild began) sends the batch back to be read again. A failure
-        that retrying would not mend is raised as ``_BatchFailedError``."""
+        that retrying would not mend is raised as ``_BatchFailedError``. ``expected``: the
+        position as last seen (else it is read); the position seen under the lock is kept
+        for the next batch."""
         limit = limit or self.batch
-        expected = self.position(name)
+        if expected is None:
+            expected = self.position(name)
         notifications = self.recorder.select_notifications(
             start=expected, limit=limit, inclusive_of_start=False
         )
@@ -549,6 +567,7 @@ class Projector:
             position = conn.execute(
                 select(tracking.c.position).where(tracking.c.name == name).with_for_update()
             ).scalar_one()
+            self._known[name] = position
             if position < expected:
                 return 0, True
             fresh = [n for n in notifications if n.id > position]
@@ -571,6 +590,7 @@ class Projector:
             )
             if moved.rowcount != 1:
                 raise PositionMovedError(f"position {position} moved while applying a batch")
+            self._known[name] = last  # a failed commit raises: the next catch-up reads afresh
             conn.execute(
                 insert(batches).values(
                     name=name,

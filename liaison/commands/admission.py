@@ -14,7 +14,8 @@ actor's rights, the words, a name and phone), then handed to the application's w
 3. saves their suggestions with one ``Application.save``: one transaction, one flush to disk.
    If the store refuses the group (``RecordConflictError``), each entry is saved alone, so one
    cannot fail the others;
-4. stores the answers of keyed requests and brings the read models up to date once.
+4. brings the read models up to date once. The answers of keyed requests are not stored:
+   a repeat answers from the suggestion its claim names, found in the log.
 
 The opinions of one call are admitted all or nothing. A public comment whose key was claimed
 before (a repeat, a retry after a crash) is answered by ``IdempotencyStore.run``, one at a
@@ -416,11 +417,8 @@ class AdmissionCommands(ServiceBase):
         for entry, _suggestions, _events in built:
             if entry.key is not None and entry.answer is None:
                 self.idempotency.release(entry.key, held_since)  # a retry finishes it
-        answers = [(e.key, e.answer) for e in saved if e.key is not None and e.answer]
-        try:
-            self.idempotency.answer_many(answers)
-        except Exception:  # a repeat finds the suggestion in the log instead
-            log.warning("answers of saved comments not stored", exc_info=True)
+        # The answers are not stored: a repeat finds the suggestion in the log by the id its
+        # claim holds and answers from it (``_again``), which spares every group a transaction.
         return bool(saved)
 
     def _admit(
@@ -443,14 +441,18 @@ class AdmissionCommands(ServiceBase):
                 self._refuse(conn, entry, entry.refusal, held_since)
             else:
                 live.append(entry)
-        buckets: dict[tuple[str, int], list[Entry]] = defaultdict(list)
+        buckets: dict[str, list[Entry]] = defaultdict(list)
+        limits: dict[str, int] = {}
         for entry in live:
             if entry.visit is not None and entry.visit.per_minute > 0:
-                buckets[f"comment:{entry.visit.address}", entry.visit.per_minute].append(entry)
-        for bucket, limit in sorted(buckets):
-            waiting = buckets[bucket, limit]
-            waits = self.limiter.take_many(conn, bucket, limit, WINDOW, len(waiting))
-            for entry, wait in zip(waiting, waits, strict=True):
+                bucket = f"comment:{entry.visit.address}"
+                buckets[bucket].append(entry)
+                limits[bucket] = min(
+                    limits.get(bucket, entry.visit.per_minute), entry.visit.per_minute
+                )
+        wanted = {bucket: (limits[bucket], len(waiting)) for bucket, waiting in buckets.items()}
+        for bucket, waits in self.limiter.take_buckets(conn, wanted, WINDOW).items():
+            for entry, wait in zip(buckets[bucket], waits, strict=True):
                 if wait:
                     self._refuse(conn, entry, _too_many(wait), held_since)
         admitted = [e for e in live if e.error is None]

@@ -180,6 +180,42 @@ def test_the_rate_limit_counts_each_comment_of_a_group(
     assert again[0] == 201
 
 
+def test_a_group_from_many_addresses_limits_each_address_on_its_own(
+    liaison: Liaison, place: tuple[UUID, UUID], held: HeldGroup
+) -> None:
+    # given an address that has used its two comments a minute
+    for _ in range(2):
+        assert liaison.limiter.take("comment:10.0.9.9", 2, 60) == 0
+
+    # when a group brings two from new addresses and one from each address twice
+    addresses = ["10.0.1.1", "10.0.9.9", "10.0.2.2", "10.0.2.2", "10.0.2.2"]
+    answers = held.run(
+        lambda: _comment(liaison, place, "先", key="m0", per_minute=2, address="10.0.0.1"),
+        [
+            lambda i=i, a=a: _comment(
+                liaison, place, f"第{i}条", key=f"m{i}", per_minute=2, address=a
+            )
+            for i, a in enumerate(addresses, start=1)
+        ],
+    )
+
+    # then only the full address and the third from 10.0.2.2 are refused
+    kinds = [type(a).__name__ for a in answers]
+    assert kinds == ["tuple", "tuple", "RateLimitedError", "tuple", "tuple", "RateLimitedError"]
+    assert held.saves == [1, 3]
+
+
+def test_a_repeat_is_answered_from_the_log_with_the_first_answer(
+    liaison: Liaison, place: tuple[UUID, UUID]
+) -> None:
+    first = _comment(liaison, place, "只记一次", key="once")
+    events = liaison.app.recorder.max_notification_id()
+
+    assert _comment(liaison, place, "只记一次", key="once") == first
+    assert _comment(liaison, place, "只记一次", key="once") == first
+    assert liaison.app.recorder.max_notification_id() == events
+
+
 def test_a_refusal_in_a_group_loses_nothing_of_the_others(
     liaison: Liaison, place: tuple[UUID, UUID], held: HeldGroup
 ) -> None:
