@@ -76,7 +76,7 @@ def _sketch(shingles: frozenset[str]) -> tuple[int, ...]:
         b = h % BINS
         if h < bins[b]:
             bins[b] = h
-    if all(b == EMPTY for b in bins):
+    if EMPTY not in bins or all(b == EMPTY for b in bins):
         return tuple(bins)
     # densify: an empty bin takes the next filled bin's value (circularly), told apart by
     # how far it looked, so that two texts agree on it only if they agree on that bin
@@ -124,13 +124,16 @@ def clusters(texts: Sequence[str], threshold: float = THRESHOLD) -> list[list[in
     keys = list(by_key)
     shingles = [_shingles(k) for k in keys]
     union = _Union(len(keys))
-    leaders: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    leaders: dict[tuple[int, tuple[int, ...]], list[int]] = {}
     for k, mine in enumerate(shingles):
         if not mine:
             continue
         sketch = _sketch(mine)
         for band in range(BANDS):
-            bucket = leaders[(band, sketch[band * ROWS : (band + 1) * ROWS])]
+            bucket = leaders.setdefault((band, sketch[band * ROWS : (band + 1) * ROWS]), [])
+            if not bucket:  # the first text of its kind in this band leads it
+                bucket.append(k)
+                continue
             for leader in bucket:
                 if union.find(leader) == union.find(k):
                     break
