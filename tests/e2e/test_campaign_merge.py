@@ -153,14 +153,24 @@ def test_staff_merge_a_campaign_of_twelve_in_one_action_and_every_receipt_shows_
     submit(office, office.locator("text=保存全部审议结果"))
     assert "已保存1条审议结果" in office.locator("p.saved").inner_text()
 
-    # staff tell all twelve in one action, in their own words
-    staff.goto(report_page)
+    # the feedback form reads in English too, and fits a phone
+    staff.set_viewport_size(PHONE)
+    staff.goto(f"{report_page}?lang=en")
+    assert "Tell these 12 people" in staff.locator("#feedback").inner_text()
+    assert not scrolls_sideways(staff)
+    staff.screenshot(path=str(tmp_path / "feedback-phone-en.png"), full_page=True)
+    staff.set_viewport_size(DESK)
+
+    # staff tell all twelve in one action, in their own words, by keyboard
+    staff.goto(f"{report_page}?lang=zh-CN")
     feedback = staff.locator("#feedback")
     assert "还有 12 人" in feedback.inner_text()
     message = "您的意见已被采纳：人脸识别设备须设置显著提示标识。谢谢您！"
     feedback.locator("textarea[name=message_adopted]").fill(message)
     staff.screenshot(path=str(tmp_path / "feedback-desk.png"), full_page=True)
-    submit(staff, feedback.locator("button:has-text('告知这 12 人')"))
+    feedback.locator("button:has-text('告知这 12 人')").focus()
+    with staff.expect_navigation():
+        staff.keyboard.press("Enter")
     assert "已将结果告知每一位提出意见的人" in staff.locator("#done").inner_text()
     assert "已告知：12 人" in staff.locator("#feedback").inner_text()
 
