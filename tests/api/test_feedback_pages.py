@@ -10,6 +10,7 @@ from html import unescape
 from typing import Any
 from uuid import UUID
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,6 +38,15 @@ def textarea(page: str, name: str) -> str:
     found = re.search(rf'<textarea id="{name}" name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
     assert found, f"no {name} on the page"
     return found.group(1)
+
+
+def send(client: TestClient, report: dict[str, Any], page: str, **messages: str) -> httpx2.Response:
+    """The report page's feedback form, posted with its CSRF token and these messages."""
+    return client.post(
+        f"/staff/reports/{report['id']}/feedback",
+        data={"csrf_token": csrf_of(page), **messages},
+        follow_redirects=False,
+    )
 
 
 def suggestion(world: World, made: dict[str, Any]) -> Suggestion:
@@ -70,14 +80,12 @@ def test_one_form_tells_everyone_with_the_staff_s_own_words_and_says_what_it_did
     page = page_of(staff, made["report"])
     own = "您的意见已被采纳，写入了第五条。欢迎继续参与。"
 
-    sent = staff.post(
-        f"/staff/reports/{made['report']['id']}/feedback",
-        data={
-            "csrf_token": csrf_of(page),
-            "message_adopted": own,
-            "message_not_adopted": textarea(page, "message_not_adopted"),
-        },
-        follow_redirects=False,
+    sent = send(
+        staff,
+        made["report"],
+        page,
+        message_adopted=own,
+        message_not_adopted=textarea(page, "message_not_adopted"),
     )
 
     assert sent.status_code == 303 and sent.headers["location"].endswith("done=fed_back#feedback")
@@ -102,10 +110,7 @@ def test_a_blank_message_is_refused_where_it_was_typed_and_nobody_is_told(
     page = page_of(staff, made["report"])
     kept = "经研究，您的意见暂未采纳，我们会在今后的工作中参考。"
 
-    refused = staff.post(
-        f"/staff/reports/{made['report']['id']}/feedback",
-        data={"csrf_token": csrf_of(page), "message_adopted": "  ", "message_not_adopted": kept},
-    )
+    refused = send(staff, made["report"], page, message_adopted="  ", message_not_adopted=kept)
 
     assert refused.status_code == 422
     again = unescape(refused.text)
