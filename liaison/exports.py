@@ -10,11 +10,23 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.shared import Mm, Pt
+from sqlalchemy import Connection
 
+from domain.contact_point import ContactPoint
+from domain.draft import Draft
+from domain.participant import Participant
+from domain.report import Report
 from domain.rules import unwritable
+from domain.session import ConsultationSession
+from domain.suggestion import Suggestion
+
+if TYPE_CHECKING:  # the application's letters use this module's formatting
+    from liaison.application import LiaisonApplication
+    from liaison.chain import HashChain
 
 CHANNELS = {
     "session": "座谈会",
@@ -158,3 +170,44 @@ def as_docx(summary: Summary) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def report_summary(
+    app: LiaisonApplication, chain: HashChain, report: Report, conn: Connection
+) -> Summary:
+    """The summary table of a report (or of one about to be sent), sealed with the chain's
+    head as read on ``conn``. Rights are the caller's: it holds the report already."""
+    draft = app.get(report.draft_id, Draft)
+    rows = []
+    for suggestion_id in report.suggestion_ids:
+        s = app.get(suggestion_id, Suggestion)
+        source = CHANNELS[s.channel.value]
+        if s.session_id is not None:
+            source += f"（{app.get(s.session_id, ConsultationSession).title}）"
+        if s.participant_id is not None:
+            proposer = KINDS[app.get(s.participant_id, Participant).kind.value]
+        elif s.sealed_name or s.sealed_phone:
+            proposer = NAMED_PUBLIC
+        else:
+            proposer = ANONYMOUS
+        heading = next((a.heading for a in draft.consulted.articles if a.number == s.article), None)
+        rows.append(
+            Row(
+                article=heading or (f"第{s.article}条" if s.article else "总体意见"),
+                content=s.content,
+                original=s.original_content,
+                source=source,
+                proposer=proposer,
+                outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else UNDECIDED,
+                persons=1 + len(s.absorbed),
+            )
+        )
+    head = chain.head(conn)
+    return Summary(
+        draft_title=draft.title,
+        contact_point=app.get(report.contact_point_id, ContactPoint).name,
+        submitted_on=report.submitted_on,
+        rows=rows,
+        seal_position=head.position,
+        seal_hash=head.hash,
+    )

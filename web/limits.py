@@ -6,18 +6,20 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.middleware import HttpMiddleware
 
-class BodySizeLimit:
-    """Pure ASGI middleware. A declared Content-Length over the limit is refused at once; any
+
+class BodySizeLimit(HttpMiddleware):
+    """A declared Content-Length over the limit is refused at once; any
     other body (chunked, or lying about its length) is read up to the limit first and then
     handed on whole, so the app never sees a partial body and a 413 is always possible."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -16,9 +16,10 @@ import time
 import uuid
 
 from prometheus_client import Counter, Histogram, values
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from liaison.logs import request_id
+from web.middleware import HttpMiddleware
 
 log = logging.getLogger("liaison.requests")
 
@@ -44,17 +45,11 @@ def multiprocess() -> bool:
     return values.ValueClass is not values.MutexValue
 
 
-class Observe:
-    """Pure ASGI middleware, outermost: the id is set before anything logs, and the time
-    and status are those the client sees."""
+class Observe(HttpMiddleware):
+    """Outermost: the id is set before anything logs, and the time and status are those
+    the client sees."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)

@@ -9,32 +9,15 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection
 
-from domain.contact_point import ContactPoint
 from domain.decisions import DecisionsRefusedError, Ruling
-from domain.draft import Draft
-from domain.participant import Participant
 from domain.report import Report
 from domain.rules import MAX_ARTICLE, MAX_CONTENT, MAX_REASON
-from domain.session import ConsultationSession
-from domain.suggestion import Outcome, Suggestion
+from domain.suggestion import Outcome
 from liaison import letters
-from liaison.bootstrap import Liaison
-from liaison.exports import (
-    ANONYMOUS,
-    CHANNELS,
-    KINDS,
-    NAMED_PUBLIC,
-    OUTCOMES,
-    UNDECIDED,
-    Row,
-    Summary,
-    as_csv,
-    as_docx,
-)
+from liaison.exports import as_csv, as_docx, report_summary
 from projections.inbox import ReportStatus
-from web.api.common import ERRORS, IsoDate
+from web.api.common import ERRORS, FromRecord, IsoDate
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
 from web.errors import client_address
@@ -49,7 +32,7 @@ class ReportIn(BaseModel):
     submitted_on: IsoDate
 
 
-class ReportOut(BaseModel):
+class ReportOut(FromRecord):
     id: UUID
     contact_point_id: UUID
     draft_id: UUID
@@ -112,13 +95,7 @@ MEDIA = {
 
 
 def report_out(report: Report) -> ReportOut:
-    return ReportOut(
-        id=report.id,
-        contact_point_id=report.contact_point_id,
-        draft_id=report.draft_id,
-        suggestion_ids=report.suggestion_ids,
-        submitted_on=report.submitted_on,
-    )
+    return ReportOut.model_validate(report)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -202,7 +179,7 @@ def export(
     """The summary table sent upward, as CSV (UTF-8, BOM) or DOCX, sealed with the log head."""
     report = liaison.app.report(user, report_id)
     with liaison.engine.connect() as conn:  # given back before the audit asks for another
-        summary = _summary(liaison, report, conn)
+        summary = report_summary(liaison.app, liaison.chain, report, conn)
     liaison.audit.record(
         user.username,
         "export",
@@ -253,41 +230,3 @@ def letters_of(
 def attachment(filename: str, fallback: str) -> str:
     """RFC 6266: an ASCII name for old clients, the real (Chinese) one as ``filename*``."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def _summary(liaison: Liaison, report: Report, conn: Connection) -> Summary:
-    app = liaison.app
-    draft = app.get(report.draft_id, Draft)
-    rows = []
-    for suggestion_id in report.suggestion_ids:
-        s = app.get(suggestion_id, Suggestion)
-        source = CHANNELS[s.channel.value]
-        if s.session_id is not None:
-            source += f"（{app.get(s.session_id, ConsultationSession).title}）"
-        if s.participant_id is not None:
-            proposer = KINDS[app.get(s.participant_id, Participant).kind.value]
-        elif s.sealed_name or s.sealed_phone:
-            proposer = NAMED_PUBLIC
-        else:
-            proposer = ANONYMOUS
-        heading = next((a.heading for a in draft.consulted.articles if a.number == s.article), None)
-        rows.append(
-            Row(
-                article=heading or (f"第{s.article}条" if s.article else "总体意见"),
-                content=s.content,
-                original=s.original_content,
-                source=source,
-                proposer=proposer,
-                outcome=OUTCOMES.get(s.outcome.value, "") if s.outcome else UNDECIDED,
-                persons=1 + len(s.absorbed),
-            )
-        )
-    head = liaison.chain.head(conn)
-    return Summary(
-        draft_title=draft.title,
-        contact_point=app.get(report.contact_point_id, ContactPoint).name,
-        submitted_on=report.submitted_on,
-        rows=rows,
-        seal_position=head.position,
-        seal_hash=head.hash,
-    )

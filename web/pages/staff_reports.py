@@ -20,11 +20,11 @@ from domain.errors import DomainError, UnknownArticleError
 from domain.report import Report
 from domain.suggestion import DECIDED, Outcome, Status, Suggestion
 from liaison.commands.feedback import DEFAULT_MESSAGES
-from liaison.exports import Summary
+from liaison.exports import Summary, report_summary
 from liaison.rights import Role
 from liaison.sessions import PageSession
 from projections.dashboard import draft_suggestions, reports_of
-from web.api.reports import ExportFormat, _summary, export, letters_of
+from web.api.reports import ExportFormat, export, letters_of
 from web.deps import LiaisonDep
 from web.pages.desk_page import DeskPage, PageDep, note_refusal
 from web.pages.rendering import CheckedForm, signed_in
@@ -56,7 +56,7 @@ class _Pending:
 
 def _table(page: DeskPage, draft: Draft, ids: list[UUID], on: date) -> Summary:
     pending = _Pending(page.desk.cp, draft.id, ids, on)
-    return _summary(page.liaison, cast(Report, pending), page.conn)
+    return report_summary(page.liaison.app, page.liaison.chain, cast(Report, pending), page.conn)
 
 
 def _build_page(
@@ -160,7 +160,7 @@ def _report_page(
     context = {
         "report": report,
         "draft": page.liaison.app.get(report.draft_id, Draft),
-        "summary": _summary(page.liaison, report, page.conn),
+        "summary": report_summary(page.liaison.app, page.liaison.chain, report, page.conn),
         "feedback": feedback,
     }
     return page.form("staff_report.html", context, {**defaults, **(values or {})}, errors)
