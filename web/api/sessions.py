@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from domain.rules import MAX_MINUTES, MAX_PARTICIPANTS_PER_CALL, MAX_TITLE
 from domain.session import ConsultationSession, SessionKind, SessionStatus
 from liaison.bootstrap import Liaison
-from web.api.common import ERRORS, IsoDate, IsoDateTime, aware
+from web.api.common import ERRORS, FromRecord, IsoDate, IsoDateTime, aware
 from web.auth import CurrentUser
 from web.deps import LiaisonDep
 
@@ -51,7 +51,7 @@ class SessionSummary(BaseModel):
     held_on: date | None = None
 
 
-class SessionOut(BaseModel):
+class SessionOut(FromRecord):
     id: UUID
     contact_point_id: UUID
     draft_ids: list[UUID]
@@ -67,19 +67,8 @@ class SessionOut(BaseModel):
 
 def session_out(session: ConsultationSession, zone: tzinfo = UTC) -> SessionOut:
     """``zone``: where a start recorded without an offset (the demo's, say) took place."""
-    return SessionOut(
-        id=session.id,
-        contact_point_id=session.contact_point_id,
-        draft_ids=session.draft_ids,
-        kind=session.kind,
-        title=session.title,
-        starts_at=aware(session.starts_at, zone),
-        venue=session.venue,
-        status=session.status,
-        held_on=session.held_on,
-        minutes=session.minutes,
-        participant_ids=session.participant_ids,
-    )
+    out = SessionOut.model_validate(session)
+    return out.model_copy(update={"starts_at": aware(session.starts_at, zone)})
 
 
 def _out(liaison: Liaison, session: ConsultationSession) -> SessionOut:
