@@ -33,16 +33,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
 from projections import activity, handlers
-from projections.keyed import chunks, upsert_sql, with_keys
+from projections.keyed import chunks, insert_rows, upsert_sql, with_keys
 from projections.periods import month_end, month_of, year_of
 from projections.tables import (
     agg_articles,
@@ -172,19 +170,8 @@ def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], Counter[s
         for k, counts in by_key.items()
         if any(counts.values())
     ]
-    if rows:
-        conn.execute(_adding(conn.dialect.name, table), rows)
-
-
-@cache
-def _adding(dialect_name: str, table: Table) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    key = KEYS[table]
-    return statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={c.name: c + statement.excluded[c.name] for c in table.c if c.name not in key},
-    )
+    added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in values)
+    insert_rows(conn, table, rows, f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}")
 
 
 def _held_days(conn: Connection, changes: handlers.Changes) -> Days:
