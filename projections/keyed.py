@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, CursorResult, Table
+from sqlalchemy import Connection, CursorResult, Date, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 T = TypeVar("T")
@@ -77,39 +78,48 @@ def insert_rows(
     if not rows:
         return
     given = tuple(rows[0])
-    sql, defaults = _inserting(table, given, conflict, conn.dialect.name)
+    sql, defaults, dated = _inserting(table, given, conflict, conn.dialect.name)
     if conn.dialect.name == "postgresql":
         columns = [[row[name] for row in rows] for name in given]
         columns += [[value] * len(rows) for value in defaults]
         conn.exec_driver_sql(sql, tuple(columns))
         return
-    conn.exec_driver_sql(
-        sql,
-        [
-            tuple(
-                value.isoformat() if type(value) is date else value
-                for value in (*(row[name] for name in given), *defaults)
-            )
-            for row in rows
-        ],
-    )
+    pick = itemgetter(*given)  # a tuple for two names or more, else the one value
+    if len(given) == 1:
+        params = [(pick(row), *defaults) for row in rows]
+    else:
+        params = [pick(row) + defaults for row in rows]
+    if dated:
+        params = [_iso_dates(row, dated) for row in params]
+    conn.exec_driver_sql(sql, params)
+
+
+def _iso_dates(row: tuple[Any, ...], dated: tuple[int, ...]) -> tuple[Any, ...]:
+    listed = list(row)
+    for i in dated:
+        if type(listed[i]) is date:
+            listed[i] = listed[i].isoformat()
+    return tuple(listed)
 
 
 @cache
 def _inserting(
     table: Table, given: tuple[str, ...], conflict: str, dialect_name: str
-) -> tuple[str, tuple[Any, ...]]:
-    """The statement of ``insert_rows``, and the defaults of the columns it adds."""
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """The statement of ``insert_rows``, the defaults of the columns it adds, and which
+    columns hold dates."""
     defaulted = [
         c for c in table.c if c.name not in given and c.default is not None and c.default.is_scalar
     ]
     names = [*given, *(c.name for c in defaulted)]
     defaults = tuple(c.default.arg for c in defaulted)  # type: ignore[union-attr]
+    dated = tuple(i for i, n in enumerate(names) if isinstance(table.c[n].type, Date))
     into = f"INSERT INTO {table.name} ({', '.join(names)})"
     if dialect_name == "postgresql":
         dialect = postgresql.dialect()
         # bound in binary (``%b``): psycopg dumps a text array element by element, with a
         # look for characters to quote in each: eight times slower for a batch's rows
         casts = ", ".join(f"%b::{table.c[n].type.compile(dialect=dialect)}[]" for n in names)
-        return f"{into} SELECT * FROM unnest({casts}) {conflict}".rstrip(), defaults
-    return f"{into} VALUES ({', '.join('?' * len(names))}) {conflict}".rstrip(), defaults
+        return f"{into} SELECT * FROM unnest({casts}) {conflict}".rstrip(), defaults, dated
+    marks = ", ".join("?" * len(names))
+    return f"{into} VALUES ({marks}) {conflict}".rstrip(), defaults, dated
