@@ -30,7 +30,7 @@ function of the day rows.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -82,9 +82,7 @@ Days = set[tuple[date, str, str]]
 
 def refresh(conn: Connection, changes: handlers.Changes) -> None:
     """Bring the aggregates of what this batch touched up to date (the ``updater``)."""
-    deltas: dict[Table, dict[tuple[Any, ...], Counter[str]]] = {
-        table: defaultdict(Counter) for table in KEYS
-    }
+    deltas: dict[tuple[Table, tuple[Any, ...], str], int] = defaultdict(int)
     diffs = list(changes.diffs(suggestions))
     rows = [row for pair in diffs for row in pair if row is not None]
     merged = _merged_counts(conn, {r["id"] for r in rows if r["outcome"] is not None})
@@ -95,10 +93,14 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
         for sign, row in ((-1, before), (1, after)):
             if row is not None:
                 for table, key, column, amount in _counted_in(row, merged, survivors):
-                    deltas[table][key][column] += sign * amount
-    for table, by_key in deltas.items():
+                    deltas[(table, key, column)] += sign * amount
+    by_table: dict[Table, dict[tuple[Any, ...], dict[str, int]]] = {t: {} for t in KEYS}
+    for (table, key, column), amount in deltas.items():
+        if amount:
+            by_table[table].setdefault(key, {})[column] = amount
+    for table, by_key in by_table.items():
         _add(conn, table, by_key)
-    days: Days = {(day, cp, draft) for cp, _, day, draft in deltas[agg_received]}
+    days: Days = {(day, cp, draft) for cp, _, day, draft in by_table[agg_received]}
     held = _held_days(conn, changes)
     if held:
         _recount_sessions(conn, held)
@@ -161,14 +163,13 @@ def _report_days(conn: Connection, ids: set[str]) -> dict[str, date]:
     return found
 
 
-def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], Counter[str]]) -> None:
-    """Add each key's differences to its row (made when missing), one ``executemany``."""
+def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    """Add each key's differences (none zero) to its row (made when missing), one statement."""
     key = KEYS[table]
     values = [c.name for c in table.c if c.name not in key]
     rows = [
         {**dict(zip(key, k, strict=True)), **{c: counts.get(c, 0) for c in values}}
         for k, counts in by_key.items()
-        if any(counts.values())
     ]
     added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in values)
     insert_rows(conn, table, rows, f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}")

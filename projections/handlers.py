@@ -96,7 +96,9 @@ class Changes:
             if old is None and row_id not in first_rows:
                 continue  # an update of a row that does not exist changes nothing
             new = dict(old) if old is not None else {c: first_rows[row_id].get(c) for c in columns}
-            new.update((c, v) for c, v in updates.get(row_id, {}).items() if c in columns)
+            changed = updates.get(row_id)
+            if changed:
+                new.update((c, v) for c, v in changed.items() if c in columns)
             yield old, new
 
     def write(self, conn: Connection) -> int:
