@@ -36,18 +36,30 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 def with_keys(
     conn: Connection, names: Sequence[str], rows: Sequence[Sequence[Any]], statement: str
 ) -> CursorResult[Any]:
-    """Run ``WITH k(names) AS (VALUES rows) statement``; ``statement`` names the keys ``k``.
-    Dates are bound as the text SQLAlchemy stores on SQLite, as dates on PostgreSQL."""
-    on_sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if on_sqlite else "%s"
-    row = f"({', '.join([mark] * len(names))})"
+    """Run ``WITH k(names) AS (…rows…) statement``; ``statement`` names the keys ``k``.
+    SQLite: a ``VALUES`` list, dates bound as the text SQLAlchemy stores. PostgreSQL: one
+    binary array per name (``unnest``), typed after its values, so that the text stays short
+    and psycopg parses it once, not again for every list of a thousand bound values."""
+    if conn.dialect.name == "postgresql":
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        casts = ", ".join(f"%b::{_array_type(column)}[]" for column in columns)
+        sql = f"WITH k({', '.join(names)}) AS (SELECT * FROM unnest({casts})) {statement}"
+        return conn.exec_driver_sql(sql, tuple(list(column) for column in columns))
+    row = f"({', '.join('?' * len(names))})"
     params = tuple(
-        value.isoformat() if on_sqlite and isinstance(value, date) else value
-        for keys in rows
-        for value in keys
+        value.isoformat() if isinstance(value, date) else value for keys in rows for value in keys
     )
     sql = f"WITH k({', '.join(names)}) AS (VALUES {', '.join([row] * len(rows))}) {statement}"
     return conn.exec_driver_sql(sql, params)
+
+
+_ARRAY_TYPES = ((bool, "boolean"), (int, "bigint"), (date, "date"), (bytes, "bytea"))
+
+
+def _array_type(values: Sequence[Any]) -> str:
+    """The PostgreSQL type of a column of keys, after its first value that is not None."""
+    first = next((value for value in values if value is not None), "")
+    return next((name for kind, name in _ARRAY_TYPES if isinstance(first, kind)), "text")
 
 
 def upsert(conn: Connection, table: Table, key: Sequence[str]) -> Any:
