@@ -246,8 +246,7 @@ def _or_into(conn: Connection, bits: dict[tuple[str, str, date], int]) -> None:
                 changed.append(
                     {"scope": scope, "grain": grain, "starts_on": first, "bits": _bytes(union)}
                 )
-        key = ("scope", "grain", "starts_on")
-        insert_rows(conn, t, changed, upsert_sql(t, key, ("bits",)))
+        insert_rows(conn, t, changed, upsert_sql(t, ("scope", "grain", "starts_on"), ("bits",)))
 
 
 def _bytes(bits: int) -> bytes:

@@ -4,6 +4,9 @@ The keys go in as ``WITH k(…) AS (VALUES …)`` joined to the table, which bot
 up by index (SQLite scans the whole table for a row-value ``IN`` list). The statement is
 plain SQL that SQLite and PostgreSQL read alike: built by SQLAlchemy, a ``VALUES`` of a
 thousand keys took ~100 ms to compile per batch, longer than running it.
+
+A batch's new rows go in the same way (``insert_rows``): on PostgreSQL as one statement over
+arrays, on SQLite as one ``executemany`` of plain SQL.
 """
 
 from __future__ import annotations
