@@ -95,7 +95,10 @@ class Changes:
             old = before.get(row_id)
             if old is None and row_id not in first_rows:
                 continue  # an update of a row that does not exist changes nothing
-            new = dict(old) if old is not None else {c: first_rows[row_id].get(c) for c in columns}
+            if old is not None:
+                new = dict(old)
+            else:
+                new = dict(zip(columns, map(first_rows[row_id].get, columns), strict=True))
             changed = updates.get(row_id)
             if changed:
                 new.update((c, v) for c, v in changed.items() if c in columns)
