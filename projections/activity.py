@@ -22,11 +22,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, true
+from sqlalchemy import Connection, and_, bindparam, delete, func, or_, select, true
 
 from domain.session import SessionStatus
 from projections.handlers import Changes
-from projections.keyed import chunks, upsert, with_keys
+from projections.keyed import chunks, insert_rows, upsert, upsert_sql, with_keys
 from projections.periods import month_end, month_of, runs, shape, year_of
 from projections.tables import (
     agg_activity,
@@ -221,7 +221,7 @@ def _numbers(conn: Connection, wanted: list[tuple[str, str]]) -> dict[tuple[str,
             found[(scope, person)] = following[scope]
             new_rows.append({"scope": scope, "participant_id": person, "number": following[scope]})
             following[scope] += 1
-        conn.execute(insert(p), new_rows)
+        insert_rows(conn, p, new_rows)
     return found
 
 
@@ -246,8 +246,7 @@ def _or_into(conn: Connection, bits: dict[tuple[str, str, date], int]) -> None:
                 changed.append(
                     {"scope": scope, "grain": grain, "starts_on": first, "bits": _bytes(union)}
                 )
-        if changed:
-            conn.execute(upsert(conn, t, ("scope", "grain", "starts_on")), changed)
+        insert_rows(conn, t, changed, upsert_sql(t, ("scope", "grain", "starts_on"), ("bits",)))
 
 
 def _bytes(bits: int) -> bytes:

@@ -30,19 +30,17 @@ function of the day rows.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
 from projections import activity, handlers
-from projections.keyed import chunks, upsert_sql, with_keys
+from projections.keyed import chunks, insert_rows, upsert_sql, with_keys
 from projections.periods import month_end, month_of, year_of
 from projections.tables import (
     agg_articles,
@@ -60,6 +58,9 @@ GENERAL = 0
 ALL = ""
 """The contact point of the rows that count every contact point."""
 COUNTS = ("received", "merged", "rejected")
+COUNTED_STATUSES = (Status.MERGED.value, Status.REJECTED.value)
+"""The statuses counted in a column of their own (an enum's ``value`` is slow to read, and
+this is read for every row of every batch)."""
 OUTCOMES = ("awaiting", *(o.value for o in Outcome))
 PERSONS = ("persons", "fed_back")
 """Of the decided suggestions reported: the persons behind them, and those told."""
@@ -84,9 +85,7 @@ Days = set[tuple[date, str, str]]
 
 def refresh(conn: Connection, changes: handlers.Changes) -> None:
     """Bring the aggregates of what this batch touched up to date (the ``updater``)."""
-    deltas: dict[Table, dict[tuple[Any, ...], Counter[str]]] = {
-        table: defaultdict(Counter) for table in KEYS
-    }
+    deltas: dict[tuple[Table, tuple[Any, ...], str], int] = defaultdict(int)
     diffs = list(changes.diffs(suggestions))
     rows = [row for pair in diffs for row in pair if row is not None]
     merged = _merged_counts(conn, {r["id"] for r in rows if r["outcome"] is not None})
@@ -97,10 +96,14 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
         for sign, row in ((-1, before), (1, after)):
             if row is not None:
                 for table, key, column, amount in _counted_in(row, merged, survivors):
-                    deltas[table][key][column] += sign * amount
-    for table, by_key in deltas.items():
+                    deltas[(table, key, column)] += sign * amount
+    by_table: dict[Table, dict[tuple[Any, ...], dict[str, int]]] = {t: {} for t in KEYS}
+    for (table, key, column), amount in deltas.items():
+        if amount:
+            by_table[table].setdefault(key, {})[column] = amount
+    for table, by_key in by_table.items():
         _add(conn, table, by_key)
-    days: Days = {(day, cp, draft) for cp, _, day, draft in deltas[agg_received]}
+    days: Days = {(day, cp, draft) for cp, _, day, draft in by_table[agg_received]}
     held = _held_days(conn, changes)
     if held:
         _recount_sessions(conn, held)
@@ -123,7 +126,7 @@ def _counted_in(
     cp, draft = row["contact_point_id"], row["draft_id"]
     day = (cp, "d", row["received_on"], draft)
     yield agg_received, day, "received", 1
-    if row["status"] in (Status.MERGED.value, Status.REJECTED.value):
+    if row["status"] in COUNTED_STATUSES:
         yield agg_received, day, row["status"], 1
     yield agg_articles, (draft, cp, row["draft_version"], row["article"] or GENERAL), "count", 1
     if row["reported_on"] is not None:
@@ -163,28 +166,16 @@ def _report_days(conn: Connection, ids: set[str]) -> dict[str, date]:
     return found
 
 
-def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], Counter[str]]) -> None:
-    """Add each key's differences to its row (made when missing), one ``executemany``."""
+def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], dict[str, int]]) -> None:
+    """Add each key's differences (none zero) to its row (made when missing), one statement."""
     key = KEYS[table]
     values = [c.name for c in table.c if c.name not in key]
     rows = [
         {**dict(zip(key, k, strict=True)), **{c: counts.get(c, 0) for c in values}}
         for k, counts in by_key.items()
-        if any(counts.values())
     ]
-    if rows:
-        conn.execute(_adding(conn.dialect.name, table), rows)
-
-
-@cache
-def _adding(dialect_name: str, table: Table) -> Any:
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    key = KEYS[table]
-    return statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={c.name: c + statement.excluded[c.name] for c in table.c if c.name not in key},
-    )
+    added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in values)
+    insert_rows(conn, table, rows, f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}")
 
 
 def _held_days(conn: Connection, changes: handlers.Changes) -> Days:

@@ -17,8 +17,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ARRAY, Connection, Table, any_, bindparam, delete, select, update
 
 from domain.contact_point import ContactPoint
 from domain.draft import Draft, DraftStatus
@@ -26,6 +25,7 @@ from domain.participant import Participant
 from domain.report import Report
 from domain.session import ConsultationSession, SessionStatus
 from domain.suggestion import Status, Suggestion
+from projections.keyed import insert_rows
 from projections.tables import (
     attendances,
     contact_points,
@@ -95,8 +95,13 @@ class Changes:
             old = before.get(row_id)
             if old is None and row_id not in first_rows:
                 continue  # an update of a row that does not exist changes nothing
-            new = dict(old) if old is not None else {c: first_rows[row_id].get(c) for c in columns}
-            new.update((c, v) for c, v in updates.get(row_id, {}).items() if c in columns)
+            if old is not None:
+                new = dict(old)
+            else:
+                new = dict(zip(columns, map(first_rows[row_id].get, columns), strict=True))
+            changed = updates.get(row_id)
+            if changed:
+                new.update((c, v) for c, v in changed.items() if c in columns)
             yield old, new
 
     def write(self, conn: Connection) -> int:
@@ -106,7 +111,7 @@ class Changes:
             self.before[table] = _current(conn, table, self.touched(table), columns)
         for table, rows in self.inserts.items():
             if rows:
-                conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+                insert_rows(conn, table, rows, "ON CONFLICT DO NOTHING")
                 statements += 1
         for table, by_id in self.updates.items():
             grouped: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -155,21 +160,30 @@ def _current(
     conn: Connection, table: Table, ids: set[str], columns: tuple[str, ...]
 ) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    wanted = sorted(ids)
-    selected = [table.c.id, *(table.c[c] for c in columns)]
-    for start in range(0, len(wanted), 500):
-        for row in conn.execute(
-            select(*selected).where(table.c.id.in_(wanted[start : start + 500]))
-        ):
+    for chunk in _by_id(conn, sorted(ids)):
+        for row in conn.execute(_reading(table, columns, conn.dialect.name), {"ids": chunk}):
             found[row[0]] = dict(zip(columns, row[1:], strict=True))
     return found
 
 
+def _by_id(conn: Connection, ids: list[str]) -> Iterator[list[str]]:
+    """The ids in the chunks a ``_reading`` statement takes: all at once on PostgreSQL (one
+    array), 500 at a time on SQLite (a list of bound values)."""
+    size = len(ids) if conn.dialect.name == "postgresql" else 500
+    for start in range(0, len(ids), max(size, 1)):
+        yield ids[start : start + size]
+
+
 @cache
-def _insert_ignoring(dialect_name: str, table: Table) -> Any:
-    """One statement per table, built once: SQLAlchemy then reuses its compiled form."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing()
+def _reading(table: Table, columns: tuple[str, ...], dialect_name: str) -> Any:
+    """The rows of the ids bound as ``ids``. PostgreSQL takes them as one array, one
+    statement per table and batch: as lists of 500, each was answered by a scan of the
+    table being rebuilt (100k suggestions: 25 of the rebuild's 65 s), and psycopg parsed
+    each long text afresh."""
+    selected = select(table.c.id, *(table.c[c] for c in columns))
+    if dialect_name == "postgresql":
+        return selected.where(table.c.id == any_(bindparam("ids", type_=ARRAY(table.c.id.type))))
+    return selected.where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @cache
