@@ -130,9 +130,16 @@ class AdmissionCommands(ServiceBase):
     """The application's one way in for opinions."""
 
     def start_admission(
-        self, engine: Engine, idempotency: IdempotencyStore, limiter: RateLimiter
+        self,
+        engine: Engine,
+        idempotency: IdempotencyStore,
+        limiter: RateLimiter,
+        leave_public_to_projector: bool = False,
     ) -> None:
-        """Wire the writer: the stores it claims keys, limits, receipts and keys in."""
+        """Wire the writer: the stores it claims keys, limits, receipts and keys in. With
+        ``leave_public_to_projector`` public comments are answered without the read models
+        catching up here: a projector process (``liaison projections run``) does it."""
+        self.leave_public_to_projector = leave_public_to_projector
         self.idempotency = idempotency
         self.limiter = limiter
         self._admitting = deferred(engine).execution_options(sqlite_begin="IMMEDIATE")
@@ -227,6 +234,7 @@ class AdmissionCommands(ServiceBase):
         """One opinion, once per key: its answer, and whether the key was claimed before
         (the answer then is the first attempt's)."""
         entry = Entry(
+            followed=not (self.leave_public_to_projector and actor.role is Role.PUBLIC),
             actor=actor,
             opinions=[opinion],
             ids=[self.new_id()],

@@ -5,6 +5,8 @@ to the oldest caller still waiting.
 
 A write then costs a share of a few transactions instead of several of its own, and under
 load the read models catch up once per group or at least every ``PROJECT_EVERY`` seconds.
+Entries that are not ``followed`` (public comments, when a projector process is trusted
+with them) leave the catch-up to that process; a group's other writes still catch up.
 This is how the application's writer behaves, whatever the door: public comments, staff
 recording a session's opinions, collectors' batches.
 """
@@ -30,6 +32,7 @@ class Queued:
     """What the writer keeps of each entry on its way."""
 
     read_own_write: bool = False  # answer only once the read models show it
+    followed: bool = True  # the read models catch up after it here; else the projector does
     settled: bool = False  # its outcome is known (saved, refused, or a repeat)
     error: BaseException | None = None
     taken: bool = False  # in a group being done: its outcome will come
@@ -88,7 +91,7 @@ class GroupCommit(Generic[E]):
             for entry in group:
                 entry.taken = True
         try:
-            if self._work(group):
+            if self._work(group) and any(entry.followed for entry in group):
                 self._unprojected = True
         except BaseException as error:  # each caller must learn its fate, whatever happens
             for entry in group:
