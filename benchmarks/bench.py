@@ -252,7 +252,6 @@ def run(size: int, store: Store, http_seconds: int = 10, sample: int = 2000) -> 
     )
     port = free_port()
     beside = PROJECTOR[store.name]
-    results["projector_process"] = beside
     server = start_server(url, port, workers, leave_public=beside)
     projector = start_projector(url) if beside else None
     base = f"http://127.0.0.1:{port}"
