@@ -56,14 +56,21 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 WORKERS = {"sqlite": 1, "postgres": 2}
 """Web worker processes: one on the embedded store, two for the scale-out store."""
+PROJECTOR = {"sqlite": False, "postgres": True}
+"""Whether a ``liaison projections run`` process serves beside them. With one, the web
+workers leave public comments to it (``LIAISON_LEAVE_PUBLIC_COMMENTS_TO_PROJECTOR``); on
+SQLite with one worker it gained nothing in the same run (2 cores: wrk takes one)."""
 
 
-def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
-    """``liaison serve`` on the store at ``url``, with its rate limit out of the way."""
+def start_server(
+    url: str, port: int, workers: int = 1, leave_public: bool = False
+) -> subprocess.Popen[bytes]:
+    """``liaison serve`` on the store at ``url``, with its rate limit out of the way;
+    ``leave_public``: public comments are projected by the projector process alone."""
+    env = dict(os.environ, LIAISON_DATABASE_URL=url, LIAISON_COMMENTS_PER_MINUTE="100000000")
+    env["LIAISON_LEAVE_PUBLIC_COMMENTS_TO_PROJECTOR"] = "true" if leave_public else "false"
     return _serving(
-        [sys.executable, "-m", "liaison.cli", "serve", "--workers", str(workers)],
-        port,
-        dict(os.environ, LIAISON_DATABASE_URL=url, LIAISON_COMMENTS_PER_MINUTE="100000000"),
+        [sys.executable, "-m", "liaison.cli", "serve", "--workers", str(workers)], port, env
     )
 
 
@@ -244,8 +251,9 @@ def run(size: int, store: Store, http_seconds: int = 10, sample: int = 2000) -> 
         str(largest), str(data.contact_points[0]), http_seconds, workers
     )
     port = free_port()
-    server = start_server(url, port, workers)
-    projector = start_projector(url) if store.name == "postgres" else None
+    beside = PROJECTOR[store.name]
+    server = start_server(url, port, workers, leave_public=beside)
+    projector = start_projector(url) if beside else None
     base = f"http://127.0.0.1:{port}"
     try:
         before = log_length(settings)

@@ -175,7 +175,7 @@ def bootstrap(
             log.warning("the read models are of an older release: rebuilding them beside")
     limiter = RateLimiter(engine)
     idempotency = IdempotencyStore(engine)
-    app.start_admission(engine, idempotency, limiter)
+    app.start_admission(engine, idempotency, limiter, settings.leave_public_comments_to_projector)
     return Liaison(
         settings=settings,
         engine=engine,

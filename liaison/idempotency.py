@@ -177,7 +177,7 @@ class IdempotencyStore:
         # executemany with RETURNING: one statement for all (SQLAlchemy's "insertmanyvalues"),
         # compiled once and cached, where a multi-row ``values([...])`` is compiled each time
         made = conn.execute(
-            insert_or_ignore(conn, idempotency_keys).returning(
+            insert_or_ignore(idempotency_keys).returning(
                 idempotency_keys.c.key, idempotency_keys.c.suggestion_id
             ),
             [

@@ -77,7 +77,7 @@ class PersonalDataVault:
         before: nothing sealed with the new key may then be saved)."""
         if keys:
             conn.execute(
-                insert_or_ignore(conn, personal_keys),
+                insert_or_ignore(personal_keys),
                 [{"subject_id": subject.hex, "key": key} for subject, key in keys.items()],
             )
 

@@ -97,7 +97,7 @@ class RateLimiter:
         new = [name for name in names if name not in rows]
         if new:  # another worker may make one meanwhile: then its row is read and locked
             conn.execute(
-                insert_or_ignore(conn, rate_limits),
+                insert_or_ignore(rate_limits),
                 [{"bucket": name, "window_start": now, "hits": 0} for name in new],
             )
             rows |= {

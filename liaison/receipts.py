@@ -81,7 +81,7 @@ class ReceiptBook:
                 return codes
             drawn = {i.hex: (i, new_code()) for i in wanted}
             made = conn.execute(  # one cached statement for all (see IdempotencyStore.claim_many)
-                insert_or_ignore(conn, receipt_codes).returning(
+                insert_or_ignore(receipt_codes).returning(
                     receipt_codes.c.suggestion_id, receipt_codes.c.code
                 ),
                 [{"code": c, "suggestion_id": h} for h, (_i, c) in drawn.items()],

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     pool_overflow: int = Field(
         10, ge=0, description="PostgreSQL: extra connections each pool may open under load"
     )
+    leave_public_comments_to_projector: bool = Field(
+        False,
+        description="Web workers answer public comments without bringing the read models up"
+        " to date; `liaison projections run` must then be running (other writes still do)",
+    )
     token_minutes: int = Field(60, ge=1, description="Minutes an API token stays valid")
     session_minutes: int = Field(480, ge=1, description="Minutes a page sign-in lasts")
     comments_per_minute: int = Field(

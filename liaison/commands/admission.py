@@ -24,6 +24,7 @@ time: the first answer, or the work finished with the first attempt's suggestion
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -34,7 +35,7 @@ from uuid import UUID, uuid4
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import ConnectionUnavailableError, RecordConflictError
 from sqlalchemy import Connection, Engine
 
 from domain.contact_point import ContactPoint
@@ -130,9 +131,16 @@ class AdmissionCommands(ServiceBase):
     """The application's one way in for opinions."""
 
     def start_admission(
-        self, engine: Engine, idempotency: IdempotencyStore, limiter: RateLimiter
+        self,
+        engine: Engine,
+        idempotency: IdempotencyStore,
+        limiter: RateLimiter,
+        leave_public_to_projector: bool = False,
     ) -> None:
-        """Wire the writer: the stores it claims keys, limits, receipts and keys in."""
+        """Wire the writer: the stores it claims keys, limits, receipts and keys in. With
+        ``leave_public_to_projector`` public comments are answered without the read models
+        catching up here: a projector process (``liaison projections run``) does it."""
+        self.leave_public_to_projector = leave_public_to_projector
         self.idempotency = idempotency
         self.limiter = limiter
         self._admitting = deferred(engine).execution_options(sqlite_begin="IMMEDIATE")
@@ -223,10 +231,39 @@ class AdmissionCommands(ServiceBase):
         repeat's the first."""
         return self.admit_once(PUBLIC, opinion, visit)[0]
 
+    async def comment_async(self, opinion: Opinion, visit: Visit) -> Answer:
+        """``comment`` for a handler on the event loop: the request waits as a task, not as
+        a thread of a pool that the writer would wake one by one. A repeat is answered in a
+        thread (``IdempotencyStore.run`` may wait for the first attempt)."""
+        entry = self._once(PUBLIC, opinion, visit)
+        loop = asyncio.get_running_loop()
+        known = loop.create_future()
+        entry.done = lambda: loop.call_soon_threadsafe(_settle, known)
+        self.writer.enqueue(entry)
+        try:
+            await asyncio.wait_for(asyncio.shield(known), WRITER_WAIT)
+        except TimeoutError:
+            if self.writer.withdraw(entry):  # nothing was written
+                raise ConnectionUnavailableError(
+                    "timed out waiting for the event store's writer"
+                ) from None
+            await known  # taken into a group: its outcome will come
+        if entry.repeat:
+            return await asyncio.to_thread(self._again, entry)
+        return self._outcome(entry)[0]
+
     def admit_once(self, actor: Actor, opinion: Opinion, visit: Visit) -> tuple[Answer, bool]:
         """One opinion, once per key: its answer, and whether the key was claimed before
         (the answer then is the first attempt's)."""
+        entry = self._once(actor, opinion, visit)
+        if entry.refusal is not None and actor.role is not Role.PUBLIC:
+            raise entry.refusal  # the actor may not: nothing is asked of the store
+        self.writer.submit(entry)
+        return self._outcome(entry)
+
+    def _once(self, actor: Actor, opinion: Opinion, visit: Visit) -> Entry:
         entry = Entry(
+            followed=not (self.leave_public_to_projector and actor.role is Role.PUBLIC),
             actor=actor,
             opinions=[opinion],
             ids=[self.new_id()],
@@ -239,9 +276,9 @@ class AdmissionCommands(ServiceBase):
             ),
         )
         self._check(entry)
-        if entry.refusal is not None and actor.role is not Role.PUBLIC:
-            raise entry.refusal  # the actor may not: nothing is asked of the store
-        self.writer.submit(entry)
+        return entry
+
+    def _outcome(self, entry: Entry) -> tuple[Answer, bool]:
         if entry.repeat:
             return self._again(entry), True
         if entry.error is not None:
@@ -559,6 +596,11 @@ class AdmissionCommands(ServiceBase):
             return entry.answer
 
         return self.idempotency.run(first.key, visit.print_, record, saved)
+
+
+def _settle(known: asyncio.Future[None]) -> None:
+    if not known.done():  # a request cancelled meanwhile has no one to tell
+        known.set_result(None)
 
 
 def _too_many(wait: int) -> RateLimitedError:

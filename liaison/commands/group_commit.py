@@ -5,12 +5,15 @@ to the oldest caller still waiting.
 
 A write then costs a share of a few transactions instead of several of its own, and under
 load the read models catch up once per group or at least every ``PROJECT_EVERY`` seconds.
+Entries that are not ``followed`` (public comments, when a projector process is trusted
+with them) leave the catch-up to that process; a group's other writes still catch up.
 This is how the application's writer behaves, whatever the door: public comments, staff
 recording a session's opinions, collectors' batches.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +22,7 @@ from typing import Generic, TypeVar
 
 from eventsourcing.persistence import ConnectionUnavailableError
 
+log = logging.getLogger(__name__)
 MAX_GROUP = 200
 """Entries done together at most: bounds a group's time and its statements' parameters."""
 PROJECT_EVERY = 0.25
@@ -30,11 +34,14 @@ class Queued:
     """What the writer keeps of each entry on its way."""
 
     read_own_write: bool = False  # answer only once the read models show it
+    followed: bool = True  # the read models catch up after it here; else the projector does
     settled: bool = False  # its outcome is known (saved, refused, or a repeat)
     error: BaseException | None = None
     taken: bool = False  # in a group being done: its outcome will come
     lead: bool = False  # handed the lead
     woken: threading.Event = field(default_factory=threading.Event)
+    done: Callable[[], None] | None = None
+    """Called once the outcome is known, for a caller that waits on no thread (``enqueue``)."""
 
 
 E = TypeVar("E", bound=Queued)
@@ -82,13 +89,54 @@ class GroupCommit(Generic[E]):
                 return
         self._lead()
 
-    def _lead(self) -> None:
+    def enqueue(self, entry: E) -> None:
+        """Queue the entry and return at once; ``entry.done`` is called when its outcome is
+        known. For callers on an event loop: no thread of theirs waits, and when the lead
+        falls to such entries, a thread of the writer's own leads for them."""
+        assert entry.done is not None
+        with self._mutex:
+            self._queue.append(entry)
+            if self._leading:
+                return
+            self._leading = entry.lead = True
+        self._relay()
+
+    def withdraw(self, entry: E) -> bool:
+        """Take back an entry queued by ``enqueue`` that waited too long: whether it was
+        still only queued (then nothing of it will be written, and ``done`` is not called)."""
+        with self._mutex:
+            if entry.taken or entry.lead:
+                return False
+            self._queue.remove(entry)
+            return True
+
+    def _relay(self) -> None:
+        threading.Thread(target=self._lead, args=(True,), name="writer", daemon=True).start()
+
+    def _lead(self, relaying: bool = False) -> None:
+        """Do a group, then hand the lead on. A relay thread (``relaying``) goes on leading
+        while the lead falls to entries that have no waiting thread; a caller's thread
+        starts one for them and returns to its caller."""
+        while True:
+            try:
+                self._group()
+            except BaseException:
+                if self._hand_over():
+                    self._relay()
+                raise
+            if not self._hand_over():
+                return
+            if not relaying:
+                self._relay()
+                return
+
+    def _group(self) -> None:
         with self._mutex:
             group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
             for entry in group:
                 entry.taken = True
         try:
-            if self._work(group):
+            if self._work(group) and any(entry.followed for entry in group):
                 self._unprojected = True
         except BaseException as error:  # each caller must learn its fate, whatever happens
             for entry in group:
@@ -103,12 +151,9 @@ class GroupCommit(Generic[E]):
                     self._project()  # answer once the read models show the group
             finally:
                 for entry in group:
-                    entry.woken.set()
-            try:
-                if self._unprojected and time.monotonic() - self._projected_at >= PROJECT_EVERY:
-                    self._project()  # under load: after answering, before the next group
-            finally:
-                self._hand_over()
+                    _wake(entry)
+            if self._unprojected and time.monotonic() - self._projected_at >= PROJECT_EVERY:
+                self._project()  # under load: after answering, before the next group
 
     def _project(self) -> None:
         """A catch-up costs much the same however many events it applies, so under load one
@@ -116,12 +161,26 @@ class GroupCommit(Generic[E]):
         self._unprojected, self._projected_at = False, time.monotonic()
         self._project_now()
 
-    def _hand_over(self) -> None:
-        """The lead passes to the oldest entry waiting, or lapses."""
+    def _hand_over(self) -> bool:
+        """The lead passes to the oldest entry waiting, or lapses; whether it fell to an
+        entry without a thread of its own (a relay must lead for it)."""
         with self._mutex:
-            if self._queue:
-                successor = self._queue[0]
-                successor.lead = True
-                successor.woken.set()
-            else:
+            if not self._queue:
                 self._leading = False
+                return False
+            successor = self._queue[0]
+            successor.lead = True
+            if successor.done is not None:
+                return True
+            successor.woken.set()
+            return False
+
+
+def _wake(entry: Queued) -> None:
+    if entry.done is None:
+        entry.woken.set()
+        return
+    try:
+        entry.done()
+    except Exception:  # a caller gone (its loop closed) must not stop the others' answers
+        log.warning("an entry's caller could not be told its outcome", exc_info=True)

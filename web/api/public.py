@@ -64,6 +64,29 @@ class ReceiptOut(BaseModel):
     history: list[ReceiptStep]
 
 
+# first of the routes: the busiest, matched before the others are tried
+@router.post(
+    "/drafts/{draft_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentOut,
+    response_class=JSONResponse,
+)
+async def comment(
+    draft_id: UUID,
+    body: CommentIn,
+    liaison: LiaisonDep,
+    request: Request,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> JSONResponse:
+    """Comment on an open draft (or one article); the answer carries the receipt code."""
+    # async: the request waits for the writer on the event loop, not in a pool's thread
+    opinion, visit = comment_of(liaison, client_address(request), draft_id, body, idempotency_key)
+    answer = (await liaison.app.comment_async(opinion, visit))[1]
+    COMMENTS.inc()
+    # built from a CommentOut already (``_comment_out``): sent as it is, not validated again
+    return JSONResponse(answer, status_code=status.HTTP_201_CREATED)
+
+
 @router.get("/contact-points")
 def contact_points(liaison: LiaisonDep) -> list[ContactPointOut]:
     """The contact points a comment can be addressed to."""
@@ -96,30 +119,20 @@ def _comment_out(suggestion: Suggestion) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-@router.post(
-    "/drafts/{draft_id}/comments",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CommentOut,
-    response_class=JSONResponse,
-)
-def comment(
-    draft_id: UUID,
-    body: CommentIn,
-    liaison: LiaisonDep,
-    request: Request,
-    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
-) -> JSONResponse:
-    """Comment on an open draft (or one article); the answer carries the receipt code."""
-    answer = submit_comment(liaison, client_address(request), draft_id, body, idempotency_key)
-    # built from a CommentOut already (``_comment_out``): sent as it is, not validated again
-    return JSONResponse(answer, status_code=status.HTTP_201_CREATED)
-
-
 def submit_comment(
     liaison: Liaison, address: str, draft_id: UUID, body: CommentIn, idempotency_key: str | None
 ) -> dict[str, Any]:
-    """Record a public comment once per Idempotency-Key, within the address's rate limit.
-    Shared by the API and the draft page's form."""
+    """Record a public comment once per Idempotency-Key, within the address's rate limit:
+    the draft page's form (the API's route does the same from the event loop)."""
+    answer = liaison.app.comment(*comment_of(liaison, address, draft_id, body, idempotency_key))
+    COMMENTS.inc()
+    return answer[1]
+
+
+def comment_of(
+    liaison: Liaison, address: str, draft_id: UUID, body: CommentIn, idempotency_key: str | None
+) -> tuple[Opinion, Visit]:
+    """The opinion a comment gives, and how it came (its key, fingerprint and address)."""
     request_print = (
         "" if idempotency_key is None else fingerprint(str(draft_id), body.model_dump(mode="json"))
     )
@@ -134,9 +147,7 @@ def submit_comment(
     visit = Visit(
         address, idempotency_key, request_print, _comment_out, liaison.settings.comments_per_minute
     )
-    answer = liaison.app.comment(opinion, visit)[1]
-    COMMENTS.inc()
-    return answer
+    return opinion, visit
 
 
 @router.get("/receipts/{receipt}")
