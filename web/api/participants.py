@@ -60,15 +60,7 @@ def participant_out(liaison: Liaison, participant: Participant) -> ParticipantOu
 @router.post("", status_code=status.HTTP_201_CREATED)
 def register(body: ParticipantIn, user: CurrentUser, liaison: LiaisonDep) -> ParticipantOut:
     """Register a participant of the contact point."""
-    participant = liaison.app.register_participant(
-        body.contact_point_id,
-        body.name,
-        body.kind.value,
-        user,
-        neighbourhood=body.neighbourhood,
-        phone=body.phone,
-        consent_to_contact=body.consent_to_contact,
-    )
+    participant = liaison.app.register_participant(**body.model_dump(), actor=user)
     return participant_out(liaison, participant)
 
 

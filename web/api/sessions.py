@@ -78,15 +78,7 @@ def _out(liaison: Liaison, session: ConsultationSession) -> SessionOut:
 @router.post("", status_code=status.HTTP_201_CREATED)
 def schedule(body: SessionIn, user: CurrentUser, liaison: LiaisonDep) -> SessionOut:
     """Schedule a session on one or more drafts."""
-    session = liaison.app.schedule_session(
-        body.contact_point_id,
-        body.draft_ids,
-        body.kind.value,
-        body.title,
-        body.starts_at,
-        user,
-        venue=body.venue,
-    )
+    session = liaison.app.schedule_session(**body.model_dump(), actor=user)
     return _out(liaison, session)
 
 

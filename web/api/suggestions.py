@@ -100,17 +100,7 @@ def suggestion_out(s: Suggestion) -> SuggestionOut:
 @router.post("", status_code=status.HTTP_201_CREATED)
 def record(body: SuggestionIn, user: CurrentUser, liaison: LiaisonDep) -> SuggestionOut:
     """Record an opinion given at a session, through a collector, by letter or online."""
-    suggestion = liaison.app.record_suggestion(
-        body.contact_point_id,
-        body.draft_id,
-        body.content,
-        body.channel.value,
-        user,
-        article=body.article,
-        participant_id=body.participant_id,
-        session_id=body.session_id,
-        received_on=body.received_on,
-    )
+    suggestion = liaison.app.record_suggestion(**body.model_dump(), actor=user)
     return suggestion_out(suggestion)
 
 
