@@ -116,18 +116,27 @@ def test_a_backup_taken_during_writes_is_consistent(
     from liaison.database import backup_sqlite
 
     cp, draft = _consultation(liaison)
-    writer = bootstrap(liaison.settings)
+    writer = bootstrap(liaison.settings, clock=liaison.app.clock)  # the same business day
     stop = threading.Event()
+    written: list[int] = []
+    failed: list[BaseException] = []
+    writing = threading.Event()
 
     def keep_writing() -> None:
-        i = 0
-        while not stop.is_set():
-            writer.app.comment_publicly(draft, cp, f"并发意见{i}")
-            i += 1
+        try:
+            while not stop.is_set():
+                writer.app.comment_publicly(draft, cp, f"并发意见{len(written)}")
+                written.append(1)
+                writing.set()
+        except BaseException as error:  # the test below says so, not a warning
+            failed.append(error)
+        finally:
+            writing.set()
 
     thread = threading.Thread(target=keep_writing)
     thread.start()
     try:
+        assert writing.wait(30)
         copies = [tmp_path / f"copy{i}.sqlite3" for i in range(3)]
         for copy in copies:
             backup_sqlite(liaison.settings, copy)
@@ -135,6 +144,7 @@ def test_a_backup_taken_during_writes_is_consistent(
         stop.set()
         thread.join(timeout=30)
         writer.close()
+    assert failed == []  # and comments came in while the copies were taken
 
     for copy in copies:
         # one self-contained file: no write-ahead log beside it, none expected (header byte 18)
