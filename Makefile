@@ -1,5 +1,5 @@
 # make run: install if needed, load the demo (once), serve on 127.0.0.1:8000.
-# make test: install if needed, run the whole suite on SQLite and on PostgreSQL.
+# make test: install if needed, run the whole suite on SQLite and on PostgreSQL (side by side).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,11 +21,20 @@ run: $(STAMP)
 	$(BIN)/liaison demo
 	$(BIN)/liaison serve --host 127.0.0.1 --port 8000
 
-# The whole suite on SQLite, then again on a PostgreSQL server the tests start on loopback
-# (Debian's postgresql package); the browser tests need to run once only.
+# The whole suite on SQLite and, beside it, again on a PostgreSQL server the tests start on
+# loopback (Debian's postgresql package); the browser tests need to run once only. The two
+# runs overlap: much of their time is waiting (fsync, servers starting, the browser), so
+# together they take little more than the longer one. PostgreSQL's report follows SQLite's.
 test: $(STAMP)
-	LIAISON_TEST_STORE=sqlite $(BIN)/python -m pytest
-	LIAISON_TEST_STORE=postgres $(BIN)/python -m pytest -m "not e2e and not slow"
+	@log=$$(mktemp); \
+	LIAISON_TEST_STORE=postgres $(BIN)/python -m pytest -p no:cacheprovider \
+		-m "not e2e and not slow" >$$log 2>&1 & postgres=$$!; \
+	trap 'kill $$postgres 2>/dev/null' INT TERM; \
+	LIAISON_TEST_STORE=sqlite $(BIN)/python -m pytest; on_sqlite=$$?; \
+	wait $$postgres; on_postgres=$$?; \
+	echo "== the suite on PostgreSQL"; cat $$log; rm -f $$log; \
+	echo "== SQLite: exit $$on_sqlite; PostgreSQL: exit $$on_postgres"; \
+	[ $$on_sqlite -eq 0 ] && [ $$on_postgres -eq 0 ]
 
 # The long fault tests: the server killed with SIGKILL over and over, the projector killed
 # mid-batch, the store held by another writer, races between staff, the state machine and
