@@ -103,7 +103,13 @@ class Explained:
 
     @property
     def timing(self) -> str:
-        return next((line.strip() for line in self.plan if "Execution Time" in line), "planned")
+        """PostgreSQL's planning and execution times (SQLite's plans say none)."""
+        times = [
+            line.strip()
+            for line in self.plan
+            if line.startswith(("Planning Time", "Execution Time"))
+        ]
+        return ", ".join(times) or "planned"
 
     @property
     def reads_whole(self) -> list[str]:

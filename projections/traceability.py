@@ -12,7 +12,8 @@ A national draft draws hundreds of thousands of opinions, so a trace is paged: e
 says how many suggestions it has (``rm_agg_articles``, per reading and article) and shows at
 most ``limit`` of them from ``offset``, in the order received; ``article`` narrows it to one
 article (or ``"general"``, the whole draft). The page is one ``UNION ALL`` of a ``LIMIT``ed
-query per reading and article that has suggestions, each read in order from the index on
+query per reading and article that has suggestions (on PostgreSQL one ``LATERAL`` query over
+the articles as arrays: the same plan for any number of them), each read in order from the index on
 (draft, [contact point,] reading, article, received_on, id): it never reads the rest of the
 draft. Without ``limit`` every
 suggestion comes back (the wall of an enacted draft). Dates and ids come back as the
@@ -25,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import Connection, Integer, bindparam, func, select, true, union_all
+from sqlalchemy import ARRAY, Connection, Integer, bindparam, func, select, true, union_all
 
 from domain.draft import Draft, DraftStatus
 from domain.lineage import Lineage, lineage
@@ -276,6 +277,21 @@ def _pages(
         params["point"] = contact_point_id.hex
     rows: list[dict[str, Any]] = []
     names = [c.name for c in COLUMNS]
+    if conn.dialect.name == "postgresql":
+        numbered = [read for read in reads if read[0][1] is not None]
+        reads = [read for read in reads if read[0][1] is None]
+        if numbered:
+            found = conn.execute(
+                _lateral_statement(contact_point_id is not None),
+                {
+                    **params,
+                    "versions": [version for (version, _n), _o, _l in numbered],
+                    "articles": [number for (_v, number), _o, _l in numbered],
+                    "skips": [skip for _slot, skip, _l in numbered],
+                    "sizes": [size for _slot, _o, size in numbered],
+                },
+            )
+            rows.extend(dict(zip(names, row, strict=True)) for row in found)
     for start in range(0, len(reads), PER_STATEMENT):
         part = reads[start : start + PER_STATEMENT]
         shape = tuple(slot[1] is None for slot, _o, _l in part)
@@ -321,15 +337,53 @@ COLUMNS = [
 ]
 
 
+def _conditions(one_point: bool) -> list[Any]:
+    conditions = [suggestions.c.draft_id == bindparam("draft")]
+    if one_point:
+        conditions.append(suggestions.c.contact_point_id == bindparam("point"))
+    return conditions
+
+
+@lru_cache(maxsize=2)
+def _lateral_statement(one_point: bool) -> Any:
+    """PostgreSQL: the pages of every numbered article in one statement whose text is the
+    same for any number of articles: the articles come as arrays, and each page is a
+    ``LATERAL`` ``LIMIT``ed range of the same index. Planning a ``UNION ALL`` of forty
+    branches took about 19 ms on each connection that had not prepared it yet, more than
+    running it; this plans one branch."""
+    s = suggestions
+    wanted = (
+        func.unnest(
+            bindparam("versions", type_=ARRAY(s.c.draft_version.type)),
+            bindparam("articles", type_=ARRAY(Integer)),
+            bindparam("skips", type_=ARRAY(Integer)),
+            bindparam("sizes", type_=ARRAY(Integer)),
+        )
+        .table_valued("version", "article", "skip", "size")
+        .render_derived(name="wanted")
+    )
+    page = (
+        select(*COLUMNS)
+        .where(
+            *_conditions(one_point),
+            s.c.draft_version == wanted.c.version,
+            s.c.article == wanted.c.article,
+        )
+        .order_by(s.c.received_on, s.c.id)
+        .limit(wanted.c.size)
+        .offset(wanted.c.skip)
+        .lateral("page")
+    )
+    return select(*(page.c[c.name] for c in COLUMNS)).select_from(wanted.join(page, true()))
+
+
 @lru_cache(maxsize=256)
 def _page_statement(general: tuple[bool, ...], one_point: bool) -> Any:
     """``UNION ALL`` of one ``LIMIT``ed query per article of a reading (``general``: which
     are on the whole draft), built once per shape: SQLAlchemy then reuses its compiled form
     (building forty took longer than running them)."""
     s = suggestions
-    conditions = [s.c.draft_id == bindparam("draft")]
-    if one_point:
-        conditions.append(s.c.contact_point_id == bindparam("point"))
+    conditions = _conditions(one_point)
     pages = [
         select(
             select(*COLUMNS)
