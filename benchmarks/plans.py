@@ -129,6 +129,18 @@ def plans(liaison: Any, data: Any) -> list[Explained]:
     return found
 
 
+def generated_and_explained(size: int, folder: Path, settings: Settings) -> list[Explained]:
+    """The bench's dataset of ``size`` generated into the store ``settings`` name, its read
+    models brought up to date, and the plans of what the pages ask of it."""
+    data, _, _ = dataset(size, folder, settings, keep=False)
+    liaison = bootstrap(settings, project_on_save=False)
+    try:
+        liaison.projector.catch_up()
+        return plans(liaison, data)
+    finally:
+        liaison.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100k", help=f"{', '.join(SIZES)} or a number")
@@ -137,14 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     with tempfile.TemporaryDirectory() as tmp, STORES[args.store](Path(tmp)) as store:
-        settings = Settings(database_url=store.url)
-        data, _, _ = dataset(size, store.folder, settings, keep=False)
-        liaison = bootstrap(settings, project_on_save=False)
-        try:
-            liaison.projector.catch_up()
-            found = plans(liaison, data)
-        finally:
-            liaison.close()
+        found = generated_and_explained(size, store.folder, Settings(database_url=store.url))
     if not args.quiet:
         for each in found:
             print(f"--- {each.asked}\n{each.statement}\n" + "\n".join(each.plan) + "\n")

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bench import dataset
-from benchmarks.plans import plans, whole_reads
-from liaison.bootstrap import bootstrap
+from benchmarks.plans import generated_and_explained, whole_reads
 from liaison.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -19,13 +17,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_question_of_the_pages_is_answered_through_indexes(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}")
-    data, _, _ = dataset(400, tmp_path, settings, keep=False)
-    liaison = bootstrap(settings, project_on_save=False)
-    try:
-        liaison.projector.catch_up()
-        found = plans(liaison, data)
-    finally:
-        liaison.close()
+    found = generated_and_explained(400, tmp_path, settings)
     assert {each.asked for each in found} == {
         "stats, all points",
         "stats, one point",
