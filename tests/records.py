@@ -7,9 +7,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import func, select
+
 from liaison.application import LiaisonApplication
 from liaison.bootstrap import Liaison
 from liaison.rights import Actor, operator
+from projections.tables import suggestions
 
 PASSWORD = "a-long-test-password"
 TEXT = "第一条　为了保护个人信息权益，制定本法。\n第二条　自然人的个人信息受法律保护。"
@@ -87,3 +90,13 @@ def word_file(text: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def projected(liaison: Liaison, draft_id: UUID) -> int:
+    """How many of the draft's suggestions the read models show."""
+    with liaison.engine.connect() as conn:
+        return conn.execute(
+            select(func.count())
+            .select_from(suggestions)
+            .where(suggestions.c.draft_id == draft_id.hex)
+        ).scalar_one()

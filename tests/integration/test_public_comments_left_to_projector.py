@@ -9,15 +9,13 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from domain.suggestion import Suggestion
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.rights import operator
 from liaison.settings import Settings
-from projections.tables import suggestions
 from tests.conftest import FixedClock
-from tests.records import CHAPTERED, consultation
+from tests.records import CHAPTERED, consultation, projected
 from web.app import create_app
 
 
@@ -28,15 +26,6 @@ def leaving(settings: Settings, clock: FixedClock) -> Iterator[Liaison]:
     )
     yield wired
     wired.close()
-
-
-def _shown(liaison: Liaison, draft_id: UUID) -> int:
-    with liaison.engine.connect() as conn:
-        return conn.execute(
-            select(func.count())
-            .select_from(suggestions)
-            .where(suggestions.c.draft_id == draft_id.hex)
-        ).scalar_one()
 
 
 def _post(client: TestClient, draft_id: UUID, cp_id: UUID, content: str, key: str) -> dict:  # type: ignore[type-arg]
@@ -54,7 +43,7 @@ def test_a_public_comment_is_answered_before_projection_and_the_projector_shows_
 ) -> None:
     cp_id, draft_id = consultation(leaving.app, CHAPTERED)
     with TestClient(create_app(liaison=leaving)) as client:
-        shown_before = _shown(leaving, draft_id)
+        shown_before = projected(leaving, draft_id)
 
         # when a resident comments through the API
         body = _post(client, draft_id, cp_id, "建议增加听证程序", "left-1")
@@ -64,29 +53,29 @@ def test_a_public_comment_is_answered_before_projection_and_the_projector_shows_
         assert suggestion_id is not None
         assert leaving.app.get(suggestion_id, Suggestion).content == "建议增加听证程序"
         # but the read models do not show it yet: no catch-up ran in the web worker
-        assert _shown(leaving, draft_id) == shown_before
+        assert projected(leaving, draft_id) == shown_before
 
         # and once the projector catches up (what ``liaison projections run`` does), they do
         leaving.projector.catch_up()
-        assert _shown(leaving, draft_id) == shown_before + 1
+        assert projected(leaving, draft_id) == shown_before + 1
 
         # a repeat of the key is answered from the log, the same answer, no second comment
         assert _post(client, draft_id, cp_id, "建议增加听证程序", "left-1") == body
         leaving.projector.catch_up()
-        assert _shown(leaving, draft_id) == shown_before + 1
+        assert projected(leaving, draft_id) == shown_before + 1
 
 
 def test_staff_writes_still_read_their_own_write_with_the_setting_on(leaving: Liaison) -> None:
     cp_id, draft_id = consultation(leaving.app, CHAPTERED)
     with TestClient(create_app(liaison=leaving)) as client:
         _post(client, draft_id, cp_id, "公众意见", "left-2")
-    shown_before = _shown(leaving, draft_id)
+    shown_before = projected(leaving, draft_id)
 
     # when staff record an opinion said at the contact point
     leaving.app.record_suggestion(cp_id, draft_id, "座谈会意见", "letter", operator("admin"))
 
     # then the read models show it at once, and the public comment before it too
-    assert _shown(leaving, draft_id) == shown_before + 2
+    assert projected(leaving, draft_id) == shown_before + 2
 
 
 def test_by_default_a_public_comment_shows_in_the_read_models_when_answered(
@@ -95,6 +84,6 @@ def test_by_default_a_public_comment_shows_in_the_read_models_when_answered(
     cp_id, draft_id = consultation(liaison.app, CHAPTERED)
     assert liaison.settings.leave_public_comments_to_projector is False
     with TestClient(create_app(liaison=liaison)) as client:
-        shown_before = _shown(liaison, draft_id)
+        shown_before = projected(liaison, draft_id)
         _post(client, draft_id, cp_id, "建议明确责任", "default-1")
-        assert _shown(liaison, draft_id) == shown_before + 1
+        assert projected(liaison, draft_id) == shown_before + 1

@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import func, select
 
 from domain.draft import Draft
 from domain.errors import WrongStateError
@@ -20,8 +19,7 @@ from liaison.database import DEFERRED, deferred
 from liaison.rate_limits import RateLimitedError
 from liaison.rights import operator
 from liaison.settings import Settings
-from projections.tables import suggestions
-from tests.records import CHAPTERED, consultation
+from tests.records import CHAPTERED, consultation, projected
 
 
 @pytest.fixture
@@ -100,15 +98,6 @@ def held(liaison: Liaison, monkeypatch: pytest.MonkeyPatch) -> HeldGroup:
     return HeldGroup(liaison, monkeypatch)
 
 
-def _projected(liaison: Liaison, draft_id: UUID) -> int:
-    with liaison.engine.connect() as conn:
-        return conn.execute(
-            select(func.count())
-            .select_from(suggestions)
-            .where(suggestions.c.draft_id == draft_id.hex)
-        ).scalar_one()
-
-
 def test_comments_arriving_together_are_saved_in_one_transaction_and_each_answered(
     liaison: Liaison, place: tuple[UUID, UUID], held: HeldGroup
 ) -> None:
@@ -126,7 +115,7 @@ def test_comments_arriving_together_are_saved_in_one_transaction_and_each_answer
         assert (suggestion.content, suggestion.id.hex) == (f"意见{i}", body["id"])
     assert len({body["receipt"] for _status, body in answers}) == 8
     # read models were brought up to date before the answers went out
-    assert _projected(liaison, place[0]) == 8
+    assert projected(liaison, place[0]) == 8
     # and a repeat of any key gets its first answer without a new event
     events = liaison.app.recorder.max_notification_id()
     assert _comment(liaison, place, "意见5", key="k5") == answers[5]
@@ -158,7 +147,7 @@ def test_a_conflicting_comment_does_not_fail_the_others_of_its_group(
         suggestion = liaison.app.get(UUID(answers[i][1]["id"]), Suggestion)
         assert suggestion.content == content
     assert liaison.app.get(taken, Suggestion).content == "先到的意见"
-    assert _projected(liaison, place[0]) == 4
+    assert projected(liaison, place[0]) == 4
 
 
 def test_the_rate_limit_counts_each_comment_of_a_group(
@@ -174,7 +163,7 @@ def test_the_rate_limit_counts_each_comment_of_a_group(
 
     assert [type(a).__name__ for a in answers] == ["tuple"] * 3 + ["RateLimitedError"] * 3
     assert all(a.retry_after >= 1 for a in answers[3:] if isinstance(a, RateLimitedError))
-    assert _projected(liaison, place[0]) == 3
+    assert projected(liaison, place[0]) == 3
     # a refused comment's key was not used up: from another address it is recorded
     again = _comment(liaison, place, "第4条", key="r4", per_minute=3, address="10.0.0.2")
     assert again[0] == 201
@@ -235,7 +224,7 @@ def test_a_refusal_in_a_group_loses_nothing_of_the_others(
         "tuple",
     ]
     assert held.saves == [1, 1]
-    assert _projected(liaison, place[0]) == 2
+    assert projected(liaison, place[0]) == 2
     assert _comment(liaison, place, "没有的条文", key="b", article=1)[0] == 201  # key free
 
 
