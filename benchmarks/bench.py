@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -185,13 +184,11 @@ def http_bare(draft: str, cp: str, seconds: int, workers: int) -> float:
 
 
 def run(size: int, store: Store, http_seconds: int = 10, sample: int = 2000) -> dict[str, Any]:
-    url, folder = store.url, store.folder
+    url = store.url
     settings = Settings(database_url=url)
     results: dict[str, Any] = {"store": store.name, "size": size}
 
-    data, results["generate_seconds"], results["dataset"] = dataset(
-        size, folder, settings, keep=None if store.name == "sqlite" else False
-    )
+    data, results["generate_seconds"], results["dataset"] = dataset(size, store)
     liaison = bootstrap(settings, project_on_save=False)
     started = time.perf_counter()
     caught_up = liaison.projector.catch_up()
@@ -283,23 +280,21 @@ def run(size: int, store: Store, http_seconds: int = 10, sample: int = 2000) -> 
     return results
 
 
-def dataset(
-    size: int, folder: Path, settings: Settings, keep: bool | None = None
-) -> tuple[Dataset, float, str]:
-    """The generated dataset in ``folder``, its generation time, and whether it was reused.
+def dataset(size: int, store: Store, keep: bool | None = None) -> tuple[Dataset, float, str]:
+    """The generated dataset in ``store``, its generation time, and whether it was reused.
 
     Generating millions of suggestions through the commands takes most of an hour, and the
     generator is deterministic: from 1M up, the store as generated (before any projection)
-    is kept in benchmarks/datasets/, keyed by size and a hash of the generator and the
+    is kept in benchmarks/datasets/, keyed by store, size and a hash of the generator and the
     domain's code, and later runs start from a copy of it."""
     keep = size >= 1_000_000 if keep is None else keep
     digest = hashlib.sha256(str(size).encode())
     for source in [ROOT / "benchmarks" / "dataset.py", *sorted((ROOT / "domain").glob("*.py"))]:
         digest.update(source.read_bytes())
-    cached = DATASETS / f"{size}-{digest.hexdigest()[:12]}"
-    store = folder / "bench.sqlite3"
+    suffix = "" if store.name == "sqlite" else f"-{store.name}"  # SQLite's as first named
+    cached = DATASETS / f"{size}-{digest.hexdigest()[:12]}{suffix}"
     if keep and (cached / "dataset.json").exists():
-        shutil.copyfile(cached / "bench.sqlite3", store)
+        store.restore_copy(cached)
         saved = json.loads((cached / "dataset.json").read_text())
         data = Dataset(
             saved["suggestions"],
@@ -309,14 +304,14 @@ def dataset(
             saved["receipts"],
         )
         return data, saved["seconds"], f"reused from {cached.name} (generated {saved['on']})"
-    liaison = bootstrap(settings, project_on_save=False)
+    liaison = bootstrap(Settings(database_url=store.url), project_on_save=False)
     started = time.perf_counter()
     data = generate(liaison, size)
     seconds = round(time.perf_counter() - started, 1)
     liaison.close()  # the last connection to close folds the write-ahead log back in
     if keep:
         cached.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(store, cached / "bench.sqlite3")
+        store.keep_copy(cached)
         saved = {
             "suggestions": data.suggestions,
             "contact_points": [str(i) for i in data.contact_points],

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from benchmarks.bench import SIZES, dataset, parse_size
-from benchmarks.stores import STORES
+from benchmarks.stores import STORES, Store
 from domain.draft import Draft
 from liaison.bootstrap import bootstrap
 from liaison.rights import Actor, Role
@@ -129,11 +129,11 @@ def plans(liaison: Any, data: Any) -> list[Explained]:
     return found
 
 
-def generated_and_explained(size: int, folder: Path, settings: Settings) -> list[Explained]:
-    """The bench's dataset of ``size`` generated into the store ``settings`` name, its read
-    models brought up to date, and the plans of what the pages ask of it."""
-    data, _, _ = dataset(size, folder, settings, keep=False)
-    liaison = bootstrap(settings, project_on_save=False)
+def generated_and_explained(size: int, store: Store) -> list[Explained]:
+    """The bench's dataset of ``size`` generated into ``store``, its read models brought up
+    to date, and the plans of what the pages ask of it."""
+    data, _, _ = dataset(size, store, keep=False)
+    liaison = bootstrap(Settings(database_url=store.url), project_on_save=False)
     try:
         liaison.projector.catch_up()
         return plans(liaison, data)
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     with tempfile.TemporaryDirectory() as tmp, STORES[args.store](Path(tmp)) as store:
-        found = generated_and_explained(size, store.folder, Settings(database_url=store.url))
+        found = generated_and_explained(size, store)
     if not args.quiet:
         for each in found:
             print(f"--- {each.asked}\n{each.statement}\n" + "\n".join(each.plan) + "\n")

@@ -12,7 +12,9 @@ baselines are the library's bare ``Application.save`` on the PostgreSQL recorder
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ from eventsourcing.domain import Aggregate
 
 BODY = b"x" * 300
 """About the size of a public comment's event as stored."""
+
+
+DUMP = "bench.pgdump"
 
 
 class Ping(Aggregate):
@@ -53,6 +58,10 @@ class Store:
     raw_insert: Callable[[int], float]
     """Raw single-row transactions per second, for ``count`` rows."""
     folder: Path
+    keep_copy: Callable[[Path], None]
+    """Copy the store as it is into a folder (a generated dataset, kept for later runs)."""
+    restore_copy: Callable[[Path], None]
+    """Make the store what ``keep_copy`` copied into that folder."""
 
     def bare_save_rate(self, count: int) -> float:
         return bare_save_rate(self.library_env, count)
@@ -95,12 +104,15 @@ def _raw_postgres_rate(port: int, database: str) -> Callable[[int], float]:
 
 @contextlib.contextmanager
 def sqlite_store(folder: Path) -> Iterator[Store]:
+    path = folder / "bench.sqlite3"  # closed by its last connection: the log folded back in
     yield Store(
         "sqlite",
-        f"sqlite:///{folder / 'bench.sqlite3'}",
+        f"sqlite:///{path}",
         {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(folder / "bare.db")},
         _raw_sqlite_rate(folder / "raw.sqlite3"),
         folder,
+        lambda into: shutil.copyfile(path, into / path.name),
+        lambda kept: shutil.copyfile(kept / path.name, path),
     )
 
 
@@ -111,6 +123,25 @@ def postgres_store(folder: Path) -> Iterator[Store]:
     with running_server(durable=True) as server:
         name = server.create_database("liaison_bench", template="liaison_template")
         bare = server.create_database("bare_bench")
+        tool = ["--host=127.0.0.1", f"--port={server.port}", f"--username={USER}"]
+
+        def keep_copy(into: Path) -> None:  # pg_dump's own format: tables, data, sequences
+            with open(into / DUMP, "wb") as dump:
+                subprocess.run(
+                    [str(server.bin / "pg_dump"), *tool, "--format=custom", name],
+                    stdout=dump,
+                    check=True,
+                )
+
+        def restore_copy(kept: Path) -> None:  # into an empty database: indexes built last
+            server.drop_database(name)
+            server.create_database(name)
+            subprocess.run(
+                [str(server.bin / "pg_restore"), *tool, "--jobs=2", f"--dbname={name}"]
+                + [str(kept / DUMP)],
+                check=True,
+            )
+
         yield Store(
             "postgres",
             server.url(name),
@@ -125,6 +156,8 @@ def postgres_store(folder: Path) -> Iterator[Store]:
             },
             _raw_postgres_rate(server.port, bare),
             folder,
+            keep_copy,
+            restore_copy,
         )
 
 

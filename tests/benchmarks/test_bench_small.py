@@ -16,7 +16,6 @@ import pytest
 from benchmarks import bench
 from benchmarks.bench import run
 from benchmarks.stores import STORES, Store
-from liaison.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -188,21 +187,24 @@ def test_the_printed_table_and_the_results_file_hold_each_target_with_its_figure
     assert by_name["server peak RSS, MB"] == results["server_rss_mb"]
 
 
+@pytest.mark.parametrize("name", sorted(STORES))
 def test_a_big_dataset_is_generated_once_then_reused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bench, "DATASETS", tmp_path / "datasets")
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
 
-    made, seconds, how = bench.dataset(
-        300, first, Settings(database_url=f"sqlite:///{first / 'bench.sqlite3'}"), keep=True
-    )
-    again, seconds_again, how_again = bench.dataset(
-        300, second, Settings(database_url=f"sqlite:///{second / 'bench.sqlite3'}"), keep=True
-    )
+    with STORES[name](first) as store:
+        made, seconds, how = bench.dataset(300, store, keep=True)
+        events_made = _counter(store)()
+    with STORES[name](second) as store:
+        again, seconds_again, how_again = bench.dataset(300, store, keep=True)
+        events_again = _counter(store)()
+        received = _counter(store)("topic = ?", RECEIVED)
 
     assert how == "generated" and how_again.startswith("reused")
     assert again == made and seconds_again == seconds
-    assert (second / "bench.sqlite3").read_bytes() == (first / "bench.sqlite3").read_bytes()
+    assert events_again == events_made > 300
+    assert received == made.suggestions

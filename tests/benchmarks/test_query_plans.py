@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from benchmarks.plans import generated_and_explained, whole_reads
-from liaison.settings import Settings
+from benchmarks.stores import STORES
 
 pytestmark = pytest.mark.slow
 
 
 def test_every_question_of_the_pages_is_answered_through_indexes(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bench.sqlite3'}")
-    found = generated_and_explained(400, tmp_path, settings)
+    with STORES["sqlite"](tmp_path) as store:
+        found = generated_and_explained(400, store)
     assert {each.asked for each in found} == {
         "stats, all points",
         "stats, one point",
