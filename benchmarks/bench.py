@@ -79,15 +79,25 @@ def start_bare_server(port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     return _serving([*uvicorn, "--workers", str(workers)], port, dict(os.environ))
 
 
-def start_projector(url: str) -> subprocess.Popen[bytes]:
-    """``liaison projections run``: keeps the read models current beside the web workers."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "liaison.cli", "projections", "run"],
-        env=dict(os.environ, LIAISON_DATABASE_URL=url),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def start_projector(url: str, log: Path) -> subprocess.Popen[bytes]:
+    """``liaison projections run``: keeps the read models current beside the web workers.
+    Returns once it follows the log (its imports and start-up are not measured with the
+    load); its log goes to ``log``."""
+    with open(log, "wb") as out:
+        projector = subprocess.Popen(
+            [sys.executable, "-m", "liaison.cli", "projections", "run"],
+            env=dict(os.environ, LIAISON_DATABASE_URL=url),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while b"following the log" not in log.read_bytes():
+        if projector.poll() is not None or time.monotonic() > deadline:
+            projector.kill()
+            raise RuntimeError(f"the projector did not start:\n{log.read_text()[-2000:]}")
+        time.sleep(0.1)
+    return projector
 
 
 def _serving(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -250,7 +260,7 @@ def run(size: int, store: Store, http_seconds: int = 10, sample: int = 2000) -> 
     port = free_port()
     beside = PROJECTOR[store.name]
     server = start_server(url, port, workers, leave_public=beside)
-    projector = start_projector(url) if beside else None
+    projector = start_projector(url, store.folder / "projector.log") if beside else None
     base = f"http://127.0.0.1:{port}"
     try:
         before = log_length(settings)
