@@ -87,7 +87,8 @@ def trace(
         else _pages(conn, draft, contact_point_id, shown, slots, counted, offset, limit)
     )
     share_decisions(conn, rows)
-    absorbed = _absorbed(conn, [r["id"] for r in rows])
+    absorbed = _absorbed(conn, [r["id"] for r in rows if "absorbed" not in r])
+    absorbed.update((r["id"], r["absorbed"]) for r in rows if r.get("absorbed"))
     under = {slot: n for n, given in slots.items() for slot in given}
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -330,7 +331,8 @@ def _pages(
                     "sizes": [size for _slot, _o, size in numbered],
                 },
             )
-            rows.extend(dict(zip(names, row, strict=True)) for row in found.all())
+            lateral = [*names, "absorbed"]
+            rows.extend(dict(zip(lateral, row, strict=True)) for row in found.all())
     for start in range(0, len(reads), PER_STATEMENT):
         part = reads[start : start + PER_STATEMENT]
         shape = tuple(slot[1] is None for slot, _o, _l in part)
@@ -389,8 +391,10 @@ def _lateral_statement(one_point: bool) -> Any:
     same for any number of articles: the articles come as arrays, and each page is a
     ``LATERAL`` ``LIMIT``ed range of the same index. Planning a ``UNION ALL`` of forty
     branches took about 19 ms on each connection that had not prepared it yet, more than
-    running it; this plans one branch."""
-    s = suggestions
+    running it; this plans one branch. Each row brings the suggestions merged into it
+    (``absorbed``, in the order received), read by the index of ``merged_into``: a round
+    trip fewer."""
+    s, merged = suggestions, suggestions.alias("merged")
     wanted = (
         func.unnest(
             bindparam("versions", type_=ARRAY(s.c.draft_version.type)),
@@ -401,8 +405,14 @@ def _lateral_statement(one_point: bool) -> Any:
         .table_valued("version", "article", "skip", "size")
         .render_derived(name="wanted")
     )
+    absorbed = func.array(
+        select(merged.c.id)
+        .where(merged.c.merged_into == s.c.id)
+        .order_by(merged.c.received_on, merged.c.id)
+        .scalar_subquery()
+    )
     page = (
-        select(*COLUMNS)
+        select(*COLUMNS, absorbed.label("absorbed"))
         .where(
             *_conditions(one_point),
             s.c.draft_version == wanted.c.version,
@@ -413,7 +423,9 @@ def _lateral_statement(one_point: bool) -> Any:
         .offset(wanted.c.skip)
         .lateral("page")
     )
-    return select(*(page.c[c.name] for c in COLUMNS)).select_from(wanted.join(page, true()))
+    return select(*(page.c[c.name] for c in COLUMNS), page.c.absorbed).select_from(
+        wanted.join(page, true())
+    )
 
 
 @lru_cache(maxsize=256)
