@@ -17,7 +17,11 @@ the articles as arrays: the same plan for any number of them), each read in orde
 (draft, [contact point,] reading, article, received_on, id): it never reads the rest of the
 draft. Without ``limit`` every
 suggestion comes back (the wall of an enacted draft). Dates and ids come back as the
-strings JSON carries, so the API sends the trace as it is."""
+strings JSON carries, so the API sends the trace as it is.
+
+Round trips are what a page costs on PostgreSQL: the counts come with the adoptions, and the
+``LATERAL`` rows with what was merged into each of them, so a page is two statements
+whatever its number of articles (a third for suggestions on the whole draft)."""
 
 from __future__ import annotations
 
