@@ -223,6 +223,10 @@ class Queries:
         require_role(actor, READERS)
         point, lines = scope(actor, contact_point_id), _lineage(tuple(draft.versions))
         with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # no BEGIN and ROLLBACK round trips: at READ COMMITTED each statement has
+                # its own snapshot inside a transaction too (SQLite's keeps one for all)
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             return trace(conn, draft, point, limit, article, offset, lines=lines)
 
     def summary(

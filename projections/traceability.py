@@ -17,22 +17,37 @@ the articles as arrays: the same plan for any number of them), each read in orde
 (draft, [contact point,] reading, article, received_on, id): it never reads the rest of the
 draft. Without ``limit`` every
 suggestion comes back (the wall of an enacted draft). Dates and ids come back as the
-strings JSON carries, so the API sends the trace as it is."""
+strings JSON carries, so the API sends the trace as it is.
+
+Round trips are what a page costs on PostgreSQL: the counts come with the adoptions, and the
+``LATERAL`` rows with what was merged into each of them, so a page is two statements
+whatever its number of articles (a third for suggestions on the whole draft)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Literal
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Connection, Integer, bindparam, func, select, true, union_all
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Integer,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 
 from domain.draft import Draft, DraftStatus
 from domain.lineage import Lineage, lineage
 from projections.aggregates import GENERAL
-from projections.listings import absorbed_by
-from projections.tables import agg_articles, agg_reported, suggestions
+from projections.tables import ID, agg_articles, agg_reported, suggestions
 
 Article = int | Literal["general"]
 Slot = tuple[str, int | None]
@@ -63,7 +78,7 @@ def trace(
     final_texts = {a.number: a.text for a in enacted.articles} if enacted else {}
     consulted = draft.consulted
     slots = filed(draft, lines or lineage(draft.versions))
-    counted = _counts(conn, draft, contact_point_id)
+    counted, adopted = _counts(conn, draft, contact_point_id)
     counts = {n: sum(counted.get(slot, 0) for slot in given) for n, given in slots.items()}
     numbers = [a.number for a in consulted.articles]
     if article is None:
@@ -76,7 +91,8 @@ def trace(
         else _pages(conn, draft, contact_point_id, shown, slots, counted, offset, limit)
     )
     share_decisions(conn, rows)
-    absorbed = absorbed_by(conn, [r["id"] for r in rows])
+    absorbed = _absorbed(conn, [r["id"] for r in rows if "absorbed" not in r])
+    absorbed.update((r["id"], r["absorbed"]) for r in rows if r.get("absorbed"))
     under = {slot: n for n, given in slots.items() for slot in given}
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -96,7 +112,7 @@ def trace(
             "enacted_on": draft.enacted_on.isoformat() if draft.enacted_on else None,
         },
         "suggestion_count": general_count + sum(counts.get(n, 0) for n in numbers),
-        "adopted_total": _adopted(conn, draft, contact_point_id),
+        "adopted_total": adopted,
         "general_count": general_count,
         "articles": [
             {
@@ -137,7 +153,7 @@ def decided(conn: Connection, draft: Draft, outcomes: tuple[str, ...]) -> list[d
     """Every suggestion on the draft decided with one of ``outcomes`` (the wall), with the
     reading and the article it was given on: readings renumber articles."""
     rows = _everything(conn, draft, None, outcomes)
-    absorbed = absorbed_by(conn, [r["id"] for r in rows])
+    absorbed = _absorbed(conn, [r["id"] for r in rows])
     return [
         _suggestion(row, absorbed, {})
         | {"article": row["article"], "draft_version": row["draft_version"]}
@@ -193,38 +209,66 @@ def _of(table: Any, contact_point_id: UUID | None) -> Any:
     return true() if contact_point_id is None else table.c.contact_point_id == contact_point_id.hex
 
 
-def _counts(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> dict[Slot, int]:
-    """Suggestions per reading and article (``None``: on the whole draft)."""
+def _counts(
+    conn: Connection, draft: Draft, contact_point_id: UUID | None
+) -> tuple[dict[Slot, int], int]:
+    """Suggestions per reading and article (``None``: on the whole draft), and how many
+    were adopted (wholly or in part), in one round trip."""
     params = {"draft": draft.id.hex, "point": contact_point_id.hex if contact_point_id else None}
-    return {
-        (version, None if number == GENERAL else number): int(count)
-        for version, number, count in conn.execute(_counted(contact_point_id is not None), params)
-    }
-
-
-def _adopted(conn: Connection, draft: Draft, contact_point_id: UUID | None) -> int:
-    params = {"draft": draft.id.hex, "point": contact_point_id.hex if contact_point_id else None}
-    return int(conn.execute(_adoptions(contact_point_id is not None), params).scalar_one())
+    counted: dict[Slot, int] = {}
+    adopted = 0
+    for version, number, count in conn.execute(_counted(contact_point_id is not None), params):
+        if version is None:  # the adoptions' row
+            adopted = int(count)
+        else:
+            counted[version, None if number == GENERAL else number] = int(count)
+    return counted, adopted
 
 
 @lru_cache(maxsize=2)
 def _counted(one_point: bool) -> Any:
-    t = agg_articles
+    """The counts per reading and article, then one row without a reading (no count has
+    none): the adoptions."""
+    t, r = agg_articles, agg_reported
     point = t.c.contact_point_id == bindparam("point") if one_point else true()
-    return (
-        select(t.c.draft_version, t.c.article, func.sum(t.c.count))
+    counts = (
+        select(t.c.draft_version, t.c.article, func.sum(t.c.count).label("count"))
         .where(t.c.draft_id == bindparam("draft"), point)
         .group_by(t.c.draft_version, t.c.article)
     )
+    reported = r.c.contact_point_id == bindparam("point") if one_point else true()
+    adoptions = select(
+        null().label("draft_version"),
+        null().label("article"),
+        func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), literal(0)).label("count"),
+    ).where(r.c.draft_id == bindparam("draft"), reported)
+    return union_all(counts, adoptions)
+
+
+def _absorbed(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[str]]:
+    """For each survivor among ``suggestion_ids``, the suggestions merged into it, in the
+    order received (``projections.listings.absorbed_by``, with the ids as one parameter:
+    a page's hundreds of ``IN`` parameters cost more to render than the query to run)."""
+    found: dict[str, list[str]] = {}
+    if not suggestion_ids:
+        return found
+    postgres = conn.dialect.name == "postgresql"
+    ids: Any = suggestion_ids if postgres else json.dumps(suggestion_ids)
+    for survivor, merged in conn.execute(_absorbed_statement(postgres), {"ids": ids}):
+        found.setdefault(survivor, []).append(merged)
+    return found
 
 
 @lru_cache(maxsize=2)
-def _adoptions(one_point: bool) -> Any:
-    r = agg_reported
-    point = r.c.contact_point_id == bindparam("point") if one_point else true()
-    return select(func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), 0)).where(
-        r.c.draft_id == bindparam("draft"), point
-    )
+def _absorbed_statement(postgres: bool) -> Any:
+    """PostgreSQL takes the ids as an array, SQLite as a JSON list (``json_each``)."""
+    s = suggestions
+    if postgres:
+        wanted = s.c.merged_into == func.any(bindparam("ids", type_=ARRAY(ID)))
+    else:
+        listed = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
+        wanted = s.c.merged_into.in_(listed.scalar_subquery())
+    return select(s.c.merged_into, s.c.id).where(wanted).order_by(s.c.received_on, s.c.id)
 
 
 def _everything(
@@ -291,7 +335,8 @@ def _pages(
                     "sizes": [size for _slot, _o, size in numbered],
                 },
             )
-            rows.extend(dict(zip(names, row, strict=True)) for row in found)
+            lateral = [*names, "absorbed"]
+            rows.extend(dict(zip(lateral, row, strict=True)) for row in found.all())
     for start in range(0, len(reads), PER_STATEMENT):
         part = reads[start : start + PER_STATEMENT]
         shape = tuple(slot[1] is None for slot, _o, _l in part)
@@ -302,7 +347,7 @@ def _pages(
             if number is not None:
                 values[f"a{i}"] = number
         found = conn.execute(statement, {**params, **values})
-        rows.extend(dict(zip(names, row, strict=True)) for row in found)
+        rows.extend(dict(zip(names, row, strict=True)) for row in found.all())
     for given in merged:  # cut each such article's page from its readings' rows
         mine = set(given)
         theirs = sorted(
@@ -350,8 +395,10 @@ def _lateral_statement(one_point: bool) -> Any:
     same for any number of articles: the articles come as arrays, and each page is a
     ``LATERAL`` ``LIMIT``ed range of the same index. Planning a ``UNION ALL`` of forty
     branches took about 19 ms on each connection that had not prepared it yet, more than
-    running it; this plans one branch."""
-    s = suggestions
+    running it; this plans one branch. Each row brings the suggestions merged into it
+    (``absorbed``, in the order received), read by the index of ``merged_into``: a round
+    trip fewer."""
+    s, merged = suggestions, suggestions.alias("merged")
     wanted = (
         func.unnest(
             bindparam("versions", type_=ARRAY(s.c.draft_version.type)),
@@ -362,8 +409,14 @@ def _lateral_statement(one_point: bool) -> Any:
         .table_valued("version", "article", "skip", "size")
         .render_derived(name="wanted")
     )
+    absorbed = func.array(
+        select(merged.c.id)
+        .where(merged.c.merged_into == s.c.id)
+        .order_by(merged.c.received_on, merged.c.id)
+        .scalar_subquery()
+    )
     page = (
-        select(*COLUMNS)
+        select(*COLUMNS, absorbed.label("absorbed"))
         .where(
             *_conditions(one_point),
             s.c.draft_version == wanted.c.version,
@@ -374,7 +427,9 @@ def _lateral_statement(one_point: bool) -> Any:
         .offset(wanted.c.skip)
         .lateral("page")
     )
-    return select(*(page.c[c.name] for c in COLUMNS)).select_from(wanted.join(page, true()))
+    return select(*(page.c[c.name] for c in COLUMNS), page.c.absorbed).select_from(
+        wanted.join(page, true())
+    )
 
 
 @lru_cache(maxsize=256)
