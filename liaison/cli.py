@@ -127,6 +127,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds between polls when no notification wakes it (default 1)",
     )
+    run.add_argument(
+        "--gather",
+        type=float,
+        default=0.05,
+        metavar="S",
+        help="PostgreSQL: seconds to gather writes after a notification before applying"
+        " them as one batch (default 0.05)",
+    )
     run.set_defaults(run=_projections_run)
     status = projections.add_parser(
         "status", help="position, lag and the last error; exits 1 unless all is well"
@@ -312,7 +320,7 @@ def _projections_run(args: argparse.Namespace, settings: Settings) -> None:
         logging.getLogger("liaison.projector").info(
             "following the log from position %d", liaison.projector.position()
         )
-        liaison.projector.run_forever(stop, args.interval)
+        liaison.projector.run_forever(stop, args.interval, args.gather)
     finally:
         liaison.close()
     logging.getLogger("liaison.projector").info("stopped")

@@ -309,6 +309,40 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
     assert not thread.is_alive(), "stops within a fraction of a second"
 
 
+def test_a_running_projector_applies_the_writes_of_a_busy_moment_as_one_batch(
+    settings: Settings,
+) -> None:
+    follower = bootstrap(settings, clock=TODAY, project_on_save=False)
+    writer = bootstrap(settings, clock=TODAY, project_on_save=False)
+    stop, waiting = threading.Event(), threading.Event()
+    follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
+    thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0, 1.0))
+    try:
+        thread.start()
+        assert waiting.wait(timeout=10), "the follower never waited"
+        start = follower.projector.position()
+        # five writes within the second it gathers for after the first one's notification
+        for i in range(5):
+            writer.app.designate_contact_point(f"街道{i}", "长宁区", operator("admin"))
+        target = writer.app.recorder.max_notification_id()
+        _until(lambda: follower.projector.position() == target, "caught up", 10)
+        with follower.engine.connect() as conn:
+            batches = (
+                conn.execute(
+                    text("SELECT events FROM projection_batches WHERE name = :n AND after >= :a"),
+                    {"n": NAME, "a": start},
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        writer.close()
+        follower.close()
+    assert batches == [5]
+
+
 def test_a_rebuild_while_a_projector_runs_ends_with_the_same_read_models(
     settings: Settings,
 ) -> None:
@@ -341,8 +375,8 @@ def _noting_waits(projector: Projector, waiting: threading.Event) -> Any:
     wakeups = projector._wakeups
 
     @contextmanager
-    def noted() -> Iterator[Callable[[threading.Event, float], None]]:
-        with wakeups() as wait:
+    def noted(gather: float = 0.0) -> Iterator[Callable[[threading.Event, float], None]]:
+        with wakeups(gather) as wait:
 
             def noting(stop: threading.Event, interval: float) -> None:
                 waiting.set()
