@@ -101,12 +101,14 @@ def add(conn: Connection, changes: Changes) -> None:
     if not active:
         return
     numbers = _numbers(conn, sorted({(scope, p) for cp, _, p in active for scope in (cp, ALL)}))
-    bits: dict[tuple[str, str, date], int] = defaultdict(int)
+    by_day: dict[tuple[str, date], int] = defaultdict(int)
     for cp, day, person in active:
-        for scope in (cp, ALL):
-            bit = 1 << numbers[(scope, person)]
-            for grain, first in (("d", day), ("m", month_of(day)), ("y", year_of(day))):
-                bits[(scope, grain, first)] |= bit
+        by_day[(cp, day)] |= 1 << numbers[(cp, person)]
+        by_day[(ALL, day)] |= 1 << numbers[(ALL, person)]
+    bits: dict[tuple[str, str, date], int] = defaultdict(int)
+    for (scope, day), day_bits in by_day.items():
+        for grain, first in (("d", day), ("m", month_of(day)), ("y", year_of(day))):
+            bits[(scope, grain, first)] |= day_bits
     _or_into(conn, bits)
 
 
@@ -202,14 +204,10 @@ def _numbers(conn: Connection, wanted: list[tuple[str, str]]) -> dict[tuple[str,
     p = agg_people
     found: dict[tuple[str, str], int] = {}
     for chunk in chunks(sorted({person for _, person in wanted})):
-        found.update(
-            ((row.scope, row.participant_id), row.number)
-            for row in conn.execute(
-                select(p.c.scope, p.c.participant_id, p.c.number).where(
-                    p.c.participant_id.in_(chunk)
-                )
-            )
+        rows = conn.execute(
+            select(p.c.scope, p.c.participant_id, p.c.number).where(p.c.participant_id.in_(chunk))
         )
+        found.update(((scope, person), number) for scope, person, number in rows.tuples())
     missing = list(dict.fromkeys(key for key in wanted if key not in found))
     if missing:
         following: dict[str, int] = {}

@@ -40,7 +40,7 @@ from sqlalchemy import Connection, Table, func, select
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
 from projections import activity, handlers
-from projections.keyed import chunks, insert_rows, upsert_sql, with_keys
+from projections.keyed import chunks, insert_values, upsert_sql, with_keys
 from projections.periods import month_end, month_of, year_of
 from projections.tables import (
     agg_articles,
@@ -93,10 +93,11 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
         conn, {r["merged_into"] for r in rows if r["merged_into"] and r["fed_back_on"]}
     )
     for before, after in diffs:
-        for sign, row in ((-1, before), (1, after)):
-            if row is not None:
-                for table, key, column, amount in _counted_in(row, merged, survivors):
-                    deltas[(table, key, column)] += sign * amount
+        if before is not None:
+            for table, key, column, amount in _counted_in(before, merged, survivors):
+                deltas[(table, key, column)] -= amount
+        for table, key, column, amount in _counted_in(after, merged, survivors):
+            deltas[(table, key, column)] += amount
     by_table: dict[Table, dict[tuple[Any, ...], dict[str, int]]] = {t: {} for t in KEYS}
     for (table, key, column), amount in deltas.items():
         if amount:
@@ -169,13 +170,11 @@ def _report_days(conn: Connection, ids: set[str]) -> dict[str, date]:
 def _add(conn: Connection, table: Table, by_key: dict[tuple[Any, ...], dict[str, int]]) -> None:
     """Add each key's differences (none zero) to its row (made when missing), one statement."""
     key = KEYS[table]
-    values = [c.name for c in table.c if c.name not in key]
-    rows = [
-        {**dict(zip(key, k, strict=True)), **{c: counts.get(c, 0) for c in values}}
-        for k, counts in by_key.items()
-    ]
+    values = tuple(c.name for c in table.c if c.name not in key)
+    rows = [(*k, *[counts.get(c, 0) for c in values]) for k, counts in by_key.items()]
     added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in values)
-    insert_rows(conn, table, rows, f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}")
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
+    insert_values(conn, table, (*key, *values), rows, conflict)
 
 
 def _held_days(conn: Connection, changes: handlers.Changes) -> Days:

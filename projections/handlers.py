@@ -98,7 +98,8 @@ class Changes:
             if old is not None:
                 new = dict(old)
             else:
-                new = dict(zip(columns, map(first_rows[row_id].get, columns), strict=True))
+                get = first_rows[row_id].get
+                new = {column: get(column) for column in columns}
             changed = updates.get(row_id)
             if changed:
                 new.update((c, v) for c, v in changed.items() if c in columns)

@@ -85,25 +85,39 @@ def insert_rows(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]], conflict: str = ""
 ) -> None:
     """``INSERT INTO table … conflict`` of these rows, each with the columns of the first,
-    written as the store takes many rows best. PostgreSQL: one statement whose columns are
-    arrays (``SELECT * FROM unnest(…)``), since psycopg's ``executemany`` sends, and the server
-    runs, a statement per row. SQLite: one ``executemany`` of plain SQL, run by the driver in
-    C. Dates are bound as the text SQLAlchemy stores on SQLite; columns left out take their
-    Python-side default, as SQLAlchemy gives them."""
+    written as the store takes many rows best (``insert_values``)."""
     if not rows:
         return
     given = tuple(rows[0])
+    pick = itemgetter(*given)  # a tuple for two names or more, else the one value
+    if len(given) == 1:
+        insert_values(conn, table, given, [(pick(row),) for row in rows], conflict)
+    else:
+        insert_values(conn, table, given, [pick(row) for row in rows], conflict)
+
+
+def insert_values(
+    conn: Connection,
+    table: Table,
+    given: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+    conflict: str = "",
+) -> None:
+    """``INSERT INTO table (given) … conflict`` of these rows of values. PostgreSQL: one
+    statement whose columns are arrays (``SELECT * FROM unnest(…)``), since psycopg's
+    ``executemany`` sends, and the server runs, a statement per row. SQLite: one
+    ``executemany`` of plain SQL, run by the driver in C. Dates are bound as the text
+    SQLAlchemy stores on SQLite; columns left out take their Python-side default, as
+    SQLAlchemy gives them."""
+    if not rows:
+        return
     sql, defaults, dated = _inserting(table, given, conflict, conn.dialect.name)
     if conn.dialect.name == "postgresql":
-        columns = [[row[name] for row in rows] for name in given]
+        columns = [list(column) for column in zip(*rows, strict=True)]
         columns += [[value] * len(rows) for value in defaults]
         conn.exec_driver_sql(sql, tuple(columns))
         return
-    pick = itemgetter(*given)  # a tuple for two names or more, else the one value
-    if len(given) == 1:
-        params = [(pick(row), *defaults) for row in rows]
-    else:
-        params = [pick(row) + defaults for row in rows]
+    params: Sequence[tuple[Any, ...]] = [row + defaults for row in rows] if defaults else rows
     if dated:
         params = [_iso_dates(row, dated) for row in params]
     conn.exec_driver_sql(sql, params)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from liaison.bootstrap import Liaison
-from projections.keyed import insert_rows, upsert_sql, with_keys
+from projections.keyed import insert_rows, insert_values, upsert_sql, with_keys
 from projections.tables import agg_activity, participants, suggestions
 
 
@@ -97,3 +97,30 @@ def test_keys_of_every_kind_find_their_rows(liaison: Liaison) -> None:
             " ORDER BY k.i",
         ).all()
     assert [(i, bytes(bits)) for i, bits in found] == [(0, b"\x01"), (1, b"\x02")]
+
+
+def test_rows_given_as_tuples_of_values_store_the_same_as_rows_given_as_dicts(
+    liaison: Liaison,
+) -> None:
+    # given the same two rows, once as dicts and once as tuples in the order of the names
+    names = ("scope", "grain", "starts_on", "bits")
+    as_dicts = [
+        {"scope": "", "grain": "d", "starts_on": date(2024, 2, 29), "bits": b"\x01"},
+        {"scope": "c" * 32, "grain": "m", "starts_on": date(2024, 2, 1), "bits": b"\x00\x02"},
+    ]
+    as_tuples = [tuple(row[name] for name in names) for row in as_dicts]
+    t = agg_activity.c
+    query = select(t.scope, t.grain, t.starts_on, t.bits).order_by(t.scope, t.grain)
+    with liaison.engine.begin() as conn:
+        insert_rows(conn, agg_activity, as_dicts)
+        from_dicts = [tuple(row) for row in conn.execute(query)]
+        conn.execute(agg_activity.delete())
+        # when written as tuples
+        insert_values(conn, agg_activity, names, as_tuples)
+        from_tuples = [tuple(row) for row in conn.execute(query)]
+    # then the rows read back alike, dates as dates
+    assert from_tuples == from_dicts
+    assert [(scope, day, bytes(bits)) for scope, _, day, bits in from_tuples] == [
+        ("", date(2024, 2, 29), b"\x01"),
+        ("c" * 32, date(2024, 2, 1), b"\x00\x02"),
+    ]
