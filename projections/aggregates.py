@@ -108,8 +108,10 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
     held = _held_days(conn, changes)
     if held:
         _recount_sessions(conn, held)
-    if days or held:
-        _roll_up(conn, {day for day, _, _ in days | held}, {cp for _, cp, _ in days | held})
+    if days or held:  # a held session counts in its drafts' days too
+        _roll_up(conn, agg_received, days | held)
+    if held:
+        _roll_up(conn, agg_sessions, held)
     activity.add(conn, changes)
     activity.withdraw(conn, changes)
 
@@ -243,45 +245,49 @@ KEYS: dict[Table, tuple[str, ...]] = {
 }
 
 
-def _roll_up(conn: Connection, days: set[date], points: set[str]) -> None:
-    """Sum the touched days over every contact point into ``ALL``, then the touched months
-    and years of the touched contact points and of ``ALL`` from the rows below them: one
-    statement per table and grain, reading a few thousand small rows by key."""
-    scopes = sorted(points | {ALL})
+ROLLED_UP = {
+    agg_received: (RECEIVED_KEY, RECEIVED_VALUES),
+    agg_sessions: (SESSIONS_KEY, SESSION_COUNTS),
+}
+
+
+def _roll_up(conn: Connection, table: Table, touched: Days) -> None:
+    """Sum the touched days of ``table`` over every contact point into ``ALL``, then the
+    touched months and years of the touched contact points and of ``ALL`` from the rows
+    below them: one statement per grain, reading a few thousand small rows by key."""
+    key, columns = ROLLED_UP[table]
+    days = {day for day, _, _ in touched}
+    scopes = sorted({cp for _, cp, _ in touched} | {ALL})
     months = sorted({month_of(day) for day in days})
     years = sorted({year_of(month) for month in months})
-    for table, key, columns in (
-        (agg_received, RECEIVED_KEY, RECEIVED_VALUES),
-        (agg_sessions, SESSIONS_KEY, SESSION_COUNTS),
+    draft = ", a.draft_id" if "draft_id" in key else ""
+    into = f"INSERT INTO {table.name} ({', '.join((*key, *columns))})"
+    sums = ", ".join(f"sum(a.{c})" for c in columns)
+    tail = upsert_sql(table, key, columns)
+    for chunk in chunks(sorted(days)):
+        with_keys(
+            conn,
+            ("first",),
+            [(day,) for day in chunk],
+            f"{into} SELECT '{ALL}', 'd', k.first{draft}, {sums} FROM k JOIN {table.name} a"
+            f" ON a.grain = 'd' AND a.starts_on = k.first AND a.contact_point_id <> '{ALL}'"
+            f" WHERE true GROUP BY k.first{draft} {tail}",
+        )
+    for grain, finer, buckets, end in (
+        ("m", "d", months, month_end),
+        ("y", "m", years, lambda first: date(first.year, 12, 31)),
     ):
-        draft = ", a.draft_id" if "draft_id" in key else ""
-        into = f"INSERT INTO {table.name} ({', '.join((*key, *columns))})"
-        sums = ", ".join(f"sum(a.{c})" for c in columns)
-        tail = upsert_sql(table, key, columns)
-        for chunk in chunks(sorted(days)):
+        spans = [(scope, first, end(first)) for first in buckets for scope in scopes]
+        for chunk in chunks(spans):
             with_keys(
                 conn,
-                ("first",),
-                [(day,) for day in chunk],
-                f"{into} SELECT '{ALL}', 'd', k.first{draft}, {sums} FROM k JOIN {table.name} a"
-                f" ON a.grain = 'd' AND a.starts_on = k.first AND a.contact_point_id <> '{ALL}'"
-                f" WHERE true GROUP BY k.first{draft} {tail}",
+                ("contact_point_id", "first", "last"),
+                chunk,
+                f"{into} SELECT k.contact_point_id, '{grain}', k.first{draft}, {sums}"
+                f" FROM k JOIN {table.name} a ON a.contact_point_id = k.contact_point_id"
+                f" AND a.grain = '{finer}' AND a.starts_on BETWEEN k.first AND k.last"
+                f" WHERE true GROUP BY k.contact_point_id, k.first{draft} {tail}",
             )
-        for grain, finer, buckets, end in (
-            ("m", "d", months, month_end),
-            ("y", "m", years, lambda first: date(first.year, 12, 31)),
-        ):
-            spans = [(scope, first, end(first)) for first in buckets for scope in scopes]
-            for chunk in chunks(spans):
-                with_keys(
-                    conn,
-                    ("contact_point_id", "first", "last"),
-                    chunk,
-                    f"{into} SELECT k.contact_point_id, '{grain}', k.first{draft}, {sums}"
-                    f" FROM k JOIN {table.name} a ON a.contact_point_id = k.contact_point_id"
-                    f" AND a.grain = '{finer}' AND a.starts_on BETWEEN k.first AND k.last"
-                    f" WHERE true GROUP BY k.contact_point_id, k.first{draft} {tail}",
-                )
 
 
 def updater() -> handlers.Updater:
