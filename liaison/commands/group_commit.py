@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from eventsourcing.persistence import ConnectionUnavailableError
@@ -27,6 +27,8 @@ MAX_GROUP = 200
 """Entries done together at most: bounds a group's time and its statements' parameters."""
 PROJECT_EVERY = 0.25
 """Seconds the read models may lag behind while more writes keep arriving."""
+RELAY_IDLE = 1.0
+"""Seconds the writer's relay thread waits to be asked to lead again before it ends."""
 
 
 @dataclass(eq=False)
@@ -39,7 +41,8 @@ class Queued:
     error: BaseException | None = None
     taken: bool = False  # in a group being done: its outcome will come
     lead: bool = False  # handed the lead
-    woken: threading.Event = field(default_factory=threading.Event)
+    woken: threading.Event | None = None
+    """Set for a caller that waits in ``submit`` (made there: most wait on no thread)."""
     done: Callable[[], None] | None = None
     """Called once the outcome is known, for a caller that waits on no thread (``enqueue``)."""
 
@@ -61,6 +64,9 @@ class GroupCommit(Generic[E]):
         self._leading = False
         self._unprojected = False  # written since the read models last caught up (leader only)
         self._projected_at = 0.0
+        self._relay_wanted = threading.Condition(self._mutex)
+        self._relay_due = False  # the lead fell to entries without a thread: the relay's turn
+        self._relayer: threading.Thread | None = None
 
     @property
     def waiting(self) -> int:
@@ -72,19 +78,20 @@ class GroupCommit(Generic[E]):
         """Queue the entry and wait for its group's outcome, leading a group if it is our
         turn. Waits at most ``wait`` while queued (then ``ConnectionUnavailableError``:
         nothing was written); once taken into a group, until that group is done."""
+        woken = entry.woken = threading.Event()
         with self._mutex:
             self._queue.append(entry)
             lead = not self._leading
             self._leading = True
         if not lead:
-            if not entry.woken.wait(self._wait):
+            if not woken.wait(self._wait):
                 with self._mutex:
                     if not entry.taken and not entry.lead:
                         self._queue.remove(entry)
                         raise ConnectionUnavailableError(
                             "timed out waiting for the event store's writer"
                         )
-                entry.woken.wait()
+                woken.wait()
             if not entry.lead:
                 return
         self._lead()
@@ -111,7 +118,35 @@ class GroupCommit(Generic[E]):
             return True
 
     def _relay(self) -> None:
-        threading.Thread(target=self._lead, args=(True,), name="writer", daemon=True).start()
+        """Have the writer's relay thread lead: woken if it waits, started if there is none
+        (a thread started per group cost the event loop more than the group's own work)."""
+        with self._mutex:
+            self._relay_due = True
+            if self._relayer is not None:
+                self._relay_wanted.notify()
+                return
+            self._relayer = threading.Thread(target=self._relay_on, name="writer", daemon=True)
+            relayer = self._relayer
+        relayer.start()
+
+    def _relay_on(self) -> None:
+        """The relay thread: leads whenever asked, and ends once nobody asked for a while."""
+        while True:
+            with self._mutex:
+                if not self._relay_due:
+                    self._relay_wanted.wait(RELAY_IDLE)
+                if not self._relay_due:
+                    self._relayer = None
+                    return
+                self._relay_due = False
+            try:
+                self._lead(relaying=True)
+            except Exception:  # each entry of the group was told; the relay goes on
+                log.exception("a group failed in the writer's relay thread")
+            except BaseException:
+                with self._mutex:
+                    self._relayer = None
+                raise
 
     def _lead(self, relaying: bool = False) -> None:
         """Do a group, then hand the lead on. A relay thread (``relaying``) goes on leading
@@ -172,12 +207,14 @@ class GroupCommit(Generic[E]):
             successor.lead = True
             if successor.done is not None:
                 return True
+            assert successor.woken is not None  # it waits in ``submit``
             successor.woken.set()
             return False
 
 
 def _wake(entry: Queued) -> None:
     if entry.done is None:
+        assert entry.woken is not None  # it waits in ``submit``
         entry.woken.set()
         return
     try:
