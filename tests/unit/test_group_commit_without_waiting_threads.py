@@ -7,6 +7,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import pytest
+
+from liaison.commands import group_commit
 from liaison.commands.group_commit import GroupCommit, Queued
 
 
@@ -126,3 +129,35 @@ def test_entries_left_to_the_projector_do_not_make_the_writer_catch_up() -> None
     assert projected == []
     writer.submit(Item(name="staff"))
     assert projected == [1]
+
+
+def test_one_relay_thread_leads_group_after_group_and_ends_once_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(group_commit, "RELAY_IDLE", 0.2)
+    leaders: list[threading.Thread] = []
+
+    def work(group: list[Item]) -> bool:
+        leaders.append(threading.current_thread())
+        for item in group:
+            item.settled = True
+        return False
+
+    writer: GroupCommit[Item] = GroupCommit(work, lambda: None, 5.0)
+
+    def one(name: str) -> None:
+        told: list[str] = []
+        all_told = threading.Event()
+        writer.enqueue(_told(name, told, all_told, 1))
+        assert all_told.wait(5)
+
+    # given two entries, each done before the next comes, within the relay's idle time
+    one("a")
+    one("b")
+    # then one thread led both groups (a thread started per group cost more than the group)
+    assert leaders[0] is leaders[1] and leaders[0].name == "writer"
+    # and once nobody asked for longer than that, it ended; the next entry starts another
+    leaders[0].join(5)
+    assert not leaders[0].is_alive()
+    one("c")
+    assert leaders[2] is not leaders[0]
