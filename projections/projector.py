@@ -303,8 +303,7 @@ class Projector:
         if name != NAME:
             connection = connection.execution_options(read_models_suffix=beside.SUFFIX)
         with connection as conn, _BulkMode(conn, self.cache_mb) as bulk:
-            if name not in self._known:  # later, each batch's transaction looks (``_stopped``)
-                self._known[name] = self._raise_if_stopped(conn, name)
+            self._known[name] = self._raise_if_stopped(conn, name)
             while stop is None or not stop.is_set():
                 try:
                     count, more = self._apply_next_batch(
@@ -315,8 +314,6 @@ class Projector:
                         narrowing = len(failed.notifications)
                         continue
                     raise self._stop_at(name, failed.notifications[0], failed.error) from None
-                except ProjectionStoppedError:
-                    raise
                 except Exception as error:
                     self._note(name, error)
                     raise
@@ -336,15 +333,16 @@ class Projector:
 
     def _raise_if_stopped(self, conn: Connection, name: str) -> int:
         """Raise while projection is stopped; else the tracking position, read in the
-        same transaction. Only a process's first catch-up asks: after it, each batch's
-        transaction looks (``_stopped``), and a catch-up with nothing to apply opens none."""
-        stopped = _stopped(conn, name)
+        same transaction (one a catch-up would otherwise open for it alone)."""
+        row = conn.execute(
+            select(errors).where(errors.c.name == name, errors.c.stopped.is_(True))
+        ).first()
         position = conn.execute(
             select(tracking.c.position).where(tracking.c.name == name)
         ).scalar_one()
         conn.rollback()
-        if stopped is not None:
-            raise stopped
+        if row is not None:
+            raise ProjectionStoppedError(int(row.position), row.topic, row.reason)
         return int(position)
 
     def _stop_at(
@@ -477,7 +475,6 @@ class Projector:
         with self._rebuilding:
             beside.install(self.engine)
             beside.prepare(self.writer, VERSION)
-            self._known.pop(NEXT, None)  # a new rebuild starts from the position prepared
             applied = self._catch_up(NEXT, progress, stop)
             if stop is not None and stop.is_set():
                 return applied
@@ -576,9 +573,6 @@ class Projector:
                 select(tracking.c.position).where(tracking.c.name == name).with_for_update()
             ).scalar_one()
             self._known[name] = position
-            stopped = _stopped(conn, name)
-            if stopped is not None:  # by another process, or before this one started
-                raise stopped
             if position < expected:
                 return 0, True
             fresh = [n for n in notifications if n.id > position]
@@ -693,16 +687,6 @@ class _BulkMode:
         self.driver.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_CHECKPOINT}")
         with contextlib.suppress(Exception):  # busy readers: a later commit does it
             self.driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-
-def _stopped(conn: Connection, name: str) -> ProjectionStoppedError | None:
-    """What stops projection ``name``, if it is stopped (``projection_errors``)."""
-    row = conn.execute(
-        select(errors.c.position, errors.c.topic, errors.c.reason).where(
-            errors.c.name == name, errors.c.stopped.is_(True)
-        )
-    ).first()
-    return None if row is None else ProjectionStoppedError(int(row[0]), row[1], row[2])
 
 
 def _sleep(stop: threading.Event, interval: float) -> None:
