@@ -68,7 +68,7 @@ def start_server(
     ``leave_public``: public comments are projected by the projector process alone."""
     env = dict(os.environ, LIAISON_DATABASE_URL=url, LIAISON_COMMENTS_PER_MINUTE="100000000")
     env["LIAISON_LEAVE_PUBLIC_COMMENTS_TO_PROJECTOR"] = "true" if leave_public else "false"
-    return _serving(
+    return serving(
         [sys.executable, "-m", "liaison.cli", "serve", "--workers", str(workers)], port, env
     )
 
@@ -76,7 +76,7 @@ def start_server(
 def start_bare_server(port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     """The bare FastAPI endpoint (benchmarks/bare.py) under the same server and workers."""
     uvicorn = [sys.executable, "-m", "uvicorn", "benchmarks.bare:create_app", "--factory"]
-    return _serving([*uvicorn, "--workers", str(workers)], port, dict(os.environ))
+    return serving([*uvicorn, "--workers", str(workers)], port, dict(os.environ))
 
 
 def start_projector(url: str, log: Path) -> subprocess.Popen[bytes]:
@@ -100,7 +100,8 @@ def start_projector(url: str, log: Path) -> subprocess.Popen[bytes]:
     return projector
 
 
-def _serving(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def serving(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``command`` serving on ``port`` (``--host``/``--port`` added), once it answers."""
     server = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
         env=env,

@@ -134,7 +134,7 @@ def measure(part: str, url: str, draft: str, cp: str, seconds: int, folder: Path
     else:
         env = dict(os.environ, LIAISON_DATABASE_URL=url, LIAISON_COMMENTS_PER_MINUTE="100000000")
         command = [sys.executable, "-m", "benchmarks.intake_parts", "--serve", part]
-        server = bench._serving([*command, "--log", str(log)], port, env)
+        server = bench.serving([*command, "--log", str(log)], port, env)
     try:
         time.sleep(1)  # start-up's tail (the first catch-up) out of the way
         before = json.loads(log.read_text()) if part == "whole" else {}

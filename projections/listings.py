@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ARRAY, Connection, bindparam, func, select
 
-from projections.tables import contact_points, participants, session_drafts, sessions, suggestions
+from projections.tables import (
+    ID,
+    contact_points,
+    participants,
+    session_drafts,
+    sessions,
+    suggestions,
+)
 
 
 def _rows(conn: Connection, query: Any) -> list[dict[str, Any]]:
@@ -59,15 +68,29 @@ def list_suggestions(
 
 
 def absorbed_by(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[str]]:
-    """For each survivor, the suggestions merged into it."""
+    """For each survivor among ``suggestion_ids``, the suggestions merged into it, in the
+    order received. The ids are one parameter: a page's hundreds of ``IN`` parameters cost
+    more to render than the query to run."""
     found: dict[str, list[str]] = {}
-    if suggestion_ids:
-        query = select(suggestions.c.merged_into, suggestions.c.id).where(
-            suggestions.c.merged_into.in_(suggestion_ids)
-        )
-        for survivor, merged in conn.execute(query.order_by(suggestions.c.received_on)):
-            found.setdefault(survivor, []).append(merged)
+    if not suggestion_ids:
+        return found
+    postgres = conn.dialect.name == "postgresql"
+    ids: Any = suggestion_ids if postgres else json.dumps(suggestion_ids)
+    for survivor, merged in conn.execute(_absorbed_statement(postgres), {"ids": ids}):
+        found.setdefault(survivor, []).append(merged)
     return found
+
+
+@lru_cache(maxsize=2)
+def _absorbed_statement(postgres: bool) -> Any:
+    """PostgreSQL takes the ids as an array, SQLite as a JSON list (``json_each``)."""
+    s = suggestions
+    if postgres:
+        wanted = s.c.merged_into == func.any(bindparam("ids", type_=ARRAY(ID)))
+    else:
+        listed = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
+        wanted = s.c.merged_into.in_(listed.scalar_subquery())
+    return select(s.c.merged_into, s.c.id).where(wanted).order_by(s.c.received_on, s.c.id)
 
 
 def list_participants(conn: Connection, contact_point_id: UUID) -> list[dict[str, Any]]:

@@ -25,7 +25,6 @@ whatever its number of articles (a third for suggestions on the whole draft)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Literal
@@ -47,7 +46,8 @@ from sqlalchemy import (
 from domain.draft import Draft, DraftStatus
 from domain.lineage import Lineage, lineage
 from projections.aggregates import GENERAL
-from projections.tables import ID, agg_articles, agg_reported, suggestions
+from projections.listings import absorbed_by
+from projections.tables import agg_articles, agg_reported, suggestions
 
 Article = int | Literal["general"]
 Slot = tuple[str, int | None]
@@ -91,7 +91,7 @@ def trace(
         else _pages(conn, draft, contact_point_id, shown, slots, counted, offset, limit)
     )
     share_decisions(conn, rows)
-    absorbed = _absorbed(conn, [r["id"] for r in rows if "absorbed" not in r])
+    absorbed = absorbed_by(conn, [r["id"] for r in rows if "absorbed" not in r])
     absorbed.update((r["id"], r["absorbed"]) for r in rows if r.get("absorbed"))
     under = {slot: n for n, given in slots.items() for slot in given}
     by_article: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
@@ -153,7 +153,7 @@ def decided(conn: Connection, draft: Draft, outcomes: tuple[str, ...]) -> list[d
     """Every suggestion on the draft decided with one of ``outcomes`` (the wall), with the
     reading and the article it was given on: readings renumber articles."""
     rows = _everything(conn, draft, None, outcomes)
-    absorbed = _absorbed(conn, [r["id"] for r in rows])
+    absorbed = absorbed_by(conn, [r["id"] for r in rows])
     return [
         _suggestion(row, absorbed, {})
         | {"article": row["article"], "draft_version": row["draft_version"]}
@@ -243,32 +243,6 @@ def _counted(one_point: bool) -> Any:
         func.coalesce(func.sum(r.c.adopted + r.c.partially_adopted), literal(0)).label("count"),
     ).where(r.c.draft_id == bindparam("draft"), reported)
     return union_all(counts, adoptions)
-
-
-def _absorbed(conn: Connection, suggestion_ids: list[str]) -> dict[str, list[str]]:
-    """For each survivor among ``suggestion_ids``, the suggestions merged into it, in the
-    order received (``projections.listings.absorbed_by``, with the ids as one parameter:
-    a page's hundreds of ``IN`` parameters cost more to render than the query to run)."""
-    found: dict[str, list[str]] = {}
-    if not suggestion_ids:
-        return found
-    postgres = conn.dialect.name == "postgresql"
-    ids: Any = suggestion_ids if postgres else json.dumps(suggestion_ids)
-    for survivor, merged in conn.execute(_absorbed_statement(postgres), {"ids": ids}):
-        found.setdefault(survivor, []).append(merged)
-    return found
-
-
-@lru_cache(maxsize=2)
-def _absorbed_statement(postgres: bool) -> Any:
-    """PostgreSQL takes the ids as an array, SQLite as a JSON list (``json_each``)."""
-    s = suggestions
-    if postgres:
-        wanted = s.c.merged_into == func.any(bindparam("ids", type_=ARRAY(ID)))
-    else:
-        listed = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
-        wanted = s.c.merged_into.in_(listed.scalar_subquery())
-    return select(s.c.merged_into, s.c.id).where(wanted).order_by(s.c.received_on, s.c.id)
 
 
 def _everything(

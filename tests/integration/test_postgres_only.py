@@ -286,21 +286,19 @@ def _until(condition: Callable[[], bool], what: str, seconds: float = 10) -> Non
 # following the log
 
 
-def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
-    settings: Settings,
-) -> None:
+@contextmanager
+def _following(settings: Settings, *run: float) -> Iterator[tuple[Liaison, Liaison]]:
+    """A follower projector running (``run_forever(stop, *run)``), listening, caught up and
+    waiting, and a writer beside it; the follower must stop within a fraction of a second."""
     follower = bootstrap(settings, clock=TODAY, project_on_save=False)
     writer = bootstrap(settings, clock=TODAY, project_on_save=False)
     stop, waiting = threading.Event(), threading.Event()
     follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
-    thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0))
+    thread = threading.Thread(target=follower.projector.run_forever, args=(stop, *run))
     try:
         thread.start()
-        # given the follower listening, caught up, and waiting (for up to 60 s)
         assert waiting.wait(timeout=10), "the follower never waited"
-        writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
-        target = writer.app.recorder.max_notification_id()
-        _until(lambda: follower.projector.position() == target, "woken by NOTIFY", 5)
+        yield follower, writer
     finally:
         stop.set()
         thread.join(timeout=5)
@@ -309,17 +307,20 @@ def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
     assert not thread.is_alive(), "stops within a fraction of a second"
 
 
+def test_a_running_projector_wakes_on_notify_long_before_its_polling_interval(
+    settings: Settings,
+) -> None:
+    # given the follower listening, caught up, and waiting (for up to 60 s)
+    with _following(settings, 60.0) as (follower, writer):
+        writer.app.designate_contact_point("长宁区虹桥街道", "长宁区", operator("admin"))
+        target = writer.app.recorder.max_notification_id()
+        _until(lambda: follower.projector.position() == target, "woken by NOTIFY", 5)
+
+
 def test_a_running_projector_applies_the_writes_of_a_busy_moment_as_one_batch(
     settings: Settings,
 ) -> None:
-    follower = bootstrap(settings, clock=TODAY, project_on_save=False)
-    writer = bootstrap(settings, clock=TODAY, project_on_save=False)
-    stop, waiting = threading.Event(), threading.Event()
-    follower.projector._wakeups = _noting_waits(follower.projector, waiting)  # type: ignore[method-assign]
-    thread = threading.Thread(target=follower.projector.run_forever, args=(stop, 60.0, 1.0))
-    try:
-        thread.start()
-        assert waiting.wait(timeout=10), "the follower never waited"
+    with _following(settings, 60.0, 1.0) as (follower, writer):
         start = follower.projector.position()
         # five writes within the second it gathers for after the first one's notification
         for i in range(5):
@@ -335,11 +336,6 @@ def test_a_running_projector_applies_the_writes_of_a_busy_moment_as_one_batch(
                 .scalars()
                 .all()
             )
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        writer.close()
-        follower.close()
     assert batches == [5]
 
 
