@@ -78,7 +78,7 @@ def serve(part: str, port: int, log: Path) -> None:
 
     from web.app import create_app
 
-    app = create_app(Settings())
+    app = create_app(Settings(), serving=True)  # as `liaison serve` builds it
     admission = app.state.liaison.app
     if part == "site":
 

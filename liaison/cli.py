@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from domain.contact_point import ContactPoint
 from domain.errors import DomainError
-from liaison import logs
+from liaison import heap, logs
 from liaison.bootstrap import Liaison, bootstrap, create_schema
 from liaison.database import SchemaMissingError, backup_sqlite
 from liaison.reporting import figures_table
@@ -171,7 +171,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         os.putenv("PROMETHEUS_MULTIPROC_DIR", folder)
         try:
             uvicorn.run(
-                "web.app:create_app",
+                "web.app:served_app",
                 factory=True,
                 host=args.host,
                 port=args.port,
@@ -181,7 +181,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, **quiet)  # type: ignore[arg-type]
+    uvicorn.run(create_app(settings, serving=True), host=args.host, port=args.port, **quiet)  # type: ignore[arg-type]
 
 
 def _db_init(args: argparse.Namespace, settings: Settings) -> None:
@@ -316,6 +316,7 @@ def _projections_run(args: argparse.Namespace, settings: Settings) -> None:
         signal.signal(signum, lambda *_: stop.set())
     liaison = bootstrap(settings, project_on_save=False)
     liaison.projector.label = "projector"
+    heap.settle()
     try:
         logging.getLogger("liaison.projector").info(
             "following the log from position %d", liaison.projector.position()

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from liaison import logs
+from liaison import heap, logs
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.settings import Settings
 from projections import projector as read_models
@@ -64,7 +64,16 @@ API_ROUTERS = [  # public first: its routes are matched first, the busiest of al
 ]
 
 
-def create_app(settings: Settings | None = None, liaison: Liaison | None = None) -> FastAPI:
+def served_app() -> FastAPI:
+    """The app of a process that serves (``liaison serve``, each of its workers)."""
+    return create_app(serving=True)
+
+
+def create_app(
+    settings: Settings | None = None, liaison: Liaison | None = None, serving: bool = False
+) -> FastAPI:
+    """The site over ``liaison`` (bootstrapped from ``settings`` when not given); ``serving``:
+    the process serves from now on, and its start-up heap is settled (liaison/heap.py)."""
     wired = liaison or bootstrap(settings, rebuild_stale=False)
     logs.configure(wired.settings)
 
@@ -81,6 +90,8 @@ def create_app(settings: Settings | None = None, liaison: Liaison | None = None)
                 target=_rebuild, args=(wired, stop), name="rebuild", daemon=True
             )
             app.state.rebuilding.start()
+        if serving:
+            heap.settle()
         yield
         stop.set()
         if app.state.rebuilding is not None:
