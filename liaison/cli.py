@@ -299,6 +299,7 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _replay(liaison: Liaison) -> int:
+    heap.settle()  # a rebuild runs for minutes to hours: its collections skip start-up's heap
     total = liaison.app.recorder.max_notification_id() or 0
     with tqdm(total=total, desc="rebuild", unit="event") as bar:
         return liaison.projector.rebuild(lambda _done, n: bar.update(n))
