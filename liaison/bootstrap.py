@@ -34,7 +34,7 @@ from liaison.sessions import SessionStore
 from liaison.settings import Settings
 from liaison.sign_in import SignInThrottle
 from liaison.users import UserDirectory
-from projections import aggregates, handlers
+from projections import activity, aggregates, handlers
 from projections import projector as read_models
 from projections.projector import Projector
 from projections.tables import tracking
@@ -160,7 +160,7 @@ def bootstrap(
         app.mapper,
         engine,
         handlers=handlers.standard(),
-        updaters=[aggregates.updater()],
+        updaters=[aggregates.updater(), activity.updater()],
         after_batch=[chain.extend],
         batch=settings.projection_batch,
         cache_mb=settings.projection_cache_mb,

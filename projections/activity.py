@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, func, or_, select, true
 
 from domain.session import SessionStatus
-from projections.handlers import Changes
+from projections.handlers import Changes, Updater
 from projections.keyed import chunks, insert_rows, upsert, upsert_sql, with_keys
 from projections.periods import month_end, month_of, runs, shape, year_of
 from projections.tables import (
@@ -110,6 +110,18 @@ def add(conn: Connection, changes: Changes) -> None:
         for grain, first in (("d", day), ("m", month_of(day)), ("y", year_of(day))):
             bits[(scope, grain, first)] |= day_bits
     _or_into(conn, bits)
+
+
+def refresh(conn: Connection, changes: Changes) -> None:
+    """Bring the bitmaps up to date with this batch (the ``updater``)."""
+    add(conn, changes)
+    withdraw(conn, changes)
+
+
+def updater() -> Updater:
+    """The people active, kept after each batch (a rebuild too keeps them batch by batch:
+    people are numbered in the log's order)."""
+    return Updater(refresh)
 
 
 def withdraw(conn: Connection, changes: Changes) -> None:

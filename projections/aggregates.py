@@ -11,7 +11,7 @@ hands the projector):
   it) and how many of those persons were told; reports are few, so they are read as they are;
 - ``rm_agg_articles``: per draft, contact point, reading and article (0: on the whole
   draft), the suggestions, for the trace's counts;
-- people active per period: projections/activity.py.
+- people active per period: projections/activity.py, an updater of its own.
 
 Day rows are rolled up per month and year (``grain`` d, m, y) and summed over every contact
 point (``contact_point_id`` ""), so a figure for any period reads at most ~90 buckets of one
@@ -35,11 +35,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, delete, func, select
 
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
-from projections import activity, handlers
+from projections import handlers
 from projections.keyed import chunks, insert_values, upsert_sql, with_keys
 from projections.periods import month_end, month_of, year_of
 from projections.tables import (
@@ -112,8 +112,6 @@ def refresh(conn: Connection, changes: handlers.Changes) -> None:
         _roll_up(conn, agg_received, days | held)
     if held:
         _roll_up(conn, agg_sessions, held)
-    activity.add(conn, changes)
-    activity.withdraw(conn, changes)
 
 
 def _counted_in(
@@ -290,6 +288,81 @@ def _roll_up(conn: Connection, table: Table, touched: Days) -> None:
             )
 
 
+def recount(conn: Connection) -> None:
+    """Make every aggregate afresh from the rows (the updater's ``recount``): what ``refresh``
+    counts row by row, as a few ``INSERT … SELECT … GROUP BY``, then every day rolled up."""
+    for table in (agg_received, agg_sessions, agg_reported, agg_articles):
+        conn.execute(delete(table))
+    s, sd, a = suggestions.name, session_drafts.name, attendances.name
+    statuses = ", ".join(_count(f"status = '{status}'") for status in COUNTED_STATUSES)
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_received.name} ({', '.join((*RECEIVED_KEY, *RECEIVED_VALUES))})"
+        f" SELECT contact_point_id, 'd', received_on, draft_id, count(*), {statuses}, 0"
+        f" FROM {s} GROUP BY contact_point_id, received_on, draft_id"
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_received.name} ({', '.join((*RECEIVED_KEY, *RECEIVED_VALUES))})"
+        " SELECT s.contact_point_id, 'd', s.held_on, sd.draft_id, 0, 0, 0, count(*)"
+        f" FROM {sessions.name} s JOIN {sd} sd ON sd.session_id = s.id"
+        f" WHERE {HELD} AND s.held_on IS NOT NULL"
+        " GROUP BY s.contact_point_id, s.held_on, sd.draft_id "
+        + upsert_sql(agg_received, RECEIVED_KEY, ("sessions",))
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_sessions.name} ({', '.join((*SESSIONS_KEY, *SESSION_COUNTS))})"
+        " SELECT s.contact_point_id, 'd', s.held_on, count(*), coalesce(sum(a.n), 0)"
+        f" FROM {sessions.name} s LEFT JOIN"
+        f" (SELECT session_id, count(*) AS n FROM {a} GROUP BY session_id) a"
+        f" ON a.session_id = s.id WHERE {HELD} AND s.held_on IS NOT NULL"
+        " GROUP BY s.contact_point_id, s.held_on"
+    )
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_articles.name}"
+        " (draft_id, contact_point_id, draft_version, article, count)"
+        f" SELECT draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL}),"
+        f" count(*) FROM {s}"
+        f" GROUP BY draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL})"
+    )
+    reported_key = KEYS[agg_reported]
+    reported = (*reported_key, *OUTCOMES, *PERSONS)
+    outcomes = ", ".join(_count(f"s.outcome = '{outcome.value}'") for outcome in Outcome)
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_reported.name} ({', '.join(reported)})"
+        f" SELECT s.reported_on, s.contact_point_id, s.draft_id,"
+        f" {_count('s.outcome IS NULL')}, {outcomes},"
+        " sum(CASE WHEN s.outcome IS NOT NULL THEN 1 + coalesce(m.n, 0) ELSE 0 END),"
+        f" {_count('s.fed_back_on IS NOT NULL')}"
+        f" FROM {s} s LEFT JOIN (SELECT merged_into, count(*) AS n FROM {s}"
+        " WHERE merged_into IS NOT NULL GROUP BY merged_into) m ON m.merged_into = s.id"
+        " WHERE s.reported_on IS NOT NULL"
+        " GROUP BY s.reported_on, s.contact_point_id, s.draft_id"
+    )
+    # merged opinions whose person was told count as told under their survivor's report date
+    zeros = ", ".join("0" for _ in (*OUTCOMES, "persons"))
+    conn.exec_driver_sql(
+        f"INSERT INTO {agg_reported.name} ({', '.join(reported)})"
+        f" SELECT r.reported_on, o.contact_point_id, o.draft_id, {zeros}, count(*)"
+        f" FROM {s} o JOIN {s} r ON r.id = o.merged_into"
+        " WHERE o.reported_on IS NULL AND o.fed_back_on IS NOT NULL"
+        " AND r.reported_on IS NOT NULL"
+        " GROUP BY r.reported_on, o.contact_point_id, o.draft_id"
+        f" ON CONFLICT ({', '.join(reported_key)}) DO UPDATE"
+        f" SET fed_back = {agg_reported.name}.fed_back + excluded.fed_back"
+    )
+    for table in ROLLED_UP:
+        t = table.c
+        days = conn.execute(
+            select(t.starts_on, t.contact_point_id)
+            .where(t.grain == "d", t.contact_point_id != ALL)
+            .distinct()
+        )
+        _roll_up(conn, table, {(day, cp, ALL) for day, cp in days})
+
+
+def _count(condition: str) -> str:
+    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
 def updater() -> handlers.Updater:
-    """The aggregates and the people active (projections/activity.py), kept after each batch."""
-    return handlers.Updater(refresh, {suggestions: WATCHED})
+    """The aggregates, kept after each batch, or counted once by a rebuild."""
+    return handlers.Updater(refresh, {suggestions: WATCHED}, recount)

@@ -17,7 +17,7 @@ is free and that name with ``SUFFIX`` otherwise: rebuilds alternate between the 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +40,10 @@ SUFFIX = "__next"
 OLD = "__old"
 """SQLite: the live tables a swap put aside, dropped just after it."""
 NEXT_NAME = "read_models" + SUFFIX
+COUNTED = NEXT_NAME + ":counted"
+"""Marks (in the versions table) fresh read models whose updaters with a ``recount`` have
+counted them from complete rows: from then on every batch applied to them refreshes those
+too, as the live ones do."""
 BUILT_LAST = {suggestions.name, participants.name, contact_points.name}
 """Tables the projector reads only by primary key: their other indexes come last."""
 
@@ -51,6 +55,7 @@ _NAMES = re.compile(
 )
 
 Swapped = Callable[[Connection, int, int], None]
+Recount = Callable[[Connection], None]
 
 
 def _renamed(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: Any):  # type: ignore[no-untyped-def]
@@ -109,10 +114,34 @@ def prepare(writer: Engine, version: int) -> None:
                 _create_index(conn, index, taken)
         conn.execute(delete(tracking).where(tracking.c.name == NEXT_NAME))
         conn.execute(tracking.insert().values(name=NEXT_NAME, position=0))
-        conn.execute(delete(versions).where(versions.c.name == NEXT_NAME))
+        conn.execute(delete(versions).where(versions.c.name.in_((NEXT_NAME, COUNTED))))
         conn.execute(versions.insert().values(name=NEXT_NAME, version=version))
         conn.execute(delete(batches).where(batches.c.name == NEXT_NAME))
         conn.execute(delete(errors).where(errors.c.name == NEXT_NAME))
+
+
+def counted(conn: Connection) -> bool:
+    """Whether the fresh read models have been counted (``count``); read under the fresh
+    tracking row's lock, as a batch holds it, this is what the batch must keep up."""
+    from projections.projector import versions
+
+    found = conn.execute(select(versions.c.name).where(versions.c.name == COUNTED))
+    return found.first() is not None
+
+
+def count(writer: Engine, recounts: Sequence[Recount]) -> None:
+    """Run the recounts over the fresh rows, once, in one transaction that holds the fresh
+    tracking row: a batch either commits before (its rows are counted) or sees ``counted``
+    after (and refreshes what it changes). Nothing when they are counted or gone."""
+    from projections.projector import versions
+
+    connection = writer.connect().execution_options(read_models_suffix=SUFFIX)
+    with connection as conn, conn.begin():
+        if _lock_fresh(conn) is None or counted(conn):
+            return
+        for recount in recounts:
+            recount(conn)
+        conn.execute(versions.insert().values(name=COUNTED, version=0))
 
 
 def build_last_indexes(writer: Engine) -> None:

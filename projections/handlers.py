@@ -142,10 +142,13 @@ class Updater:
     """A read model kept from other read models' rows (the aggregates): ``refresh`` runs once
     a batch's rows are written, in its transaction, and may read the values before and after
     the batch of the columns it ``watches`` (``Changes.diffs``; one lookup by key per touched
-    row of those tables)."""
+    row of those tables). ``recount``, when given, makes the read model afresh from the
+    rows: a rebuild runs it once, when its rows are complete, instead of ``refresh`` after
+    every batch before then."""
 
     refresh: Callable[[Connection, Changes], None]
     watches: Watched = field(default_factory=dict)
+    recount: Callable[[Connection], None] | None = None
 
 
 def watched_by(updaters: Iterable[Updater]) -> dict[Table, tuple[str, ...]]:

@@ -53,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy import exc as sql_errors
 
 from projections import beside
-from projections.handlers import Changes, Handlers, Updater, watched_by
+from projections.handlers import Changes, Handlers, Updater, Watched, watched_by
 from projections.tables import metadata, tracking
 
 NAME = "read_models"
@@ -232,6 +232,10 @@ class Projector:
         self.handlers = handlers
         self.updaters = tuple(updaters)
         self.watched = watched_by(self.updaters)
+        self.recounts = tuple(u.recount for u in self.updaters if u.recount is not None)
+        self.uncounted = tuple(u for u in self.updaters if u.recount is None)
+        """What a rebuild keeps batch by batch until its rows are complete and counted."""
+        self._uncounted_watched = watched_by(self.uncounted)
         self.after_batch = tuple(after_batch)
         # Read models are derived: a batch lost to a power cut is applied again from the log
         # (its position is in the same transaction), so its commit need not wait for the disk.
@@ -470,14 +474,17 @@ class Projector:
         the live tables and renames the fresh ones in one transaction that holds the
         tracking row. Any number of processes may rebuild at once: they share the work
         (one tracking row, compare-and-set), and one of them swaps. A rebuild stopped
-        half-way (``stop``, a crash) goes on from where it was next time. Returns how many
-        events this call applied."""
+        half-way (``stop``, a crash) goes on from where it was next time. Updaters that can
+        ``recount`` (the aggregates) are not refreshed batch by batch while the fresh rows
+        are incomplete: once they are, they count them in one pass (``beside.count``), and
+        refresh after each batch from then on. Returns how many events this call applied."""
         with self._rebuilding:
             beside.install(self.engine)
             beside.prepare(self.writer, VERSION)
             applied = self._catch_up(NEXT, progress, stop)
             if stop is not None and stop.is_set():
                 return applied
+            beside.count(self.writer, self.recounts)
             beside.build_last_indexes(self.writer)
             for _ in range(100):
                 if beside.swap(self.writer, self._swap_tail):
@@ -500,7 +507,7 @@ class Projector:
                 step(conn, tail)
         conn.execute(update(tracking).where(tracking.c.name == NAME).values(position=fresh))
         conn.execute(delete(tracking).where(tracking.c.name == NEXT))
-        conn.execute(delete(versions).where(versions.c.name.in_((NAME, NEXT))))
+        conn.execute(delete(versions).where(versions.c.name.in_((NAME, NEXT, beside.COUNTED))))
         conn.execute(versions.insert().values(name=NAME, version=VERSION))
         conn.execute(delete(batches).where(batches.c.name == NAME))
         conn.execute(update(batches).where(batches.c.name == NEXT).values(name=NAME))
@@ -579,7 +586,10 @@ class Projector:
             if not fresh:
                 return 0, more
             try:
-                self.apply(conn, fresh)
+                if name == NAME or beside.counted(conn):
+                    self.apply(conn, fresh)
+                else:
+                    self.apply(conn, fresh, self.uncounted, self._uncounted_watched)
             except Exception as error:
                 if transient(error):
                     raise
@@ -609,10 +619,18 @@ class Projector:
             log.debug("applied %d events after %d", len(fresh), position)
             return len(fresh), more
 
-    def apply(self, conn: Connection, notifications: Sequence[Notification]) -> None:
+    def apply(
+        self,
+        conn: Connection,
+        notifications: Sequence[Notification],
+        updaters: Sequence[Updater] | None = None,
+        watched: Watched | None = None,
+    ) -> None:
         """Decode the batch, gather its row changes, write them set-based, then run the
-        updaters over what changed."""
-        changes = Changes(self.watched)
+        updaters (by default all of them) over what changed."""
+        if updaters is None:
+            updaters, watched = self.updaters, self.watched
+        changes = Changes(watched)
         to_domain_event, handlers = self.mapper.to_domain_event, self.handlers
         for notification in notifications:
             event = to_domain_event(notification)
@@ -620,7 +638,7 @@ class Projector:
             if handler is not None:  # events no view needs still advance the position
                 handler(event, changes)
         changes.write(conn)
-        for updater in self.updaters:
+        for updater in updaters:
             updater.refresh(conn, changes)
 
     @contextlib.contextmanager

@@ -10,6 +10,7 @@ way over the rows.
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -20,14 +21,14 @@ from uuid import UUID
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Connection, and_, func, select, true, union
+from sqlalchemy import Connection, MetaData, and_, func, select, true, union
 
 from domain.draft import Draft, DraftLevel
 from domain.session import SessionStatus
 from domain.suggestion import Outcome, Status
 from liaison.bootstrap import Liaison, bootstrap
 from liaison.rights import operator
-from projections import activity
+from projections import activity, beside
 from projections.charts import by_draft, monthly
 from projections.periods import month_spans, spans
 from projections.statistics import Period, figures, ranking
@@ -46,6 +47,8 @@ from projections.tables import (
 )
 from projections.traceability import trace
 from tests.conftest import store_settings
+
+fresh_received = agg_received.to_metadata(MetaData(), name=agg_received.name + beside.SUFFIX)
 
 ADOPTED = ("adopted", "partially_adopted")
 TEXT = "\n".join(f"第{n}条　第{n}项。" for n in range(1, 6))
@@ -455,6 +458,65 @@ def test_batch_size_does_not_change_the_aggregates(
     finally:
         liaison.projector.batch = 7
     assert snapshot() == before
+
+
+def aggregate_rows(liaison: Liaison) -> dict[str, Any]:
+    with liaison.engine.connect() as conn:
+        return {
+            t.name: sorted(tuple(r) for r in conn.execute(select(t)))
+            for t in (agg_received, agg_sessions, agg_reported, agg_articles)
+        }
+
+
+def test_a_rebuild_counts_once_its_rows_are_complete_then_keeps_up(
+    new_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of a rebuild leave the aggregates alone until its rows are complete and
+    counted (a rebuild stopped half-way has counted nothing); batches applied after the
+    count, for events recorded meanwhile, keep them up as the live projector does."""
+    liaison = bootstrap(
+        store_settings(new_store(tmp_path), projection_batch=50), project_on_save=False
+    )
+    try:
+        made = build_city(liaison, seed=5)
+        liaison.projector.catch_up()
+        stop = threading.Event()
+        liaison.projector.rebuild(progress=lambda *_: stop.set(), stop=stop)
+        with liaison.engine.connect() as conn:
+            assert not beside.counted(conn)
+            assert conn.execute(select(func.count()).select_from(fresh_received)).scalar() == 0
+
+        app, s = liaison.app, operator("s")
+        build_last_indexes = beside.build_last_indexes
+
+        def meanwhile(writer: Any) -> None:  # counted: events arrive before the swap
+            with liaison.engine.connect() as conn:
+                assert beside.counted(conn)
+            cp, draft = made["cps"][0], made["drafts"][0]
+            received = [
+                app.record_suggestion(cp, draft, f"又一条{i}", "online", s, received_on=START)
+                for i in range(3)
+            ]
+            app.screen_suggestion(received[0].id, "reject", s, reason="无关", on=START)
+            app.merge_suggestion(received[1].id, received[2].id, s, on=START)
+            liaison.projector.catch_up()
+            monkeypatch.setattr(beside, "build_last_indexes", build_last_indexes)
+            build_last_indexes(writer)
+
+        monkeypatch.setattr(beside, "build_last_indexes", meanwhile)
+        liaison.projector.rebuild()
+        kept_up = aggregate_rows(liaison)
+        assert beside.build_last_indexes is build_last_indexes  # the events came meanwhile
+        liaison.projector.rebuild()  # counted at once
+        assert kept_up == aggregate_rows(liaison)
+        day = [
+            r
+            for r in kept_up[agg_received.name]
+            if r[:4] == (made["cps"][0].hex, "d", START, made["drafts"][0].hex)
+        ]
+        assert day and day[0][4:7] >= (3, 1, 1)
+    finally:
+        liaison.close()
 
 
 @given(
