@@ -298,7 +298,7 @@ def recount(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"INSERT INTO {agg_received.name} ({', '.join((*RECEIVED_KEY, *RECEIVED_VALUES))})"
         f" SELECT contact_point_id, 'd', received_on, draft_id, count(*), {statuses}, 0"
-        f" FROM {s} GROUP BY contact_point_id, received_on, draft_id"
+        f" FROM {s} GROUP BY received_on, contact_point_id, draft_id"  # an index's order
     )
     conn.exec_driver_sql(
         f"INSERT INTO {agg_received.name} ({', '.join((*RECEIVED_KEY, *RECEIVED_VALUES))})"
@@ -316,12 +316,13 @@ def recount(conn: Connection) -> None:
         f" ON a.session_id = s.id WHERE {HELD} AND s.held_on IS NOT NULL"
         " GROUP BY s.contact_point_id, s.held_on"
     )
-    conn.exec_driver_sql(
-        f"INSERT INTO {agg_articles.name}"
-        " (draft_id, contact_point_id, draft_version, article, count)"
+    articles = ("draft_id", "contact_point_id", "draft_version", "article")
+    conn.exec_driver_sql(  # grouped in an index's order; NULL (the whole draft) joins 0
+        f"INSERT INTO {agg_articles.name} ({', '.join(articles)}, count)"
         f" SELECT draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL}),"
-        f" count(*) FROM {s}"
-        f" GROUP BY draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL})"
+        f" count(*) FROM {s} WHERE true GROUP BY {', '.join(articles)}"
+        f" ON CONFLICT ({', '.join(articles)})"
+        f" DO UPDATE SET count = {agg_articles.name}.count + excluded.count"
     )
     reported_key = KEYS[agg_reported]
     reported = (*reported_key, *OUTCOMES, *PERSONS)

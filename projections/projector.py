@@ -484,8 +484,8 @@ class Projector:
             applied = self._catch_up(NEXT, progress, stop)
             if stop is not None and stop.is_set():
                 return applied
-            beside.count(self.writer, self.recounts)
             beside.build_last_indexes(self.writer)
+            beside.count(self.writer, self.recounts)  # through those indexes
             for _ in range(100):
                 if beside.swap(self.writer, self._swap_tail):
                     self._current = True

@@ -291,12 +291,14 @@ def test_two_web_workers_two_projectors_and_a_killed_one_apply_each_event_once(
         for thread in threads:
             thread.start()
 
-        # when projector A is caught inside a batch, it is killed, then started again
-        _wait_until(
-            lambda: any(b[3].startswith("projector") for b in batch_record(observer)),
-            60,
-            "the projectors to start working",
-        )
+        # once both projectors share the work, projector A is killed inside a batch, then
+        # started again
+        def both_working() -> bool:
+            applied = {b[3] for b in batch_record(observer) if b[3].startswith("projector")}
+            pids = (run.running[name].pid for name in ("projector-a", "projector-b"))
+            return all(any(a.endswith(f":{pid}") for a in applied) for pid in pids)
+
+        _wait_until(both_working, 60, "both projectors to apply a batch")
         for _attempt in range(5):  # a batch may end between looking and killing: try again
             aborted = server.log(tail=None).count(OPEN_TRANSACTION) if server else 0
             _wait_until(lambda: _mid_batch(observer, "projector-a"), 60, "projector A mid-batch")
