@@ -316,13 +316,12 @@ def recount(conn: Connection) -> None:
         f" ON a.session_id = s.id WHERE {HELD} AND s.held_on IS NOT NULL"
         " GROUP BY s.contact_point_id, s.held_on"
     )
-    articles = ("draft_id", "contact_point_id", "draft_version", "article")
-    conn.exec_driver_sql(  # grouped in an index's order; NULL (the whole draft) joins 0
-        f"INSERT INTO {agg_articles.name} ({', '.join(articles)}, count)"
+    articles = ", ".join(("draft_id", "contact_point_id", "draft_version", "article"))
+    conn.exec_driver_sql(  # grouped in an index's order, then NULL (the whole draft) as 0
+        f"INSERT INTO {agg_articles.name} ({articles}, count)"
         f" SELECT draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL}),"
-        f" count(*) FROM {s} WHERE true GROUP BY {', '.join(articles)}"
-        f" ON CONFLICT ({', '.join(articles)})"
-        f" DO UPDATE SET count = {agg_articles.name}.count + excluded.count"
+        f" sum(n) FROM (SELECT {articles}, count(*) AS n FROM {s} GROUP BY {articles}) a"
+        f" GROUP BY draft_id, contact_point_id, draft_version, coalesce(article, {GENERAL})"
     )
     reported_key = KEYS[agg_reported]
     reported = (*reported_key, *OUTCOMES, *PERSONS)
@@ -351,13 +350,35 @@ def recount(conn: Connection) -> None:
         f" SET fed_back = {agg_reported.name}.fed_back + excluded.fed_back"
     )
     for table in ROLLED_UP:
-        t = table.c
-        days = conn.execute(
-            select(t.starts_on, t.contact_point_id)
-            .where(t.grain == "d", t.contact_point_id != ALL)
-            .distinct()
+        _roll_up_everything(conn, table)
+
+
+FIRST_DAY = {
+    "postgresql": {"m": "date_trunc('month', {})::date", "y": "date_trunc('year', {})::date"},
+    # SQLAlchemy stores a date as its ISO text on SQLite
+    "sqlite": {"m": "substr({}, 1, 7) || '-01'", "y": "substr({}, 1, 4) || '-01-01'"},
+}
+"""The first day of a day's month and year, in each dialect's SQL."""
+
+
+def _roll_up_everything(conn: Connection, table: Table) -> None:
+    """``_roll_up`` of every day at once: the days over every contact point into ``ALL``,
+    then every scope's months from its days and years from its months."""
+    key, columns = ROLLED_UP[table]
+    draft = ", draft_id" if "draft_id" in key else ""
+    into = f"INSERT INTO {table.name} ({', '.join((*key, *columns))})"
+    sums = ", ".join(f"sum({c})" for c in columns)
+    conn.exec_driver_sql(
+        f"{into} SELECT '{ALL}', 'd', starts_on{draft}, {sums} FROM {table.name}"
+        f" WHERE grain = 'd' AND contact_point_id <> '{ALL}' GROUP BY starts_on{draft}"
+    )
+    for grain, finer in (("m", "d"), ("y", "m")):
+        first = FIRST_DAY[conn.dialect.name][grain].format("starts_on")
+        conn.exec_driver_sql(
+            f"{into} SELECT contact_point_id, '{grain}', {first}{draft}, {sums}"
+            f" FROM {table.name} WHERE grain = '{finer}'"
+            f" GROUP BY contact_point_id, {first}{draft}"
         )
-        _roll_up(conn, table, {(day, cp, ALL) for day, cp in days})
 
 
 def _count(condition: str) -> str:
