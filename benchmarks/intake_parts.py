@@ -8,12 +8,13 @@ other and each under the same ``wrk`` load as ``make bench``:
   Idempotency-Key and its answer, but the writer answers at once and writes nothing;
 - ``whole``: Liaison as served, the writer admitting, saving and projecting each group.
 
-with one web worker that catches the read models up itself (no projector process), and
-prints, per comment, the CPU milliseconds of the serving processes (and of PostgreSQL's,
-on that store), read from ``/proc`` over the load only, so start-up is not counted. CPU per
-comment moves far less with other work on the machine than comments per second do. For
-``whole`` it also prints the writer's share (its thread's CPU, per group and per comment)
-and the groups' mean size.
+with one web worker that catches the read models up itself (no projector process), on a
+store holding ``--size`` suggestions first (2,000; 100000 as ``make bench``: the whole's
+catch-up writes into indexes of that size). It prints, per comment, the CPU milliseconds of
+the serving processes (and of PostgreSQL's, on that store), read from ``/proc`` over the
+load only, so start-up is not counted. CPU per comment moves far less with other work on
+the machine than comments per second do. For ``whole`` it also prints the writer's share
+(its thread's CPU, per group and per comment) and the groups' mean size.
 """
 
 from __future__ import annotations
@@ -171,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", choices=sorted(STORES), default="sqlite")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2, help="each part this many times")
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=2000,
+        help="suggestions in the store first (100000: as make bench)",
+    )
     parser.add_argument("--serve", choices=PARTS[1:], help=argparse.SUPPRESS)
     parser.add_argument("--host", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -180,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.serve, args.port, args.log)
         return 0
     with tempfile.TemporaryDirectory() as tmp, STORES[args.store](Path(tmp)) as store:
-        data, _, _ = bench.dataset(2000, store, keep=False)
+        data, _, _ = bench.dataset(args.size, store, keep=False)
         liaison = bootstrap(Settings(database_url=store.url))
         today = liaison.app.clock.today()
         draft = liaison.app.receive_draft(
