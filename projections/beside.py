@@ -54,10 +54,6 @@ _NAMES = re.compile(
     + r")\b"
 )
 
-COUNT_WORK_MEM = "256MB"
-"""PostgreSQL's memory for each sort or hash of the count (its default, 4 MB, spilled the
-groups of 100k suggestions to disk)."""
-
 Swapped = Callable[[Connection, int, int], None]
 Recount = Callable[[Connection], None]
 
@@ -143,8 +139,6 @@ def count(writer: Engine, recounts: Sequence[Recount]) -> None:
     with connection as conn, conn.begin():
         if _lock_fresh(conn) is None or counted(conn):
             return
-        if conn.dialect.name == "postgresql":  # every group in memory, hashed, not sorted
-            conn.execute(text(f"SET LOCAL work_mem = '{COUNT_WORK_MEM}'"))
         for recount in recounts:
             recount(conn)
         conn.execute(versions.insert().values(name=COUNTED, version=0))
