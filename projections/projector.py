@@ -53,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy import exc as sql_errors
 
 from projections import beside
-from projections.handlers import Changes, Handlers, Updater, Watched, watched_by
+from projections.handlers import Changes, Handlers, Updater, watched_by
 from projections.tables import metadata, tracking
 
 NAME = "read_models"
@@ -586,10 +586,7 @@ class Projector:
             if not fresh:
                 return 0, more
             try:
-                if name == NAME or beside.counted(conn):
-                    self.apply(conn, fresh)
-                else:
-                    self.apply(conn, fresh, self.uncounted, self._uncounted_watched)
+                self.apply(conn, fresh, counted=name == NAME or beside.counted(conn))
             except Exception as error:
                 if transient(error):
                     raise
@@ -620,16 +617,15 @@ class Projector:
             return len(fresh), more
 
     def apply(
-        self,
-        conn: Connection,
-        notifications: Sequence[Notification],
-        updaters: Sequence[Updater] | None = None,
-        watched: Watched | None = None,
+        self, conn: Connection, notifications: Sequence[Notification], counted: bool = True
     ) -> None:
         """Decode the batch, gather its row changes, write them set-based, then run the
-        updaters (by default all of them) over what changed."""
-        if updaters is None:
+        updaters over what changed: only those that cannot ``recount`` while a rebuild's
+        rows are not yet complete and counted (``counted`` False)."""
+        if counted:
             updaters, watched = self.updaters, self.watched
+        else:
+            updaters, watched = self.uncounted, self._uncounted_watched
         changes = Changes(watched)
         to_domain_event, handlers = self.mapper.to_domain_event, self.handlers
         for notification in notifications:

@@ -208,10 +208,12 @@ class _Rival(Projector):
         self.seen, self.rival_read = seen, rival_read
         self.committed, self.rival_committed = committed, rival_committed
 
-    def apply(self, conn: Connection, notifications: Sequence[Notification], *given: Any) -> None:
+    def apply(
+        self, conn: Connection, notifications: Sequence[Notification], counted: bool = True
+    ) -> None:
         if not self.seen:  # holding the row: the rival reads meanwhile, then waits for it
             assert self.rival_read.wait(timeout=30), "the rival never read the log"
-        super().apply(conn, notifications, *given)
+        super().apply(conn, notifications, counted)
         self.seen.extend(n.id for n in notifications)
 
     def _apply_next_batch(self, conn: Connection, *args: Any, **kwargs: Any) -> tuple[int, bool]:
@@ -242,9 +244,9 @@ def _spy(liaison: Liaison, seen: list[int]) -> Projector:
 
     class Spy(Projector):
         def apply(
-            self, conn: Connection, notifications: Sequence[Notification], *given: Any
+            self, conn: Connection, notifications: Sequence[Notification], counted: bool = True
         ) -> None:
-            super().apply(conn, notifications, *given)
+            super().apply(conn, notifications, counted)
             seen.extend(n.id for n in notifications)
 
     return Spy(**_as_wired(liaison, liaison.app.recorder, batch=1000))
