@@ -586,7 +586,10 @@ class Projector:
             if not fresh:
                 return 0, more
             try:
-                self.apply(conn, fresh, counted=name == NAME or beside.counted(conn))
+                if name == NAME or beside.counted(conn):
+                    self.apply(conn, fresh)
+                else:  # a rebuild whose rows are not complete yet
+                    self.apply(conn, fresh, counted=False)
             except Exception as error:
                 if transient(error):
                     raise
