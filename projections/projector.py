@@ -57,13 +57,14 @@ from projections.handlers import Changes, Handlers, Updater, watched_by
 from projections.tables import metadata, tracking
 
 NAME = "read_models"
-VERSION = 5
+VERSION = 6
 """The read models' shape: a release that changes their tables, or what the projector puts
 in them, raises it, and stores of an older shape are rebuilt from the log (``stale``).
 2: pre-aggregated figures and the trace's indexes.
 3: decisions' note, day and author on suggestions; the index of each report's suggestions.
 4: the trace's counts and indexes per reading (readings renumber articles).
-5: feedback: the day each person was told; persons decided and told per report date."""
+5: feedback: the day each person was told; persons decided and told per report date.
+6: suggestions indexed by recorder and by report date only where they have one."""
 
 CHECKPOINT_PAGES = 100_000  # a checkpoint once the log holds some 400 MB, while catching up
 DEFAULT_CHECKPOINT = 1000  # SQLite's defaults, restored after

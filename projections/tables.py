@@ -130,7 +130,10 @@ suggestions = Table(
     # covers recounting a day's figures (projections/aggregates.py)
     Index("ix_rm_suggestions_received", "received_on", "contact_point_id", "draft_id", "status"),
     Index("ix_rm_suggestions_draft_point", "draft_id", "contact_point_id", "received_on"),
-    Index("ix_rm_suggestions_recorded_by", "recorded_by", "received_on"),
+    # a collector's own suggestions: public comments have no recorder, so partial
+    _partial_index(
+        "ix_rm_suggestions_recorded_by", "recorded_by", "received_on", not_null="recorded_by"
+    ),
     # a page of one article's suggestions in the trace's order, for all or one contact point
     # (an article of one reading: readings renumber articles)
     Index(
@@ -150,7 +153,10 @@ suggestions = Table(
         "received_on",
         "id",
     ),
-    Index("ix_rm_suggestions_reported", "reported_on", "contact_point_id"),
+    # the reported ones, counted by report date: few, so partial
+    _partial_index(
+        "ix_rm_suggestions_reported", "reported_on", "contact_point_id", not_null="reported_on"
+    ),
     # the decided suggestions of a draft (the wall of an enacted draft): few, so partial
     _partial_index("ix_rm_suggestions_decided", "draft_id", "outcome", not_null="outcome"),
     # the congress's inbox: each report's suggestions, and how many are decided
