@@ -163,6 +163,7 @@ def bootstrap(
         updaters=[aggregates.updater(), activity.updater()],
         after_batch=[chain.extend],
         batch=settings.projection_batch,
+        rebuild_batch=settings.rebuild_batch,
         cache_mb=settings.projection_cache_mb,
     )
     if read_models.stale(engine):

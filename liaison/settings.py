@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     projection_batch: int = Field(
         5000, ge=1, description="Events applied per read-model transaction"
     )
+    projection_rebuild_batch: int | None = Field(
+        None,
+        ge=1,
+        description="Events a rebuild applies per transaction (default: ``rebuild_batch``)",
+    )
     projection_cache_mb: int = Field(
         256,
         ge=1,
@@ -63,6 +68,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         2_000_000, ge=1024, description="Larger request bodies are refused with 413"
     )
+
+    @property
+    def rebuild_batch(self) -> int:
+        """``projection_rebuild_batch``, else the store's default: on SQLite a batch holds the
+        one write lock, which web workers wait for (``lock_timeout``) during a rebuild."""
+        if self.projection_rebuild_batch is not None:
+            return self.projection_rebuild_batch
+        return 20_000 if self.is_sqlite else 50_000
 
     @property
     def is_sqlite(self) -> bool:

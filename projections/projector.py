@@ -225,6 +225,7 @@ class Projector:
         updaters: Sequence[Updater],
         after_batch: Sequence[AfterBatch] = (),
         batch: int = 1000,
+        rebuild_batch: int | None = None,
         cache_mb: int = 256,
     ) -> None:
         self.recorder = recorder
@@ -242,6 +243,10 @@ class Projector:
         # (its position is in the same transaction), so its commit need not wait for the disk.
         self.writer = engine.execution_options(sqlite_begin="IMMEDIATE", deferred_durability=True)
         self.batch = batch
+        self.rebuild_batch = rebuild_batch or batch
+        """Events a rebuild applies per transaction: its tables are read by nobody until the
+        swap, and each commit writes every index page its batch touched (the suggestions'
+        primary key takes random ids), so fewer, bigger commits write far less."""
         self.cache_mb = cache_mb
         self.label = ""
         """Prefixed to the host and process id recorded with each batch."""
@@ -567,7 +572,7 @@ class Projector:
         that retrying would not mend is raised as ``_BatchFailedError``. ``expected``: the
         position as last seen (else it is read); the position seen under the lock is kept
         for the next batch."""
-        limit = limit or self.batch
+        limit = limit or (self.batch if name == NAME else self.rebuild_batch)
         if expected is None:
             expected = self.position(name)
         notifications = self.recorder.select_notifications(

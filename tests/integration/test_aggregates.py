@@ -454,11 +454,11 @@ def test_batch_size_does_not_change_the_aggregates(
     numbers may differ: compare who was active per bucket by count)."""
     liaison, _ = city
     before = aggregate_rows(liaison)
-    liaison.projector.batch = 1000
+    kept, liaison.projector.rebuild_batch = liaison.projector.rebuild_batch, 1000
     try:
         liaison.projector.rebuild()
     finally:
-        liaison.projector.batch = 7
+        liaison.projector.rebuild_batch = kept
     assert aggregate_rows(liaison) == before
 
 
@@ -469,7 +469,8 @@ def test_a_rebuild_counts_once_its_rows_are_complete_then_keeps_up(
     counted (a rebuild stopped half-way has counted nothing); batches applied after the
     count, for events recorded meanwhile, keep them up as the live projector does."""
     liaison = bootstrap(
-        store_settings(new_store(tmp_path), projection_batch=50), project_on_save=False
+        store_settings(new_store(tmp_path), projection_batch=50, projection_rebuild_batch=50),
+        project_on_save=False,
     )
     try:
         made = build_city(liaison, seed=5)

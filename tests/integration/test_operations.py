@@ -366,7 +366,7 @@ def test_pages_answer_from_the_live_read_models_during_a_rebuild_then_it_swaps(
 ) -> None:
     before = rows_of(liaison.engine)
     shown_before = received(liaison)
-    liaison.projector.batch = 2  # so that the rebuild takes several batches
+    liaison.projector.rebuild_batch = 2  # so that the rebuild takes several batches
     paused, go_on = threading.Event(), threading.Event()
 
     def progress(done: int, _count: int) -> None:
@@ -435,7 +435,7 @@ def test_a_rebuild_stopped_half_way_goes_on_from_where_it_was(
     liaison: Liaison, world: dict[str, UUID]
 ) -> None:
     before = rows_of(liaison.engine)
-    liaison.projector.batch = 2
+    liaison.projector.rebuild_batch = 2
     stop = threading.Event()
 
     def stop_after_the_first_batch(_done: int, _count: int) -> None:

@@ -17,7 +17,7 @@ from liaison.bootstrap import Liaison
 from liaison.rights import operator
 from projections import handlers
 from projections.handlers import Changes, Updater
-from projections.projector import Projector, event_chain
+from projections.projector import Projector, batches, event_chain
 from projections.tables import agg_received, suggestions
 from tests.conftest import FixedClock
 from tests.integration.snapshot import read_models
@@ -76,7 +76,7 @@ def busy(liaison: Liaison) -> Liaison:
 @pytest.mark.parametrize("size", [1, 7, 10_000])
 def test_any_batch_size_gives_the_rows_of_one_event_at_a_time(busy: Liaison, size: int) -> None:
     one_at_a_time = read_models(busy.engine)  # each command projected its own events
-    busy.projector.batch = size
+    busy.projector.rebuild_batch = size
 
     replayed = busy.projector.rebuild()
 
@@ -84,6 +84,34 @@ def test_any_batch_size_gives_the_rows_of_one_event_at_a_time(busy: Liaison, siz
     # read models derived from rows must not depend on how the log was cut into batches:
     # count by row differences (``Updater.watches`` and ``Changes.diffs``), per event
     assert read_models(busy.engine) == one_at_a_time
+
+
+def test_a_rebuild_applies_its_own_batch_size_and_the_live_projector_its_own(
+    busy: Liaison,
+) -> None:
+    busy.projector.batch, busy.projector.rebuild_batch = 3, 40
+    total = busy.app.recorder.max_notification_id()
+
+    busy.projector.rebuild()
+    rebuilt = _batch_sizes(busy)
+    draft_opened(busy.app, "第一条　新的规定。", date(2025, 6, 1), date(2025, 7, 1))  # applied live
+    busy.projector.catch_up()
+    live = _batch_sizes(busy)[len(rebuilt) :]
+
+    assert rebuilt == [40] * (total // 40) + ([total % 40] if total % 40 else [])
+    assert live and all(size <= 3 for size in live)
+    assert sum(live) == busy.app.recorder.max_notification_id() - total
+
+
+def _batch_sizes(liaison: Liaison) -> list[int]:
+    with liaison.engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(batches.c.events)
+                .where(batches.c.name == "read_models")
+                .order_by(batches.c.after)
+            ).scalars()
+        )
 
 
 def test_updates_of_one_row_fold_into_one_later_values_winning() -> None:

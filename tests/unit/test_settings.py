@@ -37,3 +37,14 @@ def test_settings_come_from_liaison_variables(monkeypatch: pytest.MonkeyPatch) -
     assert settings.database_url == "sqlite:///elsewhere.sqlite3"
     assert settings.timezone == "Asia/Urumqi"
     assert settings.is_sqlite
+
+
+def test_a_rebuild_batch_defaults_by_store_and_can_be_set() -> None:
+    """SQLite's batches hold the one write lock that web workers wait for: smaller there."""
+    sqlite = Settings(database_url="sqlite:///x.sqlite3")
+    postgres = Settings(database_url="postgresql+psycopg://u@h/d")
+
+    assert (sqlite.rebuild_batch, postgres.rebuild_batch) == (20_000, 50_000)
+    assert (
+        Settings(database_url="sqlite:///x.sqlite3", projection_rebuild_batch=7).rebuild_batch == 7
+    )
