@@ -7,8 +7,9 @@ and prints, as it goes, the seconds and the gigabytes this process has written: 
 ends the replay after N events (a same-run comparison of batch sizes need not build the
 indexes); ``--catch-up`` first brings the live read models up to date, as ``make bench``
 does, so that the swap drops full tables (without it the swap, not the live projector,
-links the whole log into the hash chain: its time is not the bench's). Settings come from the environment as for
-``liaison``: ``LIAISON_PROJECTION_REBUILD_BATCH``, ``LIAISON_PROJECTION_CACHE_MB``.
+links the whole log into the hash chain: its time is not the bench's). Settings come from
+the environment as for ``liaison``: ``LIAISON_PROJECTION_REBUILD_BATCH``,
+``LIAISON_PROJECTION_CACHE_MB``.
 """
 
 from __future__ import annotations
